@@ -1,0 +1,7 @@
+//! terraform-provider-dli: a Terraform provider for Huawei Cloud DLI.
+//!
+//! Layout (dependencies point down only):
+//! - [`plugin`]: the generic Terraform plugin protocol 6 server.
+//! - [`dli`]: the DLI API client (signing, endpoints, errors, models).
+
+pub mod plugin;

@@ -1,0 +1,183 @@
+//! Conversions between our plain types and the generated wire types.
+
+use super::codec;
+use super::diagnostics::{AttributePath, Diagnostic, PathStep, Severity};
+use super::proto::tfplugin6 as pb;
+use super::schema::{DescriptionKind, Mode, Schema};
+use super::types::Type;
+use super::value::Value;
+
+pub(crate) fn schema(schema: &Schema) -> pb::Schema {
+    let attributes = schema
+        .attributes
+        .iter()
+        .map(|a| pb::schema::Attribute {
+            name: a.name.to_owned(),
+            r#type: a.ty.to_json_bytes(),
+            description: a.description.to_owned(),
+            required: a.mode == Mode::Required,
+            optional: matches!(a.mode, Mode::Optional | Mode::OptionalComputed),
+            computed: matches!(a.mode, Mode::Computed | Mode::OptionalComputed),
+            sensitive: a.sensitive,
+            description_kind: description_kind(a.description_kind) as i32,
+            deprecated: false,
+        })
+        .collect();
+    pb::Schema {
+        version: schema.version,
+        block: Some(pb::schema::Block {
+            version: schema.version,
+            attributes,
+            block_types: Vec::new(),
+            description: schema.description.to_owned(),
+            description_kind: pb::StringKind::Markdown as i32,
+            deprecated: false,
+        }),
+    }
+}
+
+fn description_kind(kind: DescriptionKind) -> pb::StringKind {
+    match kind {
+        DescriptionKind::Plain => pb::StringKind::Plain,
+        DescriptionKind::Markdown => pb::StringKind::Markdown,
+    }
+}
+
+pub(crate) fn diagnostics(diagnostics: Vec<Diagnostic>) -> Vec<pb::Diagnostic> {
+    diagnostics.into_iter().map(diagnostic).collect()
+}
+
+fn diagnostic(d: Diagnostic) -> pb::Diagnostic {
+    let severity = match d.severity {
+        Severity::Error => pb::diagnostic::Severity::Error,
+        Severity::Warning => pb::diagnostic::Severity::Warning,
+    };
+    pb::Diagnostic {
+        severity: severity as i32,
+        summary: d.summary,
+        detail: d.detail,
+        attribute: d.attribute.map(attribute_path),
+    }
+}
+
+fn attribute_path(path: AttributePath) -> pb::AttributePath {
+    use pb::attribute_path::step::Selector;
+    let steps = path
+        .0
+        .into_iter()
+        .map(|step| pb::attribute_path::Step {
+            selector: Some(match step {
+                PathStep::Attribute(name) => Selector::AttributeName(name),
+                PathStep::Key(key) => Selector::ElementKeyString(key),
+                PathStep::Index(i) => Selector::ElementKeyInt(i),
+            }),
+        })
+        .collect();
+    pb::AttributePath { steps }
+}
+
+/// Decodes a DynamicValue: msgpack when present, JSON otherwise, null when
+/// empty. A failure here means Terraform and the provider disagree on the
+/// schema, so the diagnostic says so.
+pub(crate) fn decode_value(
+    value: Option<pb::DynamicValue>,
+    ty: &Type,
+) -> Result<Value, Diagnostic> {
+    let value = value.unwrap_or_default();
+    let decoded = if !value.msgpack.is_empty() {
+        codec::decode_msgpack(&value.msgpack, ty)
+    } else if !value.json.is_empty() {
+        codec::decode_json(&value.json, ty)
+    } else {
+        Ok(Value::Null)
+    };
+    decoded.map_err(|e| {
+        Diagnostic::error(
+            "Invalid value from Terraform",
+            format!(
+                "The provider could not decode a value Terraform sent: {e}. This is a bug in \
+                 the provider or Terraform; please report it with the Terraform version."
+            ),
+        )
+    })
+}
+
+pub(crate) fn encode_value(value: &Value, ty: &Type) -> Result<pb::DynamicValue, Diagnostic> {
+    codec::encode_msgpack(value, ty)
+        .map(|msgpack| pb::DynamicValue {
+            msgpack,
+            json: Vec::new(),
+        })
+        .map_err(|e| {
+            Diagnostic::error(
+                "Provider produced a value that does not match its schema",
+                format!("{e}. This is a bug in the provider; please report it."),
+            )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plugin::schema::Attribute;
+
+    fn sample() -> Schema {
+        Schema {
+            version: 0,
+            description: "d",
+            attributes: vec![
+                Attribute::new("id", Type::String, Mode::Required, "The id."),
+                Attribute::new("secret", Type::String, Mode::Optional, "s").sensitive().plain(),
+                Attribute::new("region", Type::String, Mode::OptionalComputed, "r"),
+                Attribute::new(
+                    "hosts",
+                    Type::list(Type::object([("ip", Type::String), ("name", Type::String)])),
+                    Mode::Computed,
+                    "h",
+                ),
+            ],
+        }
+    }
+
+    #[test]
+    fn schema_attributes_carry_type_json_and_flags() {
+        let pb = schema(&sample());
+        let block = pb.block.unwrap();
+        let names: Vec<_> = block.attributes.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["id", "secret", "region", "hosts"]);
+        let id = &block.attributes[0];
+        assert!(id.required && !id.optional && !id.computed);
+        assert_eq!(id.r#type, br#""string""#);
+        assert_eq!(id.description_kind, pb::StringKind::Markdown as i32);
+        let secret = &block.attributes[1];
+        assert!(secret.sensitive && secret.optional && !secret.computed);
+        assert_eq!(secret.description_kind, pb::StringKind::Plain as i32);
+        let region = &block.attributes[2];
+        assert!(region.optional && region.computed && !region.required);
+        let hosts = &block.attributes[3];
+        assert!(hosts.computed && !hosts.optional);
+        assert_eq!(hosts.r#type, br#"["list",["object",{"ip":"string","name":"string"}]]"#);
+    }
+
+    #[test]
+    fn schema_encoding_is_deterministic() {
+        use prost::Message;
+        assert_eq!(schema(&sample()).encode_to_vec(), schema(&sample()).encode_to_vec());
+    }
+
+    #[test]
+    fn diagnostics_point_at_attributes() {
+        let d = diagnostics(vec![Diagnostic::error("bad", "why").at("connection_id")]);
+        let steps = &d[0].attribute.as_ref().unwrap().steps;
+        assert_eq!(
+            steps[0].selector,
+            Some(pb::attribute_path::step::Selector::AttributeName("connection_id".into()))
+        );
+        assert_eq!(d[0].severity, pb::diagnostic::Severity::Error as i32);
+    }
+
+    #[test]
+    fn empty_dynamic_value_is_null() {
+        assert_eq!(decode_value(None, &Type::String).unwrap(), Value::Null);
+    }
+}

@@ -1,0 +1,153 @@
+//! Logs as hclog JSON lines on stderr, which go-plugin re-emits in Terraform's
+//! log at the line's level: `{"@level":"debug","@message":"…","@timestamp":"…",…}`.
+
+use std::io::Write;
+
+use serde_json::{Map, Value as Json};
+use tracing::field::{Field, Visit};
+use tracing::{Event, Level, Subscriber, span};
+use tracing_subscriber::layer::{Context, SubscriberExt};
+use tracing_subscriber::registry::LookupSpan;
+use tracing_subscriber::{Layer, filter::LevelFilter};
+
+/// hclog's timestamp layout, `2006-01-02T15:04:05.000000Z07:00`: exactly six
+/// fractional digits, or Terraform shows the line unparsed.
+const TIMESTAMP: &[time::format_description::BorrowedFormatItem<'static>] = time::macros::format_description!(
+    "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z"
+);
+
+/// The level Terraform asked for: `TF_LOG_PROVIDER_DLI`, else
+/// `TF_LOG_PROVIDER`, else `TF_LOG`; off when none is set, since Terraform
+/// would discard the lines anyway.
+pub fn level_from_env(get: impl Fn(&str) -> Option<String>) -> LevelFilter {
+    let setting = ["TF_LOG_PROVIDER_DLI", "TF_LOG_PROVIDER", "TF_LOG"]
+        .iter()
+        .find_map(|name| get(name).filter(|v| !v.trim().is_empty()));
+    match setting.map(|s| s.trim().to_ascii_uppercase()).as_deref() {
+        Some("TRACE" | "JSON") => LevelFilter::TRACE,
+        Some("DEBUG") => LevelFilter::DEBUG,
+        Some("INFO") => LevelFilter::INFO,
+        Some("WARN") => LevelFilter::WARN,
+        Some("ERROR") => LevelFilter::ERROR,
+        Some("OFF") | None => LevelFilter::OFF,
+        // Terraform treats an unrecognised value as TRACE.
+        Some(_) => LevelFilter::TRACE,
+    }
+}
+
+/// Installs the hclog JSON logger for this process, writing to stderr.
+pub fn init(level: LevelFilter) {
+    let subscriber = tracing_subscriber::registry().with(HclogLayer.with_filter(level));
+    let _ = tracing::subscriber::set_global_default(subscriber);
+}
+
+struct HclogLayer;
+
+/// Fields recorded on a span, kept so events inside it carry them.
+struct SpanFields(Map<String, Json>);
+
+impl<S> Layer<S> for HclogLayer
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+{
+    fn on_new_span(&self, attrs: &span::Attributes<'_>, id: &span::Id, ctx: Context<'_, S>) {
+        let mut fields = JsonVisitor(Map::new());
+        attrs.record(&mut fields);
+        if let Some(span) = ctx.span(id) {
+            span.extensions_mut().insert(SpanFields(fields.0));
+        }
+    }
+
+    fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
+        let mut line = Map::new();
+        line.insert("@level".into(), Json::from(hclog_level(*event.metadata().level())));
+        line.insert("@module".into(), Json::from("dli"));
+        line.insert("@timestamp".into(), Json::from(now()));
+        if let Some(scope) = ctx.event_scope(event) {
+            for span in scope.from_root() {
+                if let Some(fields) = span.extensions().get::<SpanFields>() {
+                    line.extend(fields.0.clone());
+                }
+            }
+        }
+        let mut fields = JsonVisitor(Map::new());
+        event.record(&mut fields);
+        let message = fields.0.remove("message").unwrap_or(Json::from(""));
+        line.insert("@message".into(), message);
+        line.extend(fields.0);
+        let mut text = Json::Object(line).to_string();
+        text.push('\n');
+        // One write per line so concurrent lines never interleave.
+        let _ = std::io::stderr().lock().write_all(text.as_bytes());
+    }
+}
+
+fn hclog_level(level: Level) -> &'static str {
+    match level {
+        Level::TRACE => "trace",
+        Level::DEBUG => "debug",
+        Level::INFO => "info",
+        Level::WARN => "warn",
+        Level::ERROR => "error",
+    }
+}
+
+fn now() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(TIMESTAMP)
+        .unwrap_or_default()
+}
+
+struct JsonVisitor(Map<String, Json>);
+
+impl Visit for JsonVisitor {
+    fn record_str(&mut self, field: &Field, value: &str) {
+        self.0.insert(field.name().into(), Json::from(value));
+    }
+    fn record_i64(&mut self, field: &Field, value: i64) {
+        self.0.insert(field.name().into(), Json::from(value));
+    }
+    fn record_u64(&mut self, field: &Field, value: u64) {
+        self.0.insert(field.name().into(), Json::from(value));
+    }
+    fn record_bool(&mut self, field: &Field, value: bool) {
+        self.0.insert(field.name().into(), Json::from(value));
+    }
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        self.0
+            .insert(field.name().into(), Json::from(format!("{value:?}")));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |name| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+        }
+    }
+
+    #[test]
+    fn level_follows_terraform_variables_in_order() {
+        assert_eq!(level_from_env(env(&[])), LevelFilter::OFF);
+        assert_eq!(level_from_env(env(&[("TF_LOG", "debug")])), LevelFilter::DEBUG);
+        assert_eq!(
+            level_from_env(env(&[("TF_LOG", "TRACE"), ("TF_LOG_PROVIDER", "WARN")])),
+            LevelFilter::WARN
+        );
+        assert_eq!(level_from_env(env(&[("TF_LOG", "json")])), LevelFilter::TRACE);
+    }
+
+    #[test]
+    fn timestamp_has_six_fractional_digits_and_z() {
+        let ts = now();
+        let (_, fraction) = ts.split_once('.').unwrap();
+        assert_eq!(fraction.len(), 7, "{ts}");
+        assert!(fraction.ends_with('Z'));
+    }
+}

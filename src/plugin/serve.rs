@@ -1,0 +1,254 @@
+//! Launching the plugin: handshake, unix socket in a private directory,
+//! AutoMTLS, signals, and the gRPC server with all its services.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::{UnixListener, UnixStream};
+use tokio::signal::unix::{SignalKind, signal};
+use tokio_rustls::TlsAcceptor;
+use tokio_rustls::server::TlsStream;
+use tokio_stream::wrappers::{ReceiverStream, UnixListenerStream};
+use tokio_util::sync::CancellationToken;
+use tonic::transport::server::Router;
+
+use super::handshake;
+use super::proto::goplugin as gp;
+use super::proto::tfplugin6 as pb;
+use super::provider::Provider;
+use super::server::{Broker, Controller, GrpcProvider, Stdio};
+use super::tls;
+
+/// Terraform sends whole configs and states in one message; go-plugin lifts
+/// gRPC's 4 MiB default for the same reason.
+const MAX_MESSAGE_BYTES: usize = 256 * 1024 * 1024;
+
+/// After Shutdown, connections get this long to close before we exit anyway;
+/// Terraform kills a plugin that has not exited within 2 s.
+const SHUTDOWN_GRACE: Duration = Duration::from_millis(500);
+
+/// How the process was started.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Launched by Terraform: handshake on stdout, AutoMTLS when offered.
+    Plugin,
+    /// `--debug`: plaintext, prints `TF_REATTACH_PROVIDERS`, serves until
+    /// interrupted.
+    Debug,
+}
+
+/// Serves `provider` until Terraform shuts it down (or, in debug mode, until
+/// Ctrl-C). `address` is the provider's source address, e.g.
+/// `registry.terraform.io/ns/dli`, used in the reattach line.
+pub fn run<P: Provider>(mode: Mode, address: &str, provider: impl FnOnce() -> P) -> ExitCode {
+    if mode == Mode::Plugin
+        && !handshake::cookie_is_valid(std::env::var(handshake::MAGIC_COOKIE_KEY).ok().as_deref())
+    {
+        eprintln!("{}", handshake::NOT_LAUNCHED_BY_TERRAFORM);
+        return ExitCode::from(1);
+    }
+    let level = super::logging::level_from_env(|k| std::env::var(k).ok());
+    super::logging::init(level);
+    tls::install_crypto_provider();
+
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => return fatal(mode, &format!("cannot start the async runtime: {e}")),
+    };
+    let provider = Arc::new(provider());
+    match runtime.block_on(serve(mode, address, provider)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => fatal(mode, &message),
+    }
+}
+
+/// Reports a startup failure. As a plugin, a handshake line Terraform cannot
+/// parse is the one way to show the user the reason.
+fn fatal(mode: Mode, message: &str) -> ExitCode {
+    tracing::error!("{message}");
+    match mode {
+        Mode::Plugin => println!("terraform-provider-dli failed to start: {message}"),
+        Mode::Debug => eprintln!("failed to start: {message}"),
+    }
+    ExitCode::from(1)
+}
+
+async fn serve<P: Provider>(mode: Mode, address: &str, provider: Arc<P>) -> Result<(), String> {
+    let socket_dir = tempfile::Builder::new()
+        .prefix("plugin")
+        .tempdir()
+        .map_err(|e| format!("cannot create a private socket directory: {e}"))?;
+    let socket_path = socket_dir.path().join("dli.sock");
+    let listener = UnixListener::bind(&socket_path)
+        .map_err(|e| format!("cannot listen on {}: {e}", socket_path.display()))?;
+    let shutdown = CancellationToken::new();
+    let router = router(provider, mode, &shutdown).await;
+
+    watch_signals(mode, shutdown.clone())?;
+    let result = match (mode, std::env::var("PLUGIN_CLIENT_CERT").ok()) {
+        (Mode::Plugin, Some(pem)) if !pem.trim().is_empty() => {
+            let client_cert = tls::parse_client_cert(&pem)?;
+            let identity = tls::generate_server_identity()
+                .map_err(|e| format!("cannot generate the server certificate: {e}"))?;
+            let config = tls::server_config(&identity, client_cert)
+                .map_err(|e| format!("cannot configure TLS: {e}"))?;
+            announce(mode, address, &socket_path, Some(&identity.cert_der))?;
+            let incoming = tls_incoming(listener, TlsAcceptor::from(Arc::new(config)));
+            serve_until_shutdown(router.serve_with_incoming_shutdown(incoming, shutdown.cancelled()), &shutdown).await
+        }
+        _ => {
+            announce(mode, address, &socket_path, None)?;
+            let incoming = UnixListenerStream::new(listener);
+            serve_until_shutdown(router.serve_with_incoming_shutdown(incoming, shutdown.cancelled()), &shutdown).await
+        }
+    };
+    drop(socket_dir);
+    result
+}
+
+async fn router<P: Provider>(provider: Arc<P>, mode: Mode, shutdown: &CancellationToken) -> Router {
+    let (health, health_service) = tonic_health::server::health_reporter();
+    // go-plugin's clients check the "plugin" service.
+    health
+        .set_service_status("plugin", tonic_health::ServingStatus::Serving)
+        .await;
+    // In debug mode Terraform's Shutdown must not end the session.
+    let controller_shutdown = match mode {
+        Mode::Plugin => shutdown.clone(),
+        Mode::Debug => CancellationToken::new(),
+    };
+    tonic::transport::Server::builder()
+        .add_service(
+            pb::provider_server::ProviderServer::new(GrpcProvider::new(provider))
+                .max_decoding_message_size(MAX_MESSAGE_BYTES)
+                .max_encoding_message_size(MAX_MESSAGE_BYTES),
+        )
+        .add_service(gp::grpc_controller_server::GrpcControllerServer::new(Controller {
+            shutdown: controller_shutdown,
+        }))
+        .add_service(gp::grpc_stdio_server::GrpcStdioServer::new(Stdio {
+            shutdown: shutdown.clone(),
+        }))
+        .add_service(gp::grpc_broker_server::GrpcBrokerServer::new(Broker {
+            shutdown: shutdown.clone(),
+        }))
+        .add_service(health_service)
+}
+
+/// Runs the server; once shutdown is requested, gives connections a short
+/// grace period and then returns regardless.
+async fn serve_until_shutdown(
+    server: impl Future<Output = Result<(), tonic::transport::Error>>,
+    shutdown: &CancellationToken,
+) -> Result<(), String> {
+    tokio::select! {
+        result = server => result.map_err(|e| format!("gRPC server failed: {e}")),
+        () = async { shutdown.cancelled().await; tokio::time::sleep(SHUTDOWN_GRACE).await } => Ok(()),
+    }
+}
+
+/// Prints the handshake line (plugin mode) or the reattach instructions
+/// (debug mode) on stdout. Nothing else is ever printed there.
+fn announce(
+    mode: Mode,
+    address: &str,
+    socket: &Path,
+    cert: Option<&[u8]>,
+) -> Result<(), String> {
+    let socket = socket.display().to_string();
+    let text = match mode {
+        Mode::Plugin => {
+            let offered = std::env::var("PLUGIN_PROTOCOL_VERSIONS").ok();
+            let version = handshake::negotiate_version(offered.as_deref()).unwrap_or_else(|e| {
+                tracing::error!("{e}");
+                handshake::PROTOCOL_VERSION
+            });
+            format!("{}\n", handshake::handshake_line(version, "unix", &socket, cert))
+        }
+        Mode::Debug => debug_instructions(address, &socket),
+    };
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(|e| format!("cannot write the handshake: {e}"))
+}
+
+fn debug_instructions(address: &str, socket: &str) -> String {
+    let reattach = serde_json::json!({
+        address: {
+            "Protocol": "grpc",
+            "ProtocolVersion": handshake::PROTOCOL_VERSION,
+            "Pid": std::process::id(),
+            "Test": true,
+            "Addr": { "Network": "unix", "String": socket },
+        }
+    });
+    format!(
+        "Provider started. To attach Terraform CLI, set the TF_REATTACH_PROVIDERS environment \
+         variable with the following:\n\n\tTF_REATTACH_PROVIDERS='{reattach}'\n\n\
+         Press Ctrl-C to stop.\n"
+    )
+}
+
+/// SIGINT is ignored as a plugin: a terminal's Ctrl-C reaches the whole
+/// process group and Terraform answers it by calling StopProvider. SIGTERM
+/// (and SIGINT in debug mode) ends the process cleanly.
+fn watch_signals(mode: Mode, shutdown: CancellationToken) -> Result<(), String> {
+    let mut interrupt =
+        signal(SignalKind::interrupt()).map_err(|e| format!("cannot handle SIGINT: {e}"))?;
+    let mut terminate =
+        signal(SignalKind::terminate()).map_err(|e| format!("cannot handle SIGTERM: {e}"))?;
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                _ = interrupt.recv() => {
+                    if mode == Mode::Debug {
+                        break;
+                    }
+                    tracing::debug!("ignoring SIGINT; Terraform will call StopProvider");
+                }
+                _ = terminate.recv() => break,
+            }
+        }
+        shutdown.cancel();
+    });
+    Ok(())
+}
+
+/// Accepts connections and runs each TLS handshake in its own task, so a slow
+/// or refused client never holds up the next one.
+fn tls_incoming(
+    listener: UnixListener,
+    acceptor: TlsAcceptor,
+) -> ReceiverStream<std::io::Result<TlsStream<UnixStream>>> {
+    let (tx, rx) = tokio::sync::mpsc::channel(16);
+    tokio::spawn(async move {
+        loop {
+            let stream = tokio::select! {
+                accepted = listener.accept() => match accepted {
+                    Ok((stream, _)) => stream,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "accept failed");
+                        continue;
+                    }
+                },
+                () = tx.closed() => break,
+            };
+            let acceptor = acceptor.clone();
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                match acceptor.accept(stream).await {
+                    Ok(tls) => {
+                        let _ = tx.send(Ok(tls)).await;
+                    }
+                    Err(e) => tracing::warn!(error = %e, "refused a TLS connection"),
+                }
+            });
+        }
+    });
+    ReceiverStream::new(rx)
+}

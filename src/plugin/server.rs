@@ -1,0 +1,320 @@
+//! The gRPC services: tfplugin6 Provider plus go-plugin's controller, stdio and
+//! broker. Every Provider RPC goes through [`GrpcProvider::handle`], which logs,
+//! times and makes the call cancellable by StopProvider.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use tokio_stream::Stream;
+use tokio_util::sync::CancellationToken;
+use tonic::{Request, Response, Status, Streaming};
+use tracing::Instrument;
+
+use super::convert;
+use super::diagnostics::{Diagnostic, Severity};
+use super::proto::goplugin as gp;
+use super::proto::tfplugin6 as pb;
+use super::provider::Provider;
+use super::value::Value;
+
+/// Cancels in-flight reads on StopProvider while letting later calls run: each
+/// stop cancels the current token and installs a fresh one.
+#[derive(Default)]
+pub(crate) struct StopSignal(Mutex<CancellationToken>);
+
+impl StopSignal {
+    fn current(&self) -> CancellationToken {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).child_token()
+    }
+
+    fn stop(&self) {
+        let mut token = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        token.cancel();
+        *token = CancellationToken::new();
+    }
+}
+
+pub(crate) struct GrpcProvider<P> {
+    provider: Arc<P>,
+    stop: StopSignal,
+    next_request_id: AtomicU64,
+    /// Built once: the schema never changes during a process's life.
+    schema_response: pb::get_provider_schema::Response,
+}
+
+impl<P: Provider> GrpcProvider<P> {
+    pub(crate) fn new(provider: Arc<P>) -> Self {
+        let schemas = provider.schemas();
+        let schema_response = pb::get_provider_schema::Response {
+            provider: Some(convert::schema(&schemas.provider)),
+            data_source_schemas: schemas
+                .data_sources
+                .iter()
+                .map(|(name, schema)| ((*name).to_owned(), convert::schema(schema)))
+                .collect(),
+            server_capabilities: Some(capabilities()),
+            ..Default::default()
+        };
+        GrpcProvider {
+            provider,
+            stop: StopSignal::default(),
+            next_request_id: AtomicU64::new(1),
+            schema_response,
+        }
+    }
+
+    /// The one shape of every handler: a span naming the RPC, a cancellation
+    /// token tied to StopProvider, and a closing log line with the outcome.
+    async fn handle<F, Fut>(&self, rpc: &'static str, type_name: &str, call: F) -> Vec<pb::Diagnostic>
+    where
+        F: FnOnce(CancellationToken) -> Fut,
+        Fut: Future<Output = Vec<Diagnostic>>,
+    {
+        let request_id = self.next_request_id.fetch_add(1, Ordering::Relaxed);
+        let span = tracing::debug_span!("rpc", tf_rpc = rpc, tf_req_id = request_id, tf_data_source_type = type_name);
+        async {
+            tracing::debug!("received request");
+            let started = Instant::now();
+            let diagnostics = call(self.stop.current()).await;
+            let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+            tracing::debug!(
+                diagnostic_error_count = errors,
+                diagnostic_warning_count = diagnostics.len() - errors,
+                duration_ms = started.elapsed().as_millis() as u64,
+                "served request"
+            );
+            convert::diagnostics(diagnostics)
+        }
+        .instrument(span)
+        .await
+    }
+
+    fn data_source_type(&self, type_name: &str) -> Result<crate::plugin::types::Type, Diagnostic> {
+        self.provider
+            .schemas()
+            .data_sources
+            .get(type_name)
+            .map(|s| s.object_type())
+            .ok_or_else(|| {
+                Diagnostic::error(
+                    "Unknown data source type",
+                    format!("This provider has no data source {type_name:?}."),
+                )
+            })
+    }
+}
+
+fn capabilities() -> pb::ServerCapabilities {
+    pb::ServerCapabilities {
+        plan_destroy: false,
+        get_provider_schema_optional: true,
+    }
+}
+
+type Reply<T> = Result<Response<T>, Status>;
+
+#[tonic::async_trait]
+impl<P: Provider> pb::provider_server::Provider for GrpcProvider<P> {
+    async fn get_metadata(&self, _: Request<pb::get_metadata::Request>) -> Reply<pb::get_metadata::Response> {
+        let data_sources = self
+            .provider
+            .schemas()
+            .data_sources
+            .keys()
+            .map(|name| pb::get_metadata::DataSourceMetadata { type_name: (*name).to_owned() })
+            .collect();
+        Ok(Response::new(pb::get_metadata::Response {
+            server_capabilities: Some(capabilities()),
+            data_sources,
+            ..Default::default()
+        }))
+    }
+
+    async fn get_provider_schema(
+        &self,
+        _: Request<pb::get_provider_schema::Request>,
+    ) -> Reply<pb::get_provider_schema::Response> {
+        tracing::debug!(tf_rpc = "GetProviderSchema", "served schema");
+        Ok(Response::new(self.schema_response.clone()))
+    }
+
+    async fn validate_provider_config(
+        &self,
+        request: Request<pb::validate_provider_config::Request>,
+    ) -> Reply<pb::validate_provider_config::Response> {
+        let config = request.into_inner().config;
+        let ty = self.provider.schemas().provider.object_type();
+        let diagnostics = self
+            .handle("ValidateProviderConfig", "", |_| async {
+                match convert::decode_value(config, &ty) {
+                    Ok(config) => self.provider.validate_provider_config(&config).await,
+                    Err(d) => vec![d],
+                }
+            })
+            .await;
+        Ok(Response::new(pb::validate_provider_config::Response { diagnostics }))
+    }
+
+    async fn configure_provider(
+        &self,
+        request: Request<pb::configure_provider::Request>,
+    ) -> Reply<pb::configure_provider::Response> {
+        let request = request.into_inner();
+        let ty = self.provider.schemas().provider.object_type();
+        let diagnostics = self
+            .handle("ConfigureProvider", "", |_| async {
+                match convert::decode_value(request.config, &ty) {
+                    Ok(config) => {
+                        self.provider
+                            .configure_provider(&config, &request.terraform_version)
+                            .await
+                    }
+                    Err(d) => vec![d],
+                }
+            })
+            .await;
+        Ok(Response::new(pb::configure_provider::Response { diagnostics }))
+    }
+
+    async fn validate_data_resource_config(
+        &self,
+        request: Request<pb::validate_data_resource_config::Request>,
+    ) -> Reply<pb::validate_data_resource_config::Response> {
+        let request = request.into_inner();
+        let type_name = request.type_name.as_str();
+        let diagnostics = self
+            .handle("ValidateDataResourceConfig", type_name, |_| async {
+                let config = self
+                    .data_source_type(type_name)
+                    .and_then(|ty| convert::decode_value(request.config, &ty));
+                match config {
+                    Ok(config) => {
+                        self.provider
+                            .validate_data_source_config(type_name, &config)
+                            .await
+                    }
+                    Err(d) => vec![d],
+                }
+            })
+            .await;
+        Ok(Response::new(pb::validate_data_resource_config::Response { diagnostics }))
+    }
+
+    async fn read_data_source(
+        &self,
+        request: Request<pb::read_data_source::Request>,
+    ) -> Reply<pb::read_data_source::Response> {
+        let request = request.into_inner();
+        let type_name = request.type_name.as_str();
+        let mut state = None;
+        let diagnostics = self
+            .handle("ReadDataSource", type_name, |cancel| async {
+                let ty = match self.data_source_type(type_name) {
+                    Ok(ty) => ty,
+                    Err(d) => return vec![d],
+                };
+                let config = match convert::decode_value(request.config, &ty) {
+                    Ok(config) => config,
+                    Err(d) => return vec![d],
+                };
+                match self.provider.read_data_source(type_name, &config, cancel).await {
+                    Ok(value) => match state_value(&value, &ty) {
+                        Ok(encoded) => {
+                            state = Some(encoded);
+                            Vec::new()
+                        }
+                        Err(d) => vec![d],
+                    },
+                    Err(diagnostics) => diagnostics,
+                }
+            })
+            .await;
+        Ok(Response::new(pb::read_data_source::Response { state, diagnostics }))
+    }
+
+    async fn stop_provider(
+        &self,
+        _: Request<pb::stop_provider::Request>,
+    ) -> Reply<pb::stop_provider::Response> {
+        tracing::info!(tf_rpc = "StopProvider", "stopping in-flight requests");
+        self.stop.stop();
+        Ok(Response::new(pb::stop_provider::Response::default()))
+    }
+}
+
+/// A state must be wholly known and non-null, or Terraform reports "Provider
+/// produced invalid object"; catch that here with a clearer message.
+fn state_value(
+    value: &Value,
+    ty: &crate::plugin::types::Type,
+) -> Result<pb::DynamicValue, Diagnostic> {
+    if matches!(value, Value::Null) || value.contains_unknown() {
+        return Err(Diagnostic::error(
+            "Provider produced an incomplete state",
+            "The data source returned a null or partly unknown state. This is a bug in the \
+             provider; please report it.",
+        ));
+    }
+    convert::encode_value(value, ty)
+}
+
+/// go-plugin's controller: Terraform calls Shutdown when it is done with us.
+pub(crate) struct Controller {
+    pub(crate) shutdown: CancellationToken,
+}
+
+#[tonic::async_trait]
+impl gp::grpc_controller_server::GrpcController for Controller {
+    async fn shutdown(&self, _: Request<gp::Empty>) -> Reply<gp::Empty> {
+        tracing::debug!("shutdown requested by Terraform");
+        self.shutdown.cancel();
+        Ok(Response::new(gp::Empty {}))
+    }
+}
+
+type StreamOf<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send>>;
+
+/// A stream that sends nothing and ends when the server shuts down: we never
+/// write to stdout/stderr through go-plugin's stdio channel, and we broker no
+/// connections, but an open stream keeps the client from logging warnings.
+fn idle_until<T: Send + 'static>(shutdown: &CancellationToken) -> StreamOf<T> {
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<T, Status>>(1);
+    let shutdown = shutdown.clone();
+    tokio::spawn(async move {
+        shutdown.cancelled().await;
+        drop(tx);
+    });
+    Box::pin(tokio_stream::wrappers::ReceiverStream::new(rx))
+}
+
+pub(crate) struct Stdio {
+    pub(crate) shutdown: CancellationToken,
+}
+
+#[tonic::async_trait]
+impl gp::grpc_stdio_server::GrpcStdio for Stdio {
+    type StreamStdioStream = StreamOf<gp::StdioData>;
+
+    async fn stream_stdio(&self, _: Request<gp::Empty>) -> Reply<Self::StreamStdioStream> {
+        Ok(Response::new(idle_until(&self.shutdown)))
+    }
+}
+
+pub(crate) struct Broker {
+    pub(crate) shutdown: CancellationToken,
+}
+
+#[tonic::async_trait]
+impl gp::grpc_broker_server::GrpcBroker for Broker {
+    type StartStreamStream = StreamOf<gp::ConnInfo>;
+
+    async fn start_stream(
+        &self,
+        _: Request<Streaming<gp::ConnInfo>>,
+    ) -> Reply<Self::StartStreamStream> {
+        Ok(Response::new(idle_until(&self.shutdown)))
+    }
+}
