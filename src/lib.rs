@@ -4,4 +4,5 @@
 //! - [`plugin`]: the generic Terraform plugin protocol 6 server.
 //! - [`dli`]: the DLI API client (signing, endpoints, errors, models).
 
+pub mod dli;
 pub mod plugin;

@@ -24,7 +24,11 @@ pub struct CodecError {
 
 fn error(path: &str, message: impl Into<String>) -> CodecError {
     CodecError {
-        path: if path.is_empty() { "(root)".into() } else { path.into() },
+        path: if path.is_empty() {
+            "(root)".into()
+        } else {
+            path.into()
+        },
         message: message.into(),
     }
 }
@@ -138,7 +142,10 @@ fn msgpack_number(raw: Mp, path: &str) -> Result<Number, CodecError> {
             let text = s.into_str().unwrap_or_default();
             parse_decimal(&text).ok_or_else(|| error(path, format!("{text:?} is not a number")))
         }
-        other => Err(error(path, format!("expected number, found msgpack {}", mp_kind(&other)))),
+        other => Err(error(
+            path,
+            format!("expected number, found msgpack {}", mp_kind(&other)),
+        )),
     }
 }
 
@@ -174,7 +181,10 @@ fn to_msgpack(value: &Value, ty: &Type, path: &str) -> Result<Mp, CodecError> {
         (value, Type::Dynamic) => {
             let actual = infer_type(value);
             let type_json = actual.to_json_bytes();
-            Mp::Array(vec![Mp::Binary(type_json), to_msgpack(value, &actual, path)?])
+            Mp::Array(vec![
+                Mp::Binary(type_json),
+                to_msgpack(value, &actual, path)?,
+            ])
         }
         (Value::String(s), Type::String) => Mp::from(s.as_str()),
         (Value::Number(n), Type::Number) => match n {
@@ -184,15 +194,13 @@ fn to_msgpack(value: &Value, ty: &Type, path: &str) -> Result<Mp, CodecError> {
             Number::Decimal(text) => Mp::from(text.as_str()),
         },
         (Value::Bool(b), Type::Bool) => Mp::Boolean(*b),
-        (Value::List(items), Type::List(elem)) | (Value::Set(items), Type::Set(elem)) => {
-            Mp::Array(
-                items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, item)| to_msgpack(item, elem, &format!("{path}[{i}]")))
-                    .collect::<Result<_, _>>()?,
-            )
-        }
+        (Value::List(items), Type::List(elem)) | (Value::Set(items), Type::Set(elem)) => Mp::Array(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| to_msgpack(item, elem, &format!("{path}[{i}]")))
+                .collect::<Result<_, _>>()?,
+        ),
         (Value::Tuple(items), Type::Tuple(types)) if items.len() == types.len() => Mp::Array(
             items
                 .iter()
@@ -203,19 +211,30 @@ fn to_msgpack(value: &Value, ty: &Type, path: &str) -> Result<Mp, CodecError> {
         ),
         (Value::Map(map), Type::Map(elem)) => Mp::Map(
             map.iter()
-                .map(|(k, v)| Ok((Mp::from(k.as_str()), to_msgpack(v, elem, &format!("{path}[{k:?}]"))?)))
+                .map(|(k, v)| {
+                    Ok((
+                        Mp::from(k.as_str()),
+                        to_msgpack(v, elem, &format!("{path}[{k:?}]"))?,
+                    ))
+                })
                 .collect::<Result<_, CodecError>>()?,
         ),
         (Value::Object(attrs), Type::Object(types)) => {
             if let Some(extra) = attrs.keys().find(|k| !types.contains_key(*k)) {
-                return Err(error(path, format!("attribute {extra:?} is not in the schema")));
+                return Err(error(
+                    path,
+                    format!("attribute {extra:?} is not in the schema"),
+                ));
             }
             Mp::Map(
                 types
                     .iter()
                     .map(|(name, ty)| {
                         let v = attrs.get(name).unwrap_or(&Value::Null);
-                        Ok((Mp::from(name.as_str()), to_msgpack(v, ty, &join(path, name))?))
+                        Ok((
+                            Mp::from(name.as_str()),
+                            to_msgpack(v, ty, &join(path, name))?,
+                        ))
                     })
                     .collect::<Result<_, CodecError>>()?,
             )
@@ -223,7 +242,11 @@ fn to_msgpack(value: &Value, ty: &Type, path: &str) -> Result<Mp, CodecError> {
         (value, ty) => {
             return Err(error(
                 path,
-                format!("a {} value cannot be encoded as {}", value_kind(value), ty_name(ty)),
+                format!(
+                    "a {} value cannot be encoded as {}",
+                    value_kind(value),
+                    ty_name(ty)
+                ),
             ));
         }
     })
@@ -269,9 +292,7 @@ fn from_json(json: Json, ty: &Type, path: &str) -> Result<Value, CodecError> {
             .map(Value::Number)
             .ok_or_else(|| error(path, format!("{s:?} is not a number"))),
         (Json::Bool(b), Type::Bool) => Ok(Value::Bool(b)),
-        (Json::Array(items), Type::List(elem)) => {
-            json_items(items, elem, path).map(Value::List)
-        }
+        (Json::Array(items), Type::List(elem)) => json_items(items, elem, path).map(Value::List),
         (Json::Array(items), Type::Set(elem)) => json_items(items, elem, path).map(Value::Set),
         (Json::Array(items), Type::Tuple(types)) if items.len() == types.len() => items
             .into_iter()
@@ -306,7 +327,10 @@ fn from_json(json: Json, ty: &Type, path: &str) -> Result<Value, CodecError> {
                 .and_then(|t| Type::from_json(&t).map_err(|e| error(path, e)))?;
             from_json(wrapped.remove("value").unwrap_or(Json::Null), &ty, path)
         }
-        (json, ty) => Err(error(path, format!("expected {}, found JSON {json}", ty_name(ty)))),
+        (json, ty) => Err(error(
+            path,
+            format!("expected {}, found JSON {json}", ty_name(ty)),
+        )),
     }
 }
 
@@ -425,7 +449,10 @@ mod tests {
 
     #[test]
     fn unknown_is_written_as_extension_zero() {
-        assert_eq!(encode_msgpack(&Value::Unknown, &Type::String).unwrap(), [0xd4, 0, 0]);
+        assert_eq!(
+            encode_msgpack(&Value::Unknown, &Type::String).unwrap(),
+            [0xd4, 0, 0]
+        );
     }
 
     #[test]
@@ -439,7 +466,10 @@ mod tests {
             p
         };
         rmpv::encode::write_value(&mut bytes, &Mp::Ext(12, payload)).unwrap();
-        assert_eq!(decode_msgpack(&bytes, &Type::String).unwrap(), Value::Unknown);
+        assert_eq!(
+            decode_msgpack(&bytes, &Type::String).unwrap(),
+            Value::Unknown
+        );
     }
 
     #[test]
@@ -458,7 +488,10 @@ mod tests {
         let ty = Type::object([("a", Type::String), ("b", Type::Bool)]);
         let bytes = encode_msgpack(&Value::object([]), &ty).unwrap();
         let back = decode_msgpack(&bytes, &ty).unwrap();
-        assert_eq!(back, Value::object([("a", Value::Null), ("b", Value::Null)]));
+        assert_eq!(
+            back,
+            Value::object([("a", Value::Null), ("b", Value::Null)])
+        );
     }
 
     #[test]
@@ -479,8 +512,14 @@ mod tests {
             decode_msgpack(&bytes, &Type::Number)
         };
         assert_eq!(decode(Mp::from(7)).unwrap(), Value::Number(Number::Int(7)));
-        assert_eq!(decode(Mp::F32(0.5)).unwrap(), Value::Number(Number::Float(0.5)));
-        assert_eq!(decode(Mp::from("12")).unwrap(), Value::Number(Number::Int(12)));
+        assert_eq!(
+            decode(Mp::F32(0.5)).unwrap(),
+            Value::Number(Number::Float(0.5))
+        );
+        assert_eq!(
+            decode(Mp::from("12")).unwrap(),
+            Value::Number(Number::Int(12))
+        );
         assert!(decode(Mp::from("twelve")).is_err());
     }
 
@@ -489,7 +528,9 @@ mod tests {
         let value = Value::List(vec![Value::String("a".into())]);
         let bytes = encode_msgpack(&value, &Type::Dynamic).unwrap();
         let raw = rmpv::decode::read_value(&mut &bytes[..]).unwrap();
-        let Mp::Array(pair) = raw else { panic!("not an array: {raw:?}") };
+        let Mp::Array(pair) = raw else {
+            panic!("not an array: {raw:?}")
+        };
         assert_eq!(pair[0], Mp::Binary(br#"["list","string"]"#.to_vec()));
         assert_eq!(decode_msgpack(&bytes, &Type::Dynamic).unwrap(), value);
     }
@@ -505,7 +546,12 @@ mod tests {
         assert_eq!(err.path, "hosts[0].ip");
         let mut bytes = Vec::new();
         rmpv::encode::write_value(&mut bytes, &Mp::from(true)).unwrap();
-        assert!(decode_msgpack(&bytes, &Type::String).unwrap_err().message.contains("expected string"));
+        assert!(
+            decode_msgpack(&bytes, &Type::String)
+                .unwrap_err()
+                .message
+                .contains("expected string")
+        );
     }
 
     #[test]
@@ -530,7 +576,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(v.attr("id").as_str().known(), Some("x"));
-        assert_eq!(v.attr("n"), &Value::Number(Number::Decimal("12345678901234567890123".into())));
+        assert_eq!(
+            v.attr("n"),
+            &Value::Number(Number::Decimal("12345678901234567890123".into()))
+        );
         assert_eq!(v.attr("tags").attr("a").as_str().known(), Some("b"));
         assert_eq!(v.attr("any"), &Value::Bool(true));
         assert_eq!(v.attr("gone"), &Value::Null);

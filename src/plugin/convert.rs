@@ -127,7 +127,9 @@ mod tests {
             description: "d",
             attributes: vec![
                 Attribute::new("id", Type::String, Mode::Required, "The id."),
-                Attribute::new("secret", Type::String, Mode::Optional, "s").sensitive().plain(),
+                Attribute::new("secret", Type::String, Mode::Optional, "s")
+                    .sensitive()
+                    .plain(),
                 Attribute::new("region", Type::String, Mode::OptionalComputed, "r"),
                 Attribute::new(
                     "hosts",
@@ -156,13 +158,19 @@ mod tests {
         assert!(region.optional && region.computed && !region.required);
         let hosts = &block.attributes[3];
         assert!(hosts.computed && !hosts.optional);
-        assert_eq!(hosts.r#type, br#"["list",["object",{"ip":"string","name":"string"}]]"#);
+        assert_eq!(
+            hosts.r#type,
+            br#"["list",["object",{"ip":"string","name":"string"}]]"#
+        );
     }
 
     #[test]
     fn schema_encoding_is_deterministic() {
         use prost::Message;
-        assert_eq!(schema(&sample()).encode_to_vec(), schema(&sample()).encode_to_vec());
+        assert_eq!(
+            schema(&sample()).encode_to_vec(),
+            schema(&sample()).encode_to_vec()
+        );
     }
 
     #[test]
@@ -171,7 +179,9 @@ mod tests {
         let steps = &d[0].attribute.as_ref().unwrap().steps;
         assert_eq!(
             steps[0].selector,
-            Some(pb::attribute_path::step::Selector::AttributeName("connection_id".into()))
+            Some(pb::attribute_path::step::Selector::AttributeName(
+                "connection_id".into()
+            ))
         );
         assert_eq!(d[0].severity, pb::diagnostic::Severity::Error as i32);
     }

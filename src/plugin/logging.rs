@@ -60,7 +60,10 @@ where
 
     fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
         let mut line = Map::new();
-        line.insert("@level".into(), Json::from(hclog_level(*event.metadata().level())));
+        line.insert(
+            "@level".into(),
+            Json::from(hclog_level(*event.metadata().level())),
+        );
         line.insert("@module".into(), Json::from("dli"));
         line.insert("@timestamp".into(), Json::from(now()));
         if let Some(scope) = ctx.event_scope(event) {
@@ -135,12 +138,18 @@ mod tests {
     #[test]
     fn level_follows_terraform_variables_in_order() {
         assert_eq!(level_from_env(env(&[])), LevelFilter::OFF);
-        assert_eq!(level_from_env(env(&[("TF_LOG", "debug")])), LevelFilter::DEBUG);
+        assert_eq!(
+            level_from_env(env(&[("TF_LOG", "debug")])),
+            LevelFilter::DEBUG
+        );
         assert_eq!(
             level_from_env(env(&[("TF_LOG", "TRACE"), ("TF_LOG_PROVIDER", "WARN")])),
             LevelFilter::WARN
         );
-        assert_eq!(level_from_env(env(&[("TF_LOG", "json")])), LevelFilter::TRACE);
+        assert_eq!(
+            level_from_env(env(&[("TF_LOG", "json")])),
+            LevelFilter::TRACE
+        );
     }
 
     #[test]

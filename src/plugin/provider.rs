@@ -27,8 +27,7 @@ pub trait Provider: Send + Sync + 'static {
         Vec::new()
     }
 
-    async fn configure_provider(&self, config: &Value, terraform_version: &str)
-    -> Vec<Diagnostic>;
+    async fn configure_provider(&self, config: &Value, terraform_version: &str) -> Vec<Diagnostic>;
 
     async fn validate_data_source_config(
         &self,

@@ -54,7 +54,10 @@ pub fn run<P: Provider>(mode: Mode, address: &str, provider: impl FnOnce() -> P)
     super::logging::init(level);
     tls::install_crypto_provider();
 
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => return fatal(mode, &format!("cannot start the async runtime: {e}")),
     };
@@ -97,12 +100,20 @@ async fn serve<P: Provider>(mode: Mode, address: &str, provider: Arc<P>) -> Resu
                 .map_err(|e| format!("cannot configure TLS: {e}"))?;
             announce(mode, address, &socket_path, Some(&identity.cert_der))?;
             let incoming = tls_incoming(listener, TlsAcceptor::from(Arc::new(config)));
-            serve_until_shutdown(router.serve_with_incoming_shutdown(incoming, shutdown.cancelled()), &shutdown).await
+            serve_until_shutdown(
+                router.serve_with_incoming_shutdown(incoming, shutdown.cancelled()),
+                &shutdown,
+            )
+            .await
         }
         _ => {
             announce(mode, address, &socket_path, None)?;
             let incoming = UnixListenerStream::new(listener);
-            serve_until_shutdown(router.serve_with_incoming_shutdown(incoming, shutdown.cancelled()), &shutdown).await
+            serve_until_shutdown(
+                router.serve_with_incoming_shutdown(incoming, shutdown.cancelled()),
+                &shutdown,
+            )
+            .await
         }
     };
     drop(socket_dir);
@@ -126,9 +137,11 @@ async fn router<P: Provider>(provider: Arc<P>, mode: Mode, shutdown: &Cancellati
                 .max_decoding_message_size(MAX_MESSAGE_BYTES)
                 .max_encoding_message_size(MAX_MESSAGE_BYTES),
         )
-        .add_service(gp::grpc_controller_server::GrpcControllerServer::new(Controller {
-            shutdown: controller_shutdown,
-        }))
+        .add_service(gp::grpc_controller_server::GrpcControllerServer::new(
+            Controller {
+                shutdown: controller_shutdown,
+            },
+        ))
         .add_service(gp::grpc_stdio_server::GrpcStdioServer::new(Stdio {
             shutdown: shutdown.clone(),
         }))
@@ -152,12 +165,7 @@ async fn serve_until_shutdown(
 
 /// Prints the handshake line (plugin mode) or the reattach instructions
 /// (debug mode) on stdout. Nothing else is ever printed there.
-fn announce(
-    mode: Mode,
-    address: &str,
-    socket: &Path,
-    cert: Option<&[u8]>,
-) -> Result<(), String> {
+fn announce(mode: Mode, address: &str, socket: &Path, cert: Option<&[u8]>) -> Result<(), String> {
     let socket = socket.display().to_string();
     let text = match mode {
         Mode::Plugin => {
@@ -166,7 +174,10 @@ fn announce(
                 tracing::error!("{e}");
                 handshake::PROTOCOL_VERSION
             });
-            format!("{}\n", handshake::handshake_line(version, "unix", &socket, cert))
+            format!(
+                "{}\n",
+                handshake::handshake_line(version, "unix", &socket, cert)
+            )
         }
         Mode::Debug => debug_instructions(address, &socket),
     };

@@ -27,7 +27,10 @@ pub(crate) struct StopSignal(Mutex<CancellationToken>);
 
 impl StopSignal {
     fn current(&self) -> CancellationToken {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).child_token()
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .child_token()
     }
 
     fn stop(&self) {
@@ -68,18 +71,31 @@ impl<P: Provider> GrpcProvider<P> {
 
     /// The one shape of every handler: a span naming the RPC, a cancellation
     /// token tied to StopProvider, and a closing log line with the outcome.
-    async fn handle<F, Fut>(&self, rpc: &'static str, type_name: &str, call: F) -> Vec<pb::Diagnostic>
+    async fn handle<F, Fut>(
+        &self,
+        rpc: &'static str,
+        type_name: &str,
+        call: F,
+    ) -> Vec<pb::Diagnostic>
     where
         F: FnOnce(CancellationToken) -> Fut,
         Fut: Future<Output = Vec<Diagnostic>>,
     {
         let request_id = self.next_request_id.fetch_add(1, Ordering::Relaxed);
-        let span = tracing::debug_span!("rpc", tf_rpc = rpc, tf_req_id = request_id, tf_data_source_type = type_name);
+        let span = tracing::debug_span!(
+            "rpc",
+            tf_rpc = rpc,
+            tf_req_id = request_id,
+            tf_data_source_type = type_name
+        );
         async {
             tracing::debug!("received request");
             let started = Instant::now();
             let diagnostics = call(self.stop.current()).await;
-            let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+            let errors = diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .count();
             tracing::debug!(
                 diagnostic_error_count = errors,
                 diagnostic_warning_count = diagnostics.len() - errors,
@@ -118,13 +134,18 @@ type Reply<T> = Result<Response<T>, Status>;
 
 #[tonic::async_trait]
 impl<P: Provider> pb::provider_server::Provider for GrpcProvider<P> {
-    async fn get_metadata(&self, _: Request<pb::get_metadata::Request>) -> Reply<pb::get_metadata::Response> {
+    async fn get_metadata(
+        &self,
+        _: Request<pb::get_metadata::Request>,
+    ) -> Reply<pb::get_metadata::Response> {
         let data_sources = self
             .provider
             .schemas()
             .data_sources
             .keys()
-            .map(|name| pb::get_metadata::DataSourceMetadata { type_name: (*name).to_owned() })
+            .map(|name| pb::get_metadata::DataSourceMetadata {
+                type_name: (*name).to_owned(),
+            })
             .collect();
         Ok(Response::new(pb::get_metadata::Response {
             server_capabilities: Some(capabilities()),
@@ -155,7 +176,9 @@ impl<P: Provider> pb::provider_server::Provider for GrpcProvider<P> {
                 }
             })
             .await;
-        Ok(Response::new(pb::validate_provider_config::Response { diagnostics }))
+        Ok(Response::new(pb::validate_provider_config::Response {
+            diagnostics,
+        }))
     }
 
     async fn configure_provider(
@@ -176,7 +199,9 @@ impl<P: Provider> pb::provider_server::Provider for GrpcProvider<P> {
                 }
             })
             .await;
-        Ok(Response::new(pb::configure_provider::Response { diagnostics }))
+        Ok(Response::new(pb::configure_provider::Response {
+            diagnostics,
+        }))
     }
 
     async fn validate_data_resource_config(
@@ -200,7 +225,9 @@ impl<P: Provider> pb::provider_server::Provider for GrpcProvider<P> {
                 }
             })
             .await;
-        Ok(Response::new(pb::validate_data_resource_config::Response { diagnostics }))
+        Ok(Response::new(pb::validate_data_resource_config::Response {
+            diagnostics,
+        }))
     }
 
     async fn read_data_source(
@@ -220,7 +247,11 @@ impl<P: Provider> pb::provider_server::Provider for GrpcProvider<P> {
                     Ok(config) => config,
                     Err(d) => return vec![d],
                 };
-                match self.provider.read_data_source(type_name, &config, cancel).await {
+                match self
+                    .provider
+                    .read_data_source(type_name, &config, cancel)
+                    .await
+                {
                     Ok(value) => match state_value(&value, &ty) {
                         Ok(encoded) => {
                             state = Some(encoded);
@@ -232,7 +263,10 @@ impl<P: Provider> pb::provider_server::Provider for GrpcProvider<P> {
                 }
             })
             .await;
-        Ok(Response::new(pb::read_data_source::Response { state, diagnostics }))
+        Ok(Response::new(pb::read_data_source::Response {
+            state,
+            diagnostics,
+        }))
     }
 
     async fn stop_provider(

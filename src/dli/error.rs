@@ -1,0 +1,191 @@
+//! API errors: what went wrong, classified so callers can branch (retry,
+//! not found, authentication), with every detail a user needs to act.
+
+use std::fmt;
+
+/// The class of a failure, for callers to branch on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The connection does not exist (DLI.0001 "is not exist", DLI.0002, DLI.0023).
+    NotFound,
+    /// The gateway does not know the API: wrong endpoint or region.
+    WrongEndpoint,
+    /// 401/403: bad credentials, signature or clock skew. Never retried.
+    Authentication,
+    /// 429: too many requests.
+    Throttled,
+    /// 5xx.
+    Server,
+    /// Any other 4xx answer.
+    Client,
+    /// Connect failure, timeout, TLS error, broken body.
+    Transport,
+    /// 200 with `is_success: false`.
+    Unsuccessful,
+    /// The body could not be decoded.
+    Undecodable,
+}
+
+impl ErrorKind {
+    /// Worth another attempt of an idempotent request.
+    pub fn is_retryable(self) -> bool {
+        matches!(
+            self,
+            ErrorKind::Throttled | ErrorKind::Server | ErrorKind::Transport
+        )
+    }
+}
+
+/// A failed API call. `Display` is complete and safe to show a user.
+#[derive(Debug)]
+pub struct ApiError {
+    pub kind: ErrorKind,
+    /// HTTP status, when an answer arrived.
+    pub status: Option<u16>,
+    /// `error_code` (or `code`) from the body.
+    pub code: Option<String>,
+    /// `error_msg` (or `message`) from the body, or our own description.
+    pub message: String,
+    /// `X-Request-Id` of the response.
+    pub request_id: Option<String>,
+    /// `Retry-After` in seconds, when the server sent one.
+    pub retry_after: Option<u64>,
+    /// The host that answered (or was asked).
+    pub host: String,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.status {
+            Some(status) => write!(f, "{} answered HTTP {status}", self.host)?,
+            None => write!(f, "request to {} failed", self.host)?,
+        }
+        match &self.code {
+            Some(code) => write!(f, ": {code}: {}", self.message)?,
+            None => write!(f, ": {}", self.message)?,
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// Classifies an HTTP error answer from its status and body code/message.
+pub fn classify(status: u16, code: Option<&str>, message: &str) -> ErrorKind {
+    let code = code.unwrap_or_default();
+    let not_found = matches!(code, "DLI.0002" | "DLI.0023")
+        || (code == "DLI.0001" && message.to_ascii_lowercase().contains("not exist"));
+    match status {
+        _ if not_found => ErrorKind::NotFound,
+        404 if code.starts_with("APIGW") || code.is_empty() => ErrorKind::WrongEndpoint,
+        401 | 403 => ErrorKind::Authentication,
+        429 => ErrorKind::Throttled,
+        500..=599 => ErrorKind::Server,
+        _ => ErrorKind::Client,
+    }
+}
+
+/// The error fields of a body: `error_code`/`error_msg`, or `code`/`message`.
+pub fn error_fields(body: &[u8]) -> (Option<String>, Option<String>) {
+    #[derive(serde::Deserialize)]
+    struct Body {
+        error_code: Option<String>,
+        error_msg: Option<String>,
+        code: Option<String>,
+        message: Option<String>,
+    }
+    match serde_json::from_slice::<Body>(body) {
+        Ok(b) => (b.error_code.or(b.code), b.error_msg.or(b.message)),
+        Err(_) => (None, None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_connections_are_not_found() {
+        assert_eq!(
+            classify(400, Some("DLI.0001"), "Connection abc is not exist"),
+            ErrorKind::NotFound
+        );
+        assert_eq!(
+            classify(400, Some("DLI.0002"), "object does not exist"),
+            ErrorKind::NotFound
+        );
+        assert_eq!(
+            classify(404, Some("DLI.0023"), "no related resource"),
+            ErrorKind::NotFound
+        );
+    }
+
+    #[test]
+    fn a_gateway_404_means_a_wrong_endpoint() {
+        assert_eq!(
+            classify(
+                404,
+                Some("APIGW.0101"),
+                "The API does not exist or has not been published"
+            ),
+            ErrorKind::WrongEndpoint
+        );
+        assert_eq!(classify(404, None, ""), ErrorKind::WrongEndpoint);
+    }
+
+    #[test]
+    fn other_statuses_classify() {
+        assert_eq!(
+            classify(400, Some("DLI.0001"), "parameter error"),
+            ErrorKind::Client
+        );
+        assert_eq!(
+            classify(401, Some("APIGW.0301"), "sig"),
+            ErrorKind::Authentication
+        );
+        assert_eq!(
+            classify(403, Some("DLI.0013"), "x"),
+            ErrorKind::Authentication
+        );
+        assert_eq!(
+            classify(429, Some("APIGW.0308"), "limit"),
+            ErrorKind::Throttled
+        );
+        assert_eq!(classify(503, None, ""), ErrorKind::Server);
+        assert!(ErrorKind::Server.is_retryable());
+        assert!(!ErrorKind::Authentication.is_retryable());
+    }
+
+    #[test]
+    fn both_error_body_shapes_are_read() {
+        assert_eq!(
+            error_fields(br#"{"error_code":"DLI.0001","error_msg":"m"}"#),
+            (Some("DLI.0001".into()), Some("m".into()))
+        );
+        assert_eq!(
+            error_fields(br#"{"code":"APIGW.0308","message":"limit"}"#),
+            (Some("APIGW.0308".into()), Some("limit".into()))
+        );
+        assert_eq!(error_fields(b"<html>"), (None, None));
+    }
+
+    #[test]
+    fn display_carries_status_code_message_and_request_id() {
+        let e = ApiError {
+            kind: ErrorKind::NotFound,
+            status: Some(400),
+            code: Some("DLI.0001".into()),
+            message: "Connection x is not exist".into(),
+            request_id: Some("req-1".into()),
+            retry_after: None,
+            host: "dli.cn-north-4.myhuaweicloud.com".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "dli.cn-north-4.myhuaweicloud.com answered HTTP 400: DLI.0001: Connection x is not exist (request id req-1)"
+        );
+    }
+}

@@ -1,0 +1,20 @@
+//! The DLI API client. Knows nothing about Terraform.
+//!
+//! - `credentials`: AK/SK and security token, redacted in `Debug`.
+//! - `signer`: SDK-HMAC-SHA256, step by step.
+//! - `endpoint`: base URL from region/cloud or an override.
+//! - `client`: the HTTP client and one call per API.
+//! - `model`: the response types.
+//! - `error`: classified API errors.
+
+pub mod client;
+pub mod credentials;
+pub mod endpoint;
+pub mod error;
+pub mod model;
+pub mod signer;
+
+pub use client::{Client, ClientOptions};
+pub use credentials::{Credentials, Secret};
+pub use error::{ApiError, ErrorKind};
+pub use model::EnhancedConnection;

@@ -1,0 +1,126 @@
+//! The response of `GET /v2.0/{project_id}/datasource/enhanced-connections/{id}`.
+//! Every field may be absent (or null); unknown fields are ignored.
+
+use serde::Deserialize;
+
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+pub struct EnhancedConnection {
+    pub is_success: Option<bool>,
+    pub message: Option<String>,
+    pub id: Option<String>,
+    pub name: Option<String>,
+    /// `ACTIVE`, `CREATING`, `FAILED` or `DELETED`.
+    pub status: Option<String>,
+    pub available_queue_info: Option<Vec<QueueInfo>>,
+    pub elastic_resource_pools: Option<Vec<QueueInfo>>,
+    pub dest_vpc_id: Option<String>,
+    pub dest_network_id: Option<String>,
+    /// Epoch milliseconds, UTC.
+    pub create_time: Option<i64>,
+    pub hosts: Option<Vec<Host>>,
+    pub routes: Option<Vec<Route>>,
+    pub ipv6_enable: Option<bool>,
+}
+
+/// A queue's (or elastic resource pool's) link to the connection.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+pub struct QueueInfo {
+    pub peer_id: Option<String>,
+    pub status: Option<String>,
+    pub name: Option<String>,
+    pub err_msg: Option<String>,
+    /// Epoch milliseconds, UTC.
+    pub update_time: Option<i64>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+pub struct Host {
+    pub name: Option<String>,
+    pub ip: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+pub struct Route {
+    pub name: Option<String>,
+    pub cidr: Option<String>,
+    /// Epoch milliseconds, UTC.
+    pub create_time: Option<i64>,
+}
+
+/// Decodes a response body; an error names the JSON path of the bad field.
+pub fn decode(body: &[u8]) -> Result<EnhancedConnection, String> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        if path == "." {
+            e.into_inner().to_string()
+        } else {
+            format!("field `{path}`: {}", e.into_inner())
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The example response of the API reference.
+    pub(crate) const SEED_EXAMPLE: &str =
+        include_str!("../../tests/fixtures/seed-example-response.json");
+
+    #[test]
+    fn seed_example_maps_field_by_field() {
+        let c = decode(SEED_EXAMPLE.as_bytes()).unwrap();
+        assert_eq!(c.is_success, Some(true));
+        assert_eq!(c.message.as_deref(), Some(""));
+        assert_eq!(c.name.as_deref(), Some("withvpc"));
+        assert_eq!(
+            c.id.as_deref(),
+            Some("4c693ecc-bab8-4113-a838-129cedc9a563")
+        );
+        assert_eq!(
+            c.dest_vpc_id.as_deref(),
+            Some("22094d8f-c310-4621-913d-4c4d655d8495")
+        );
+        assert_eq!(
+            c.dest_network_id.as_deref(),
+            Some("78f2562a-36e4-4b39-95b9-f5aab22e1281")
+        );
+        assert_eq!(c.create_time, Some(1566888011125));
+        assert_eq!(c.status.as_deref(), Some("ACTIVE"));
+        let queues = c.available_queue_info.unwrap();
+        assert_eq!(
+            queues,
+            [QueueInfo {
+                peer_id: Some("d2ae6628-fa37-4e04-806d-c59c497492d1".into()),
+                status: Some("ACTIVE".into()),
+                name: Some("resource_mode_1".into()),
+                err_msg: Some(String::new()),
+                update_time: Some(1566889577861),
+            }]
+        );
+        let hosts = c.hosts.unwrap();
+        assert_eq!(hosts.len(), 2);
+        assert_eq!(hosts[0].ip.as_deref(), Some("192.168.0.1"));
+        assert_eq!(hosts[1].name.as_deref(), Some("ecs-97f8-0002"));
+        assert_eq!(c.elastic_resource_pools, None);
+        assert_eq!(c.routes, None);
+    }
+
+    #[test]
+    fn absent_null_and_extra_fields_are_tolerated() {
+        let c = decode(br#"{"id":"x","name":null,"future_field":{"a":[1]},"routes":[{"cidr":"10.0.0.0/8","extra":1}]}"#).unwrap();
+        assert_eq!(c.id.as_deref(), Some("x"));
+        assert_eq!(c.name, None);
+        assert_eq!(c.routes.unwrap()[0].cidr.as_deref(), Some("10.0.0.0/8"));
+        assert_eq!(decode(b"{}").unwrap(), EnhancedConnection::default());
+    }
+
+    #[test]
+    fn wrong_types_name_the_field() {
+        let err = decode(br#"{"available_queue_info":[{"update_time":"yesterday"}]}"#).unwrap_err();
+        assert!(err.contains("available_queue_info[0].update_time"), "{err}");
+        assert!(decode(br#"{"id":"x""#).is_err());
+        assert!(decode(b"<html>").is_err());
+    }
+}
