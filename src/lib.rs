@@ -5,4 +5,5 @@
 //! - [`dli`]: the DLI API client (signing, endpoints, errors, models).
 
 pub mod dli;
+pub mod fake;
 pub mod plugin;

@@ -1,1 +1,75 @@
-fn main() {}
+//! `dli-fake`: the fake DLI API as a process, for the demo and for tests run
+//! from other languages.
+//!
+//! Usage: `dli-fake [--fixture FILE] [--port N] [--port-file FILE]`
+//! Prints `listening on http://127.0.0.1:PORT` on stdout; logs requests on stderr.
+
+use std::process::ExitCode;
+
+use terraform_provider_dli::fake::{FakeState, Fixture, run};
+
+struct Args {
+    fixture: Option<String>,
+    port: u16,
+    port_file: Option<String>,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args {
+        fixture: None,
+        port: 0,
+        port_file: None,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().ok_or(format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--fixture" => args.fixture = Some(value()?),
+            "--port" => args.port = value()?.parse().map_err(|e| format!("--port: {e}"))?,
+            "--port-file" => args.port_file = Some(value()?),
+            "-h" | "--help" => {
+                return Err(
+                    "usage: dli-fake [--fixture FILE] [--port N] [--port-file FILE]".into(),
+                );
+            }
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    Ok(args)
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> ExitCode {
+    match serve().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("dli-fake: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn serve() -> Result<(), String> {
+    let args = parse_args()?;
+    let fixture = match &args.fixture {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+            Fixture::from_json(&text)?
+        }
+        None => Fixture::default_fixture(),
+    };
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", args.port))
+        .await
+        .map_err(|e| format!("cannot listen on port {}: {e}", args.port))?;
+    let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+    if let Some(path) = &args.port_file {
+        std::fs::write(path, format!("{port}\n")).map_err(|e| format!("{path}: {e}"))?;
+    }
+    println!("listening on http://127.0.0.1:{port}");
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    run(listener, FakeState::new(fixture), shutdown)
+        .await
+        .map_err(|e| e.to_string())
+}

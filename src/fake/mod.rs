@@ -1,0 +1,48 @@
+//! A fake DLI API for tests and the demo. It behaves like Huawei's gateway in
+//! front of DLI: it verifies AK/SK signatures, answers with the real error
+//! bodies and codes, and can inject faults per connection.
+//!
+//! Not part of the provider: only the `dli-fake` binary and tests use it.
+
+pub mod fixture;
+pub mod server;
+pub mod verify;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+pub use fixture::{Faults, Fixture, FixtureConnection, FixtureCredential};
+pub use server::{FakeState, RecordedRequest, run};
+
+use tokio_util::sync::CancellationToken;
+
+/// A fake running in the background on 127.0.0.1; stops when dropped.
+pub struct RunningFake {
+    pub addr: SocketAddr,
+    pub state: Arc<FakeState>,
+    stop: CancellationToken,
+}
+
+impl RunningFake {
+    /// Starts a fake with `fixture` on a free loopback port.
+    pub async fn start(fixture: Fixture) -> std::io::Result<RunningFake> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let state = FakeState::new(fixture);
+        let stop = CancellationToken::new();
+        let shutdown = stop.clone().cancelled_owned();
+        tokio::spawn(run(listener, state.clone(), shutdown));
+        Ok(RunningFake { addr, state, stop })
+    }
+
+    /// The base URL to configure as the provider's `endpoint`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+impl Drop for RunningFake {
+    fn drop(&mut self) {
+        self.stop.cancel();
+    }
+}

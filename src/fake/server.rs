@@ -1,0 +1,275 @@
+//! The fake gateway's HTTP side: routing, authentication, faults and the
+//! request log.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::Response;
+use axum::serve::ListenerExt;
+use tokio::net::TcpListener;
+
+use super::fixture::Fixture;
+use super::verify;
+
+/// One request as the fake saw it, for tests to assert on.
+#[derive(Clone, Debug)]
+pub struct RecordedRequest {
+    pub at: Instant,
+    pub method: String,
+    pub path: String,
+    pub status: u16,
+    pub access_key: Option<String>,
+    pub security_token: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// Shared state of one fake: the fixture, fault counters and the log.
+pub struct FakeState {
+    fixture: Fixture,
+    attempts: Mutex<HashMap<String, usize>>,
+    requests: Mutex<Vec<RecordedRequest>>,
+    connections_accepted: AtomicU64,
+    next_request_id: AtomicU64,
+}
+
+impl FakeState {
+    pub fn new(fixture: Fixture) -> Arc<Self> {
+        Arc::new(FakeState {
+            fixture,
+            attempts: Mutex::default(),
+            requests: Mutex::default(),
+            connections_accepted: AtomicU64::new(0),
+            next_request_id: AtomicU64::new(1),
+        })
+    }
+
+    /// Every request answered so far, in order.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.requests
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// TCP connections accepted so far.
+    pub fn connections_accepted(&self) -> u64 {
+        self.connections_accepted.load(Ordering::Relaxed)
+    }
+
+    fn request_id(&self) -> String {
+        let n = self.next_request_id.fetch_add(1, Ordering::Relaxed);
+        format!("{:032x}", 0xfa4e_0000_0000_0000_u128 + u128::from(n))
+    }
+
+    /// The fault status for this attempt at `connection_id`, if any.
+    fn next_fault_status(
+        &self,
+        connection_id: &str,
+        statuses: &[u16],
+        repeat: bool,
+    ) -> Option<u16> {
+        let mut attempts = self.attempts.lock().unwrap_or_else(|e| e.into_inner());
+        let attempt = attempts.entry(connection_id.to_owned()).or_default();
+        let status = match statuses.get(*attempt) {
+            Some(s) => Some(*s),
+            None if repeat => statuses.last().copied(),
+            None => None,
+        };
+        *attempt += 1;
+        status
+    }
+}
+
+/// Serves the fake API on `listener` until `shutdown` completes.
+pub async fn run(
+    listener: TcpListener,
+    state: Arc<FakeState>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let counter = state.clone();
+    // TCP_NODELAY: without it every kept-alive answer waits ~40 ms (Nagle).
+    let listener = listener.tap_io(move |tcp| {
+        let _ = tcp.set_nodelay(true);
+        counter.connections_accepted.fetch_add(1, Ordering::Relaxed);
+    });
+    let app = axum::Router::new().fallback(handle).with_state(state);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+const ROUTE_PREFIX: &str = "/v2.0/";
+const ROUTE_MIDDLE: &str = "datasource/enhanced-connections/";
+
+/// `(project_id, connection_id)` when the path is the one API we serve.
+fn route(path: &str) -> Option<(&str, &str)> {
+    let rest = path.strip_prefix(ROUTE_PREFIX)?;
+    let (project, rest) = rest.split_once('/')?;
+    let connection = rest.strip_prefix(ROUTE_MIDDLE)?;
+    let connection = connection.strip_suffix('/').unwrap_or(connection);
+    (!project.is_empty() && !connection.is_empty() && !connection.contains('/'))
+        .then_some((project, connection))
+}
+
+async fn handle(
+    State(state): State<Arc<FakeState>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let request_id = state.request_id();
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let mut record = RecordedRequest {
+        at: Instant::now(),
+        method: method.to_string(),
+        path: uri.path().to_owned(),
+        status: 0,
+        access_key: None,
+        security_token: header("x-security-token"),
+        user_agent: header("user-agent"),
+    };
+    let response = answer(&state, &method, &uri, &headers, &body, &mut record).await;
+    record.status = response.status().as_u16();
+    eprintln!(
+        "dli-fake: {} {} -> {} ({request_id})",
+        record.method, record.path, record.status
+    );
+    state
+        .requests
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(record);
+    let mut response = response;
+    if let Ok(value) = request_id.parse() {
+        response.headers_mut().insert("x-request-id", value);
+    }
+    response
+}
+
+async fn answer(
+    state: &FakeState,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+    record: &mut RecordedRequest,
+) -> Response {
+    let Some((project, connection_id)) = route(uri.path()).filter(|_| method == Method::GET) else {
+        return error(
+            StatusCode::NOT_FOUND,
+            "APIGW.0101",
+            "The API does not exist or has not been published in the environment",
+        );
+    };
+    let now = time::OffsetDateTime::now_utc();
+    let verified = verify::verify(
+        method.as_str(),
+        uri.path(),
+        uri.query().unwrap_or(""),
+        headers,
+        body,
+        &state.fixture.credentials,
+        now,
+    );
+    match verified {
+        Ok(credential) => record.access_key = Some(credential.access_key.clone()),
+        Err(failure) => {
+            return error(
+                StatusCode::UNAUTHORIZED,
+                "APIGW.0301",
+                &format!("Incorrect IAM authentication information: {failure}"),
+            );
+        }
+    }
+    let header_project = headers.get("x-project-id").and_then(|v| v.to_str().ok());
+    if project != state.fixture.project_id || header_project.is_some_and(|p| p != project) {
+        return error(
+            StatusCode::FORBIDDEN,
+            "DLI.0013",
+            &format!("The project {project} does not exist or you have no permission for it"),
+        );
+    }
+    let Some(connection) = state.fixture.connections.get(connection_id) else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "DLI.0001",
+            &format!("Connection {connection_id} is not exist"),
+        );
+    };
+    let faults = &connection.faults;
+    if faults.hang {
+        std::future::pending::<()>().await;
+    }
+    if faults.latency_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(faults.latency_ms)).await;
+    }
+    if let Some(status) = state.next_fault_status(connection_id, &faults.statuses, faults.repeat) {
+        let mut response = fault(status);
+        if let (Some(seconds), 429 | 503) = (faults.retry_after, status) {
+            response.headers_mut().insert("retry-after", seconds.into());
+        }
+        return response;
+    }
+    let mut body = connection.response.to_string().into_bytes();
+    if faults.truncate {
+        body.truncate(body.len() / 2);
+    }
+    json_response(StatusCode::OK, body)
+}
+
+fn fault(status: u16) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    match status.as_u16() {
+        429 => error(
+            status,
+            "APIGW.0308",
+            "The throttling threshold has been reached: policy user over ratelimit,limit:200,time:5 minute",
+        ),
+        500..=599 => error(
+            status,
+            "DLI.0999",
+            "Internal service error. Try again later.",
+        ),
+        _ => error(status, "DLI.0001", "Injected fault"),
+    }
+}
+
+fn error(status: StatusCode, code: &str, message: &str) -> Response {
+    let body = serde_json::json!({ "error_code": code, "error_msg": message });
+    json_response(status, body.to_string().into_bytes())
+}
+
+fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
+    Response::builder()
+        .status(status)
+        .header("content-type", "application/json;charset=utf8")
+        .body(Body::from(body))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_enhanced_connection_path_routes() {
+        assert_eq!(
+            route("/v2.0/p1/datasource/enhanced-connections/c1"),
+            Some(("p1", "c1"))
+        );
+        assert_eq!(route("/v2.0/p1/datasource/enhanced-connections/"), None);
+        assert_eq!(route("/v1.0/p1/datasource/enhanced-connections/c1"), None);
+        assert_eq!(route("/v2.0/p1/datasource/enhanced-connections/c1/x"), None);
+    }
+}

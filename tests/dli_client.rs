@@ -1,0 +1,260 @@
+//! The DLI client against the fake DLI API over real HTTP on 127.0.0.1.
+
+use std::time::Duration;
+
+use serde_json::json;
+use terraform_provider_dli::dli::{Client, ClientOptions, Credentials, ErrorKind, endpoint};
+use terraform_provider_dli::fake::{Fixture, RunningFake};
+
+const PROJECT: &str = "0123456789abcdef0123456789abcdef";
+const SEED_ID: &str = "4c693ecc-bab8-4113-a838-129cedc9a563";
+
+fn fixture_with(extra: serde_json::Value) -> Fixture {
+    let mut fixture = json!({
+        "project_id": PROJECT,
+        "credentials": [
+            {"access_key": "AK", "secret_key": "SK"},
+            {"access_key": "TMPAK", "secret_key": "TMPSK", "security_token": "TOKEN"}
+        ],
+        "connections": {
+            SEED_ID: {"response": serde_json::from_str::<serde_json::Value>(
+                include_str!("fixtures/seed-example-response.json")).unwrap()}
+        }
+    });
+    for (id, conn) in extra.as_object().unwrap() {
+        fixture["connections"][id] = conn.clone();
+    }
+    Fixture::from_json(&fixture.to_string()).unwrap()
+}
+
+async fn get(
+    fake: &RunningFake,
+    creds: &Credentials,
+    id: &str,
+    timeout: Duration,
+) -> Result<terraform_provider_dli::dli::EnhancedConnection, terraform_provider_dli::dli::ApiError>
+{
+    let client = Client::new(&ClientOptions {
+        timeout,
+        ..Default::default()
+    })
+    .unwrap();
+    let base = endpoint::resolve(Some(&fake.url()), None, None).unwrap();
+    client
+        .get_enhanced_connection(&base, creds, PROJECT, id)
+        .await
+}
+
+fn ak() -> Credentials {
+    Credentials::new("AK", "SK")
+}
+
+const T: Duration = Duration::from_secs(10);
+
+#[tokio::test]
+async fn seed_example_is_read_and_mapped() {
+    let fake = RunningFake::start(fixture_with(json!({}))).await.unwrap();
+    let c = get(&fake, &ak(), SEED_ID, T).await.unwrap();
+    assert_eq!(c.name.as_deref(), Some("withvpc"));
+    assert_eq!(
+        c.dest_network_id.as_deref(),
+        Some("78f2562a-36e4-4b39-95b9-f5aab22e1281")
+    );
+    assert_eq!(c.hosts.unwrap().len(), 2);
+    let requests = fake.state.requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].status, 200);
+    assert!(
+        requests[0]
+            .user_agent
+            .as_deref()
+            .unwrap()
+            .starts_with("terraform-provider-dli/")
+    );
+}
+
+#[tokio::test]
+async fn temporary_credentials_send_their_token() {
+    let fake = RunningFake::start(fixture_with(json!({}))).await.unwrap();
+    let creds = Credentials::new("TMPAK", "TMPSK").with_security_token("TOKEN");
+    get(&fake, &creds, SEED_ID, T).await.unwrap();
+    assert_eq!(
+        fake.state.requests()[0].security_token.as_deref(),
+        Some("TOKEN")
+    );
+    let err = get(&fake, &Credentials::new("TMPAK", "TMPSK"), SEED_ID, T)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Authentication);
+}
+
+#[tokio::test]
+async fn unknown_connection_is_not_found_with_code_and_request_id() {
+    let fake = RunningFake::start(fixture_with(json!({}))).await.unwrap();
+    let id = "00000000-0000-4000-8000-000000000000";
+    let err = get(&fake, &ak(), id, T).await.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::NotFound);
+    assert_eq!(err.status, Some(400));
+    assert_eq!(err.code.as_deref(), Some("DLI.0001"));
+    assert_eq!(err.message, format!("Connection {id} is not exist"));
+    assert!(err.request_id.is_some());
+}
+
+#[tokio::test]
+async fn bad_signature_is_an_authentication_error() {
+    let fake = RunningFake::start(fixture_with(json!({}))).await.unwrap();
+    let err = get(&fake, &Credentials::new("AK", "wrong"), SEED_ID, T)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Authentication);
+    assert_eq!(err.status, Some(401));
+    assert_eq!(err.code.as_deref(), Some("APIGW.0301"));
+    assert!(
+        err.message.contains("verify aksk signature fail"),
+        "{}",
+        err.message
+    );
+}
+
+#[tokio::test]
+async fn gateway_404_means_wrong_endpoint() {
+    let fake = RunningFake::start(fixture_with(json!({}))).await.unwrap();
+    let client = Client::new(&ClientOptions::default()).unwrap();
+    let base =
+        endpoint::resolve(Some(&format!("{}/wrong-prefix", fake.url())), None, None).unwrap();
+    let err = client
+        .get_enhanced_connection(&base, &ak(), PROJECT, SEED_ID)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::WrongEndpoint);
+    assert_eq!(err.code.as_deref(), Some("APIGW.0101"));
+}
+
+#[tokio::test]
+async fn wrong_project_is_refused() {
+    let fake = RunningFake::start(fixture_with(json!({}))).await.unwrap();
+    let client = Client::new(&ClientOptions::default()).unwrap();
+    let base = endpoint::resolve(Some(&fake.url()), None, None).unwrap();
+    let err = client
+        .get_enhanced_connection(&base, &ak(), "other-project", SEED_ID)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Authentication);
+    assert_eq!(err.status, Some(403));
+}
+
+#[tokio::test]
+async fn injected_statuses_classify() {
+    let fake = RunningFake::start(fixture_with(json!({
+        "a0000000-0000-4000-8000-000000000429": {"response": {}, "faults": {"statuses": [429], "retry_after": 1}},
+        "a0000000-0000-4000-8000-000000000500": {"response": {}, "faults": {"statuses": [500]}},
+    })))
+    .await
+    .unwrap();
+    let err = get(&fake, &ak(), "a0000000-0000-4000-8000-000000000429", T)
+        .await
+        .unwrap_err();
+    assert_eq!((err.kind, err.retry_after), (ErrorKind::Throttled, Some(1)));
+    assert_eq!(err.code.as_deref(), Some("APIGW.0308"));
+    let err = get(&fake, &ak(), "a0000000-0000-4000-8000-000000000500", T)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Server);
+    // The fault was for the first attempt only.
+    assert!(
+        get(&fake, &ak(), "a0000000-0000-4000-8000-000000000500", T)
+            .await
+            .is_ok()
+    );
+}
+
+#[tokio::test]
+async fn unsuccessful_truncated_and_mistyped_bodies_are_errors() {
+    let fake = RunningFake::start(fixture_with(json!({
+        "b0000000-0000-4000-8000-000000000001": {"response": {"is_success": false, "message": "Connection is being deleted"}},
+        "b0000000-0000-4000-8000-000000000002": {"response": {"id": "x", "name": "a long enough name"}, "faults": {"truncate": true}},
+        "b0000000-0000-4000-8000-000000000003": {"response": {"create_time": "yesterday"}},
+    })))
+    .await
+    .unwrap();
+    let err = get(&fake, &ak(), "b0000000-0000-4000-8000-000000000001", T)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Unsuccessful);
+    assert_eq!(err.message, "Connection is being deleted");
+    let err = get(&fake, &ak(), "b0000000-0000-4000-8000-000000000002", T)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Undecodable);
+    let err = get(&fake, &ak(), "b0000000-0000-4000-8000-000000000003", T)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Undecodable);
+    assert!(err.message.contains("create_time"), "{}", err.message);
+}
+
+#[tokio::test]
+async fn absent_and_extra_fields_are_tolerated() {
+    let fake = RunningFake::start(fixture_with(json!({
+        "c0000000-0000-4000-8000-000000000001": {"response": {"id": "c0000000-0000-4000-8000-000000000001", "brand_new_field": [1, 2]}},
+    })))
+    .await
+    .unwrap();
+    let c = get(&fake, &ak(), "c0000000-0000-4000-8000-000000000001", T)
+        .await
+        .unwrap();
+    assert_eq!(
+        c.id.as_deref(),
+        Some("c0000000-0000-4000-8000-000000000001")
+    );
+    assert_eq!((c.name, c.hosts, c.routes), (None, None, None));
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_refused() {
+    let big = "x".repeat(9 * 1024 * 1024);
+    let fake = RunningFake::start(fixture_with(json!({
+        "d0000000-0000-4000-8000-000000000001": {"response": {"name": big}},
+    })))
+    .await
+    .unwrap();
+    let err = get(&fake, &ak(), "d0000000-0000-4000-8000-000000000001", T)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Undecodable);
+    assert!(err.message.contains("larger than"), "{}", err.message);
+}
+
+#[tokio::test]
+async fn a_hang_ends_at_the_timeout_and_says_so() {
+    let fake = RunningFake::start(fixture_with(json!({
+        "e0000000-0000-4000-8000-000000000001": {"response": {}, "faults": {"hang": true}},
+    })))
+    .await
+    .unwrap();
+    let err = get(
+        &fake,
+        &ak(),
+        "e0000000-0000-4000-8000-000000000001",
+        Duration::from_millis(300),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Transport);
+    assert!(err.message.contains("timeout of 300ms"), "{}", err.message);
+}
+
+#[tokio::test]
+async fn connection_refused_is_a_transport_error() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let client = Client::new(&ClientOptions::default()).unwrap();
+    let base = endpoint::resolve(Some(&format!("http://127.0.0.1:{port}")), None, None).unwrap();
+    let err = client
+        .get_enhanced_connection(&base, &ak(), PROJECT, SEED_ID)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Transport);
+    assert!(err.message.starts_with("cannot connect"), "{}", err.message);
+}
