@@ -13,7 +13,7 @@ pub struct Fixture {
     pub connections: BTreeMap<String, FixtureConnection>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
 pub struct FixtureCredential {
     pub access_key: String,
     pub secret_key: String,
