@@ -4,6 +4,8 @@
 //! - [`plugin`]: the generic Terraform plugin protocol 6 server.
 //! - [`dli`]: the DLI API client (signing, endpoints, errors, models).
 
+pub mod data_source;
 pub mod dli;
 pub mod fake;
 pub mod plugin;
+pub mod provider;

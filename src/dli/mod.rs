@@ -12,6 +12,7 @@ pub mod credentials;
 pub mod endpoint;
 pub mod error;
 pub mod model;
+pub mod retry;
 pub mod signer;
 
 pub use client::{Client, ClientOptions};

@@ -1,0 +1,200 @@
+//! Retries for idempotent reads: 429, 5xx and transport failures, with
+//! exponential backoff and jitter, honouring `Retry-After`, cancellable at
+//! any point.
+
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+
+use super::error::ApiError;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt.
+    pub max_retries: u32,
+    pub base_delay: Duration,
+    pub max_delay: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 5,
+            base_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(30),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The wait before retry number `retry` (1-based): `Retry-After` when the
+    /// server gave one (capped), else full-jitter exponential backoff.
+    pub fn delay(&self, retry: u32, retry_after: Option<u64>, jitter: f64) -> Duration {
+        if let Some(seconds) = retry_after {
+            return Duration::from_secs(seconds).min(self.max_delay);
+        }
+        let exp = self
+            .base_delay
+            .saturating_mul(1u32 << (retry.saturating_sub(1)).min(16))
+            .min(self.max_delay);
+        // Half fixed, half random: spreads clients without ever waiting ~0.
+        exp.mul_f64(0.5 + 0.5 * jitter.clamp(0.0, 1.0))
+    }
+}
+
+/// How a retried call ended.
+#[derive(Debug)]
+pub enum RetryError {
+    /// The last error, after `attempts` attempts.
+    Failed { error: ApiError, attempts: u32 },
+    /// Cancelled (StopProvider) after `attempts` attempts.
+    Cancelled { attempts: u32 },
+}
+
+/// Runs `attempt` until it succeeds, fails for good, runs out of retries or
+/// is cancelled.
+pub async fn with_retries<T, F, Fut>(
+    policy: RetryPolicy,
+    cancel: &CancellationToken,
+    mut attempt: F,
+) -> Result<T, RetryError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, ApiError>>,
+{
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let result = tokio::select! {
+            result = attempt() => result,
+            () = cancel.cancelled() => return Err(RetryError::Cancelled { attempts }),
+        };
+        let error = match result {
+            Ok(value) => return Ok(value),
+            Err(error) => error,
+        };
+        if !error.kind.is_retryable() || attempts > policy.max_retries {
+            return Err(RetryError::Failed { error, attempts });
+        }
+        let delay = policy.delay(attempts, error.retry_after, jitter());
+        tracing::debug!(
+            attempt = attempts,
+            max_attempts = policy.max_retries + 1,
+            delay_ms = delay.as_millis() as u64,
+            error = %error,
+            "retrying DLI request"
+        );
+        tokio::select! {
+            () = tokio::time::sleep(delay) => {}
+            () = cancel.cancelled() => return Err(RetryError::Cancelled { attempts }),
+        }
+    }
+}
+
+/// A cheap random fraction in [0, 1): no RNG crate needed for jitter.
+fn jitter() -> f64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dli::ErrorKind;
+
+    #[test]
+    fn backoff_doubles_up_to_the_cap_with_jitter_bounds() {
+        let p = RetryPolicy::default();
+        assert_eq!(p.delay(1, None, 1.0), Duration::from_millis(500));
+        assert_eq!(p.delay(1, None, 0.0), Duration::from_millis(250));
+        assert_eq!(p.delay(3, None, 1.0), Duration::from_secs(2));
+        assert_eq!(p.delay(20, None, 1.0), Duration::from_secs(30));
+    }
+
+    #[test]
+    fn retry_after_wins_but_is_capped() {
+        let p = RetryPolicy::default();
+        assert_eq!(p.delay(1, Some(1), 0.3), Duration::from_secs(1));
+        assert_eq!(p.delay(1, Some(3600), 0.3), Duration::from_secs(30));
+    }
+
+    #[test]
+    fn jitter_is_a_fraction() {
+        for _ in 0..100 {
+            let j = jitter();
+            assert!((0.0..1.0).contains(&j));
+        }
+    }
+
+    fn err(kind: ErrorKind) -> ApiError {
+        ApiError {
+            kind,
+            status: None,
+            code: None,
+            message: "m".into(),
+            request_id: None,
+            retry_after: None,
+            host: "h".into(),
+        }
+    }
+
+    fn fast(max_retries: u32) -> RetryPolicy {
+        RetryPolicy {
+            max_retries,
+            base_delay: Duration::from_millis(1),
+            max_delay: Duration::from_millis(2),
+        }
+    }
+
+    #[tokio::test]
+    async fn retryable_errors_are_retried_until_success() {
+        let mut calls = 0;
+        let result = with_retries(fast(5), &CancellationToken::new(), || {
+            calls += 1;
+            let n = calls;
+            async move {
+                if n < 3 {
+                    Err(err(ErrorKind::Server))
+                } else {
+                    Ok(n)
+                }
+            }
+        })
+        .await;
+        assert_eq!(result.unwrap(), 3);
+    }
+
+    #[tokio::test]
+    async fn final_errors_and_exhaustion_report_attempts() {
+        let result: Result<(), _> = with_retries(fast(5), &CancellationToken::new(), || async {
+            Err(err(ErrorKind::Authentication))
+        })
+        .await;
+        assert!(matches!(
+            result,
+            Err(RetryError::Failed { attempts: 1, .. })
+        ));
+        let result: Result<(), _> = with_retries(fast(2), &CancellationToken::new(), || async {
+            Err(err(ErrorKind::Throttled))
+        })
+        .await;
+        assert!(matches!(
+            result,
+            Err(RetryError::Failed { attempts: 3, .. })
+        ));
+    }
+
+    #[tokio::test]
+    async fn cancellation_ends_a_pending_attempt() {
+        let cancel = CancellationToken::new();
+        cancel.cancel();
+        let result: Result<(), _> = with_retries(fast(5), &cancel, || std::future::pending()).await;
+        assert!(matches!(result, Err(RetryError::Cancelled { attempts: 1 })));
+    }
+}

@@ -1,0 +1,417 @@
+//! Resolves the provider's settings: argument beats environment variable beats
+//! default. Nothing here touches the network.
+
+use std::time::Duration;
+
+use crate::dli::{Credentials, Secret};
+use crate::plugin::{Diagnostic, Known, Value};
+
+pub const DEFAULT_MAX_RETRIES: u32 = 5;
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The provider's arguments after resolution. `Debug` redacts secrets.
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    pub region: Option<String>,
+    pub project_id: Option<String>,
+    pub access_key: Option<String>,
+    pub secret_key: Option<Secret>,
+    pub security_token: Option<Secret>,
+    pub cloud: Option<String>,
+    pub endpoint: Option<String>,
+    pub max_retries: u32,
+    pub request_timeout: Duration,
+    pub insecure: bool,
+    pub cacert_file: Option<String>,
+    /// Arguments whose values are unknown until apply.
+    pub unknown: Vec<&'static str>,
+}
+
+/// Each argument and the environment variable that stands in for it.
+pub const ENV_VARS: &[(&str, &str)] = &[
+    ("region", "HW_REGION_NAME"),
+    ("project_id", "HW_PROJECT_ID"),
+    ("access_key", "HW_ACCESS_KEY"),
+    ("secret_key", "HW_SECRET_KEY"),
+    ("security_token", "HW_SECURITY_TOKEN"),
+    ("cloud", "HW_CLOUD"),
+    ("endpoint", "HW_DLI_ENDPOINT"),
+    ("max_retries", "HW_MAX_RETRIES"),
+    ("request_timeout", "HW_REQUEST_TIMEOUT"),
+    ("insecure", "HW_INSECURE"),
+    ("cacert_file", "HW_CACERT_FILE"),
+];
+
+pub fn env_var_of(argument: &str) -> &'static str {
+    ENV_VARS
+        .iter()
+        .find(|(arg, _)| *arg == argument)
+        .map_or("", |(_, env)| env)
+}
+
+/// Where an argument's raw text came from, for error messages.
+enum Source {
+    Argument,
+    Env(&'static str),
+}
+
+struct Resolver<'a> {
+    config: &'a Value,
+    env: &'a dyn Fn(&str) -> Option<String>,
+    unknown: Vec<&'static str>,
+    errors: Vec<Diagnostic>,
+}
+
+impl Resolver<'_> {
+    /// The text of a string argument, or of its environment variable.
+    fn text(&mut self, name: &'static str) -> Option<(String, Source)> {
+        match self.config.attr(name) {
+            Value::Unknown => {
+                self.unknown.push(name);
+                None
+            }
+            Value::String(s) if !s.is_empty() => Some((s.clone(), Source::Argument)),
+            Value::Number(_) | Value::Bool(_) => None,
+            _ => {
+                let var = env_var_of(name);
+                (self.env)(var)
+                    .filter(|v| !v.trim().is_empty())
+                    .map(|v| (v.trim().to_owned(), Source::Env(var)))
+            }
+        }
+    }
+
+    fn string(&mut self, name: &'static str) -> Option<String> {
+        self.text(name).map(|(s, _)| s)
+    }
+
+    fn invalid(&mut self, name: &'static str, source: &Source, why: String) {
+        let d = match source {
+            Source::Argument => {
+                Diagnostic::error(format!("Invalid provider argument \"{name}\""), why).at(name)
+            }
+            Source::Env(var) => {
+                Diagnostic::error(format!("Invalid environment variable {var}"), why)
+            }
+        };
+        self.errors.push(d);
+    }
+
+    fn max_retries(&mut self) -> u32 {
+        let (text, source) = match self.config.attr("max_retries") {
+            Value::Unknown => {
+                self.unknown.push("max_retries");
+                return DEFAULT_MAX_RETRIES;
+            }
+            Value::Number(_) => match self.config.attr("max_retries").as_i64() {
+                Known::Value(n) => (n.to_string(), Source::Argument),
+                _ => ("not a whole number".into(), Source::Argument),
+            },
+            _ => match self.text("max_retries") {
+                Some(found) => found,
+                None => return DEFAULT_MAX_RETRIES,
+            },
+        };
+        match text.parse::<u32>() {
+            Ok(n) if n <= 100 => n,
+            _ => {
+                self.invalid(
+                    "max_retries",
+                    &source,
+                    format!("max_retries must be a whole number from 0 to 100, got {text}."),
+                );
+                DEFAULT_MAX_RETRIES
+            }
+        }
+    }
+
+    fn request_timeout(&mut self) -> Duration {
+        let Some((text, source)) = self.text("request_timeout") else {
+            return DEFAULT_REQUEST_TIMEOUT;
+        };
+        match parse_duration(&text) {
+            Some(d) if !d.is_zero() => d,
+            _ => {
+                self.invalid(
+                    "request_timeout",
+                    &source,
+                    format!(
+                        "{text:?} is not a duration; write it like \"30s\", \"1m30s\" or \"500ms\"."
+                    ),
+                );
+                DEFAULT_REQUEST_TIMEOUT
+            }
+        }
+    }
+
+    fn insecure(&mut self) -> bool {
+        match self.config.attr("insecure") {
+            Value::Unknown => {
+                self.unknown.push("insecure");
+                false
+            }
+            Value::Bool(b) => *b,
+            _ => match self.text("insecure") {
+                None => false,
+                Some((text, source)) => match text.to_ascii_lowercase().as_str() {
+                    "1" | "true" => true,
+                    "0" | "false" => false,
+                    _ => {
+                        self.invalid(
+                            "insecure",
+                            &source,
+                            format!("{text:?} is not true or false."),
+                        );
+                        false
+                    }
+                },
+            },
+        }
+    }
+
+    fn endpoint(&mut self) -> Option<String> {
+        let (text, source) = self.text("endpoint")?;
+        if let Err(why) = crate::dli::endpoint::resolve(Some(&text), None, None) {
+            self.invalid("endpoint", &source, why);
+        }
+        Some(text)
+    }
+}
+
+/// Resolves arguments (which may be unknown during validation) and
+/// environment variables. Errors point at the argument when it was set in
+/// the configuration.
+pub fn resolve(
+    config: &Value,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Settings, Vec<Diagnostic>> {
+    let mut r = Resolver {
+        config,
+        env,
+        unknown: Vec::new(),
+        errors: Vec::new(),
+    };
+    let settings = Settings {
+        region: r.string("region"),
+        project_id: r.string("project_id"),
+        access_key: r.string("access_key"),
+        secret_key: r.string("secret_key").map(Secret::new),
+        security_token: r.string("security_token").map(Secret::new),
+        cloud: r.string("cloud"),
+        endpoint: r.endpoint(),
+        max_retries: r.max_retries(),
+        request_timeout: r.request_timeout(),
+        insecure: r.insecure(),
+        cacert_file: r.string("cacert_file"),
+        unknown: Vec::new(),
+    };
+    if r.errors.is_empty() {
+        Ok(Settings {
+            unknown: r.unknown,
+            ..settings
+        })
+    } else {
+        Err(r.errors)
+    }
+}
+
+impl Settings {
+    /// The credentials for a read, or an error naming what is missing and
+    /// where to set it.
+    pub fn credentials(&self) -> Result<Credentials, Diagnostic> {
+        let missing = |args: &[&str]| {
+            let names: Vec<String> = args
+                .iter()
+                .map(|a| {
+                    format!(
+                        "the provider argument \"{a}\" or the environment variable {}",
+                        env_var_of(a)
+                    )
+                })
+                .collect();
+            names.join(", and ")
+        };
+        let credentials = match (&self.access_key, &self.secret_key) {
+            (Some(ak), Some(sk)) => Credentials {
+                access_key: ak.clone(),
+                secret_key: sk.clone(),
+                security_token: self.security_token.clone(),
+            },
+            (None, None) => {
+                return Err(Diagnostic::error(
+                    "Missing DLI credentials",
+                    format!(
+                        "The provider has no access key and secret key. Set {}.",
+                        missing(&["access_key", "secret_key"])
+                    ),
+                ));
+            }
+            (Some(_), None) => {
+                return Err(Diagnostic::error(
+                    "Incomplete DLI credentials: secret key missing",
+                    format!(
+                        "An access key is set but no secret key. Set {}.",
+                        missing(&["secret_key"])
+                    ),
+                ));
+            }
+            (None, Some(_)) => {
+                return Err(Diagnostic::error(
+                    "Incomplete DLI credentials: access key missing",
+                    format!(
+                        "A secret key is set but no access key. Set {}.",
+                        missing(&["access_key"])
+                    ),
+                ));
+            }
+        };
+        Ok(credentials)
+    }
+}
+
+/// Parses a Go-style duration: `1h2m3s`, `1.5s`, `500ms`.
+pub fn parse_duration(text: &str) -> Option<Duration> {
+    let mut rest = text.trim();
+    if rest.is_empty() {
+        return None;
+    }
+    let mut total = 0f64;
+    while !rest.is_empty() {
+        let number_len = rest.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
+        let number: f64 = rest[..number_len].parse().ok()?;
+        rest = &rest[number_len..];
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
+        let seconds = match &rest[..unit_len] {
+            "h" => 3600.0,
+            "m" => 60.0,
+            "s" => 1.0,
+            "ms" => 0.001,
+            _ => return None,
+        };
+        total += number * seconds;
+        rest = &rest[unit_len..];
+    }
+    (total.is_finite() && total < 1e9).then(|| Duration::from_secs_f64(total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |name| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+        }
+    }
+
+    fn config(pairs: &[(&str, Value)]) -> Value {
+        Value::object(pairs.iter().map(|(k, v)| (*k, v.clone())))
+    }
+
+    #[test]
+    fn arguments_beat_env_vars_which_beat_defaults() {
+        let cfg = config(&[("region", Value::String("cn-north-4".into()))]);
+        let s = resolve(
+            &cfg,
+            &env(&[("HW_REGION_NAME", "eu-west-101"), ("HW_PROJECT_ID", "p")]),
+        )
+        .unwrap();
+        assert_eq!(s.region.as_deref(), Some("cn-north-4"));
+        assert_eq!(s.project_id.as_deref(), Some("p"));
+        assert_eq!(s.max_retries, DEFAULT_MAX_RETRIES);
+        assert_eq!(s.request_timeout, DEFAULT_REQUEST_TIMEOUT);
+        assert!(!s.insecure);
+    }
+
+    #[test]
+    fn typed_arguments_resolve_from_config_and_env() {
+        let cfg = config(&[
+            ("max_retries", Value::Number(crate::plugin::Number::Int(2))),
+            ("insecure", Value::Bool(true)),
+        ]);
+        let s = resolve(&cfg, &env(&[("HW_REQUEST_TIMEOUT", "1m30s")])).unwrap();
+        assert_eq!((s.max_retries, s.insecure), (2, true));
+        assert_eq!(s.request_timeout, Duration::from_secs(90));
+        let s = resolve(
+            &Value::Null,
+            &env(&[("HW_MAX_RETRIES", "0"), ("HW_INSECURE", "1")]),
+        )
+        .unwrap();
+        assert_eq!((s.max_retries, s.insecure), (0, true));
+    }
+
+    #[test]
+    fn bad_values_point_at_the_argument_or_name_the_variable() {
+        let cfg = config(&[("request_timeout", Value::String("soon".into()))]);
+        let errs = resolve(&cfg, &env(&[])).unwrap_err();
+        assert_eq!(
+            errs[0].attribute,
+            Some(crate::plugin::AttributePath::attribute("request_timeout"))
+        );
+        let errs = resolve(&Value::Null, &env(&[("HW_MAX_RETRIES", "-1")])).unwrap_err();
+        assert!(errs[0].summary.contains("HW_MAX_RETRIES"));
+        let cfg = config(&[("endpoint", Value::String("ftp://x".into()))]);
+        assert!(resolve(&cfg, &env(&[])).is_err());
+    }
+
+    #[test]
+    fn unknown_arguments_are_remembered_not_fatal() {
+        let cfg = config(&[("region", Value::Unknown), ("max_retries", Value::Unknown)]);
+        let s = resolve(&cfg, &env(&[("HW_REGION_NAME", "ignored")])).unwrap();
+        assert_eq!(s.region, None);
+        assert_eq!(s.unknown, ["region", "max_retries"]);
+    }
+
+    #[test]
+    fn missing_credentials_name_argument_and_env_var() {
+        let s = resolve(&Value::Null, &env(&[])).unwrap();
+        let d = s.credentials().unwrap_err();
+        assert!(
+            d.detail.contains("\"access_key\"") && d.detail.contains("HW_ACCESS_KEY"),
+            "{d}"
+        );
+        let s = resolve(&Value::Null, &env(&[("HW_ACCESS_KEY", "AK")])).unwrap();
+        let d = s.credentials().unwrap_err();
+        assert!(d.detail.contains("HW_SECRET_KEY"), "{d}");
+        let s = resolve(&Value::Null, &env(&[("HW_SECRET_KEY", "SK")])).unwrap();
+        assert!(
+            s.credentials()
+                .unwrap_err()
+                .detail
+                .contains("HW_ACCESS_KEY")
+        );
+    }
+
+    #[test]
+    fn settings_debug_redacts_secrets() {
+        let s = resolve(
+            &Value::Null,
+            &env(&[
+                ("HW_SECRET_KEY", "topsecret"),
+                ("HW_SECURITY_TOKEN", "tok123"),
+            ]),
+        )
+        .unwrap();
+        let shown = format!("{s:?}");
+        assert!(
+            !shown.contains("topsecret") && !shown.contains("tok123"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn durations_parse_like_go() {
+        assert_eq!(parse_duration("30s"), Some(Duration::from_secs(30)));
+        assert_eq!(parse_duration("500ms"), Some(Duration::from_millis(500)));
+        assert_eq!(parse_duration("1h2m3s"), Some(Duration::from_secs(3723)));
+        assert_eq!(parse_duration("1.5s"), Some(Duration::from_millis(1500)));
+        assert_eq!(parse_duration("30"), None);
+        assert_eq!(parse_duration("s"), None);
+        assert_eq!(parse_duration(""), None);
+    }
+}
