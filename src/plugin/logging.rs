@@ -8,7 +8,8 @@ use tracing::field::{Field, Visit};
 use tracing::{Event, Level, Subscriber, span};
 use tracing_subscriber::layer::{Context, SubscriberExt};
 use tracing_subscriber::registry::LookupSpan;
-use tracing_subscriber::{Layer, filter::LevelFilter};
+use tracing_subscriber::Layer;
+use tracing_subscriber::filter::{LevelFilter, Targets};
 
 /// hclog's timestamp layout, `2006-01-02T15:04:05.000000Z07:00`: exactly six
 /// fractional digits, or Terraform shows the line unparsed.
@@ -35,9 +36,15 @@ pub fn level_from_env(get: impl Fn(&str) -> Option<String>) -> LevelFilter {
     }
 }
 
-/// Installs the hclog JSON logger for this process, writing to stderr.
+/// Installs the hclog JSON logger for this process, writing to stderr. Our
+/// own events log at `level`; libraries (h2, hyper, rustls, …) only from WARN
+/// up, or their frame-by-frame tracing would drown ours.
 pub fn init(level: LevelFilter) {
-    let subscriber = tracing_subscriber::registry().with(HclogLayer.with_filter(level));
+    let own_crate = env!("CARGO_CRATE_NAME");
+    let filter = Targets::new()
+        .with_target(own_crate, level)
+        .with_default(level.min(LevelFilter::WARN));
+    let subscriber = tracing_subscriber::registry().with(HclogLayer.with_filter(filter));
     let _ = tracing::subscriber::set_global_default(subscriber);
 }
 

