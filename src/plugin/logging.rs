@@ -6,10 +6,10 @@ use std::io::Write;
 use serde_json::{Map, Value as Json};
 use tracing::field::{Field, Visit};
 use tracing::{Event, Level, Subscriber, span};
-use tracing_subscriber::layer::{Context, SubscriberExt};
-use tracing_subscriber::registry::LookupSpan;
 use tracing_subscriber::Layer;
 use tracing_subscriber::filter::{LevelFilter, Targets};
+use tracing_subscriber::layer::{Context, SubscriberExt};
+use tracing_subscriber::registry::LookupSpan;
 
 /// hclog's timestamp layout, `2006-01-02T15:04:05.000000Z07:00`: exactly six
 /// fractional digits, or Terraform shows the line unparsed.

@@ -1,0 +1,229 @@
+//! Shared by the end-to-end tests: the tools `make test` installs, a fake DLI
+//! API per test, and a Terraform working directory with its own CLI config.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use serde_json::{Value, json};
+use terraform_provider_dli::fake::{Fixture, RunningFake};
+
+pub const PROJECT: &str = "0123456789abcdef0123456789abcdef";
+pub const SEED_ID: &str = "4c693ecc-bab8-4113-a838-129cedc9a563";
+pub const AK: &str = "E2EACCESSKEY00000001";
+pub const SK: &str = "e2e-secret-key-value-7f3a";
+pub const TMP_AK: &str = "E2ETEMPKEY0000000002";
+pub const TMP_SK: &str = "e2e-temp-secret-9c1d";
+pub const TOKEN: &str = "e2e-security-token-5b2e";
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn installed(relative: &str) -> PathBuf {
+    let path = repo_root().join(".tools").join(relative);
+    assert!(
+        path.exists(),
+        "{} is missing: run scripts/install-test-tools.sh (make test does this)",
+        path.display()
+    );
+    path
+}
+
+/// The Huawei SDK's Python, installed by `scripts/install-test-tools.sh`.
+pub fn sdk_python() -> PathBuf {
+    installed("venv/bin/python")
+}
+
+/// The Terraform CLIs to test with: the newest on PATH, and 1.0.3.
+pub fn terraforms() -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let on_path = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join("terraform"))
+            .find(|p| p.is_file())
+    });
+    match on_path {
+        Some(path) => found.push(path),
+        None if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("CI must test the newest Terraform, but none is on PATH")
+        }
+        None => eprintln!("note: no terraform on PATH; testing Terraform 1.0.3 only"),
+    }
+    found.push(installed("terraform-1.0.3/terraform"));
+    found
+}
+
+/// The fixture the e2e tests serve: the seed connection, a richer one, and
+/// extra connections from `extra` (id → {response, faults}).
+pub fn fixture(extra: Value) -> Fixture {
+    let seed: Value =
+        serde_json::from_str(include_str!("../fixtures/seed-example-response.json")).unwrap();
+    let mut fixture = json!({
+        "project_id": PROJECT,
+        "credentials": [
+            {"access_key": AK, "secret_key": SK},
+            {"access_key": TMP_AK, "secret_key": TMP_SK, "security_token": TOKEN}
+        ],
+        "connections": { SEED_ID: {"response": seed} }
+    });
+    for (id, conn) in extra.as_object().unwrap() {
+        fixture["connections"][id] = conn.clone();
+    }
+    Fixture::from_json(&fixture.to_string()).unwrap()
+}
+
+pub async fn start_fake(extra: Value) -> RunningFake {
+    RunningFake::start(fixture(extra)).await.unwrap()
+}
+
+/// A Terraform working directory with a CLI config whose dev_overrides point
+/// at our freshly built provider and the installed null provider.
+pub struct Workspace {
+    pub dir: tempfile::TempDir,
+    pub terraform: PathBuf,
+    env: Vec<(String, String)>,
+}
+
+impl Workspace {
+    pub fn new(terraform: &Path, main_tf: &str) -> Workspace {
+        let dir = tempfile::tempdir().unwrap();
+        let provider_dir = Path::new(env!("CARGO_BIN_EXE_terraform-provider-dli"))
+            .parent()
+            .unwrap()
+            .to_owned();
+        let null_dir = installed("null-provider");
+        let config = format!(
+            "provider_installation {{\n  dev_overrides {{\n    \
+             \"registry.terraform.io/dli-community/dli\" = \"{}\"\n    \
+             \"registry.terraform.io/hashicorp/null\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
+            provider_dir.display(),
+            null_dir.display()
+        );
+        std::fs::write(dir.path().join("cli.tfrc"), config).unwrap();
+        std::fs::write(dir.path().join("main.tf"), main_tf).unwrap();
+        Workspace {
+            dir,
+            terraform: terraform.to_owned(),
+            env: Vec::new(),
+        }
+    }
+
+    pub fn env(mut self, name: &str, value: &str) -> Self {
+        self.env.push((name.into(), value.into()));
+        self
+    }
+
+    pub fn command(&self, args: &[&str]) -> tokio::process::Command {
+        let mut cmd = tokio::process::Command::new(&self.terraform);
+        cmd.args(args).current_dir(self.dir.path());
+        // A clean environment: nothing inherited from TF_* or HW_* leaks in.
+        for (name, _) in std::env::vars() {
+            if name.starts_with("TF_") || name.starts_with("HW_") || name.starts_with("CHECKPOINT")
+            {
+                cmd.env_remove(name);
+            }
+        }
+        cmd.env("TF_CLI_CONFIG_FILE", self.dir.path().join("cli.tfrc"))
+            .env("TF_IN_AUTOMATION", "1")
+            .env("CHECKPOINT_DISABLE", "1");
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        cmd.kill_on_drop(true);
+        cmd
+    }
+
+    pub async fn run(&self, args: &[&str]) -> TfRun {
+        let output = self.command(args).output().await.unwrap();
+        TfRun::from(output, &self.terraform, args)
+    }
+
+    /// `terraform apply -auto-approve` then `terraform output -json`.
+    pub async fn apply_outputs(&self) -> Value {
+        self.run(&["apply", "-auto-approve", "-no-color", "-input=false"])
+            .await
+            .success();
+        let out = self.run(&["output", "-json"]).await.success();
+        let outputs: Value = serde_json::from_str(&out.stdout).unwrap();
+        let mut values = serde_json::Map::new();
+        for (name, output) in outputs.as_object().unwrap() {
+            values.insert(name.clone(), output["value"].clone());
+        }
+        Value::Object(values)
+    }
+}
+
+pub struct TfRun {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+    what: String,
+}
+
+impl TfRun {
+    fn from(output: Output, terraform: &Path, args: &[&str]) -> TfRun {
+        TfRun {
+            code: output.status.code(),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            what: format!("{} {}", terraform.display(), args.join(" ")),
+        }
+    }
+
+    pub fn success(self) -> TfRun {
+        assert_eq!(
+            self.code,
+            Some(0),
+            "{} failed\n--- stdout\n{}\n--- stderr\n{}",
+            self.what,
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+
+    pub fn failure(self) -> TfRun {
+        assert_eq!(
+            self.code,
+            Some(1),
+            "{} should fail\n--- stdout\n{}\n--- stderr\n{}",
+            self.what,
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+
+    /// stdout and stderr together, with Terraform's line wrapping undone.
+    pub fn text(&self) -> String {
+        let all = format!("{}\n{}", self.stdout, self.stderr);
+        all.lines()
+            .map(|l| l.trim_start_matches(['│', '╷', '╵', ' ']).trim_end())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// The provider block for the fake at `url`, with static credentials.
+pub fn provider_block(url: &str) -> String {
+    format!(
+        r#"
+provider "dli" {{
+  endpoint   = "{url}"
+  project_id = "{PROJECT}"
+  access_key = "{AK}"
+  secret_key = "{SK}"
+}}
+"#
+    )
+}
+
+pub const REQUIRED_PROVIDERS: &str = r#"
+terraform {
+  required_providers {
+    dli  = { source = "dli-community/dli" }
+    null = { source = "hashicorp/null" }
+  }
+}
+"#;
