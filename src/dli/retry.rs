@@ -194,7 +194,7 @@ mod tests {
     async fn cancellation_ends_a_pending_attempt() {
         let cancel = CancellationToken::new();
         cancel.cancel();
-        let result: Result<(), _> = with_retries(fast(5), &cancel, || std::future::pending()).await;
+        let result: Result<(), _> = with_retries(fast(5), &cancel, std::future::pending).await;
         assert!(matches!(result, Err(RetryError::Cancelled { attempts: 1 })));
     }
 }

@@ -2,7 +2,7 @@
 //! HTTP client that its data sources use.
 
 pub mod config;
-mod schema;
+pub mod schema;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
@@ -26,10 +26,14 @@ pub struct Configured {
     pub client: Client,
 }
 
+/// Looks up an environment variable; injectable so tests need not touch the
+/// process environment.
+type EnvLookup = Box<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
 pub struct DliProvider {
     schemas: ProviderSchemas,
     configured: RwLock<Option<Arc<Configured>>>,
-    env: Box<dyn Fn(&str) -> Option<String> + Send + Sync>,
+    env: EnvLookup,
 }
 
 impl DliProvider {

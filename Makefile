@@ -1,0 +1,15 @@
+# The two commands of the README, plus the checks they are built from.
+.PHONY: demo test tools lint
+
+demo:
+	./scripts/demo.sh
+
+tools:
+	./scripts/install-test-tools.sh
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --locked --all-targets -- -D warnings
+
+test: tools lint
+	cargo test --locked

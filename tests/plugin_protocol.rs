@@ -1,0 +1,380 @@
+//! The plugin protocol as Terraform's go-plugin client meets it: cookie,
+//! handshake line, pinned AutoMTLS client certificate, signals, StopProvider
+//! and Shutdown, against the real provider binary.
+
+mod support;
+
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::Duration;
+
+use base64::Engine;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName, UnixTime};
+use rustls::{DigitallySignedStruct, SignatureScheme};
+use serde_json::json;
+use terraform_provider_dli::plugin::proto::goplugin as gp;
+use terraform_provider_dli::plugin::proto::tfplugin6 as pb;
+use terraform_provider_dli::plugin::{Value, encode_msgpack, handshake};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+use tonic::transport::{Channel, Endpoint};
+
+use support::*;
+
+const BIN: &str = env!("CARGO_BIN_EXE_terraform-provider-dli");
+
+/// A client identity like Terraform's: self-signed P-521, CA=true, localhost.
+struct ClientIdentity {
+    cert: CertificateDer<'static>,
+    pem: String,
+    key: PrivatePkcs8KeyDer<'static>,
+}
+
+fn client_identity() -> ClientIdentity {
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P521_SHA512).unwrap();
+    let mut params = rcgen::CertificateParams::new(vec!["localhost".into()]).unwrap();
+    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    let cert = params.self_signed(&key).unwrap();
+    ClientIdentity {
+        cert: cert.der().clone(),
+        pem: cert.pem(),
+        key: PrivatePkcs8KeyDer::from(key.serialize_der()),
+    }
+}
+
+struct Plugin {
+    child: Child,
+    socket: String,
+    server_cert: Vec<u8>,
+    line: String,
+}
+
+async fn launch(client_cert_pem: Option<&str>, own_process_group: bool) -> Plugin {
+    let mut cmd = Command::new(BIN);
+    cmd.env(handshake::MAGIC_COOKIE_KEY, handshake::MAGIC_COOKIE_VALUE)
+        .env("PLUGIN_PROTOCOL_VERSIONS", "5,6")
+        .env_remove("TF_LOG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true);
+    if let Some(pem) = client_cert_pem {
+        cmd.env("PLUGIN_CLIENT_CERT", pem);
+    }
+    if own_process_group {
+        cmd.process_group(0);
+    }
+    let mut child = cmd.spawn().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).await.unwrap();
+    // Anything more on stdout would break Terraform; keep reading to check.
+    tokio::spawn(async move {
+        let mut rest = String::new();
+        let _ = stdout.read_line(&mut rest).await;
+        assert!(rest.is_empty(), "stdout after the handshake: {rest:?}");
+    });
+    let fields: Vec<&str> = line.trim_end().split('|').collect();
+    assert_eq!(fields.len(), 6, "{line}");
+    assert_eq!(&fields[..3], ["1", "6", "unix"]);
+    assert_eq!(fields[4], "grpc");
+    let server_cert = base64::engine::general_purpose::STANDARD_NO_PAD
+        .decode(fields[5])
+        .unwrap();
+    Plugin {
+        socket: fields[3].to_owned(),
+        server_cert,
+        line: line.clone(),
+        child,
+    }
+}
+
+#[derive(Debug)]
+struct PinnedServer(Vec<u8>);
+
+impl ServerCertVerifier for PinnedServer {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        _: &[CertificateDer<'_>],
+        _: &ServerName<'_>,
+        _: &[u8],
+        _: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        if end_entity.as_ref() == self.0.as_slice() {
+            Ok(ServerCertVerified::assertion())
+        } else {
+            Err(rustls::Error::General(
+                "unexpected server certificate".into(),
+            ))
+        }
+    }
+    fn verify_tls12_signature(
+        &self,
+        m: &[u8],
+        c: &CertificateDer<'_>,
+        d: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        let algs = rustls::crypto::aws_lc_rs::default_provider().signature_verification_algorithms;
+        rustls::crypto::verify_tls12_signature(m, c, d, &algs)
+    }
+    fn verify_tls13_signature(
+        &self,
+        m: &[u8],
+        c: &CertificateDer<'_>,
+        d: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        let algs = rustls::crypto::aws_lc_rs::default_provider().signature_verification_algorithms;
+        rustls::crypto::verify_tls13_signature(m, c, d, &algs)
+    }
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        rustls::crypto::aws_lc_rs::default_provider()
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
+}
+
+/// A gRPC channel over the plugin's unix socket, with mutual TLS.
+async fn connect(
+    plugin: &Plugin,
+    identity: &ClientIdentity,
+) -> Result<Channel, tonic::transport::Error> {
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(PinnedServer(plugin.server_cert.clone())))
+        .with_client_auth_cert(
+            vec![identity.cert.clone()],
+            PrivateKeyDer::Pkcs8(identity.key.clone_key()),
+        )
+        .unwrap();
+    config.alpn_protocols = vec![b"h2".to_vec()];
+    let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+    let socket = plugin.socket.clone();
+    Endpoint::try_from("http://localhost")
+        .unwrap()
+        .connect_with_connector(tower::service_fn(move |_| {
+            let (connector, socket) = (connector.clone(), socket.clone());
+            async move {
+                let stream = tokio::net::UnixStream::connect(socket).await?;
+                let tls = connector
+                    .connect(ServerName::try_from("localhost").unwrap(), stream)
+                    .await?;
+                Ok::<_, std::io::Error>(hyper_util::rt::TokioIo::new(tls))
+            }
+        }))
+        .await
+}
+
+async fn wait_exit(child: &mut Child, within: Duration) -> std::process::ExitStatus {
+    tokio::time::timeout(within, child.wait())
+        .await
+        .expect("the plugin did not exit in time")
+        .unwrap()
+}
+
+#[tokio::test]
+async fn without_the_cookie_it_explains_and_exits() {
+    let out = Command::new(BIN)
+        .env_remove(handshake::MAGIC_COOKIE_KEY)
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("This binary is a plugin"), "{stderr}");
+}
+
+#[tokio::test]
+async fn pinned_client_certificate_is_required_and_shutdown_exits_cleanly() {
+    let identity = client_identity();
+    let mut plugin = launch(Some(&identity.pem), false).await;
+    assert!(
+        !plugin.line.trim_end().ends_with('|'),
+        "a server certificate is announced"
+    );
+
+    let channel = connect(&plugin, &identity).await.unwrap();
+    let mut provider = pb::provider_client::ProviderClient::new(channel.clone());
+    let schema = provider
+        .get_provider_schema(pb::get_provider_schema::Request {})
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(
+        schema
+            .data_source_schemas
+            .contains_key("dli_enhanced_connection")
+    );
+    assert!(
+        schema
+            .server_capabilities
+            .unwrap()
+            .get_provider_schema_optional
+    );
+    let attrs = &schema.data_source_schemas["dli_enhanced_connection"]
+        .block
+        .as_ref()
+        .unwrap()
+        .attributes;
+    assert!(attrs.iter().all(|a| !a.description.is_empty()));
+
+    // Another certificate, even a well-formed P-521 one, is refused.
+    let stranger = client_identity();
+    let refused = match connect(&plugin, &stranger).await {
+        Err(_) => true,
+        Ok(channel) => pb::provider_client::ProviderClient::new(channel)
+            .get_provider_schema(pb::get_provider_schema::Request {})
+            .await
+            .is_err(),
+    };
+    assert!(refused, "a client with another certificate was served");
+
+    // A refused client does not disturb the pinned one.
+    provider
+        .get_metadata(pb::get_metadata::Request {})
+        .await
+        .unwrap();
+
+    let socket_dir = std::path::Path::new(&plugin.socket)
+        .parent()
+        .unwrap()
+        .to_owned();
+    gp::grpc_controller_client::GrpcControllerClient::new(channel)
+        .shutdown(gp::Empty {})
+        .await
+        .unwrap();
+    let status = wait_exit(&mut plugin.child, Duration::from_secs(2)).await;
+    assert!(status.success());
+    assert!(!socket_dir.exists(), "socket directory left behind");
+}
+
+fn read_request(connection_id: &str) -> pb::read_data_source::Request {
+    let schema = terraform_provider_dli::data_source::enhanced_connection::schema();
+    let config = Value::object(schema.attributes.iter().map(|a| {
+        let v = if a.name == "connection_id" {
+            Value::String(connection_id.into())
+        } else {
+            Value::Null
+        };
+        (a.name, v)
+    }));
+    pb::read_data_source::Request {
+        type_name: "dli_enhanced_connection".into(),
+        config: Some(pb::DynamicValue {
+            msgpack: encode_msgpack(&config, &schema.object_type()).unwrap(),
+            json: vec![],
+        }),
+        provider_meta: None,
+    }
+}
+
+fn provider_config(endpoint: &str) -> pb::DynamicValue {
+    let schema = terraform_provider_dli::provider::schema::provider_schema();
+    let config = Value::object(schema.attributes.iter().map(|a| {
+        let v = match a.name {
+            "endpoint" => Value::String(endpoint.into()),
+            "project_id" => Value::String(PROJECT.into()),
+            "access_key" => Value::String(AK.into()),
+            "secret_key" => Value::String(SK.into()),
+            _ => Value::Null,
+        };
+        (a.name, v)
+    }));
+    pb::DynamicValue {
+        msgpack: encode_msgpack(&config, &schema.object_type()).unwrap(),
+        json: vec![],
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigint_is_ignored_and_stop_provider_cancels_in_flight_reads() {
+    let hang_id = "a1a1a1a1-0000-4000-8000-000000000001";
+    let fake = start_fake(json!({ hang_id: {"response": {}, "faults": {"hang": true}} })).await;
+    let identity = client_identity();
+    let mut plugin = launch(Some(&identity.pem), true).await;
+    let channel = connect(&plugin, &identity).await.unwrap();
+    let mut provider = pb::provider_client::ProviderClient::new(channel.clone());
+    let configured = provider
+        .configure_provider(pb::configure_provider::Request {
+            terraform_version: "1.11.4".into(),
+            config: Some(provider_config(&fake.url())),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(
+        configured.diagnostics.is_empty(),
+        "{:?}",
+        configured.diagnostics
+    );
+
+    let mut reader = provider.clone();
+    let read = tokio::spawn(async move { reader.read_data_source(read_request(hang_id)).await });
+    // Wait until the request is hanging at the fake.
+    for _ in 0..100 {
+        if !fake.state.requests().is_empty() || fake.state.connections_accepted() > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(
+        fake.state.connections_accepted() > 0,
+        "the read never reached the fake"
+    );
+
+    // Ctrl-C in a terminal reaches the whole process group.
+    let pgid = plugin.child.id().unwrap() as i32;
+    assert_eq!(unsafe { libc::kill(-pgid, libc::SIGINT) }, 0);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        plugin.child.try_wait().unwrap().is_none(),
+        "the provider died on SIGINT"
+    );
+    assert!(!read.is_finished(), "SIGINT alone must not end the read");
+
+    provider
+        .stop_provider(pb::stop_provider::Request {})
+        .await
+        .unwrap();
+    let response = tokio::time::timeout(Duration::from_secs(2), read)
+        .await
+        .expect("StopProvider did not end the read promptly")
+        .unwrap()
+        .unwrap()
+        .into_inner();
+    assert!(response.state.is_none());
+    assert_eq!(response.diagnostics.len(), 1);
+    assert!(
+        response.diagnostics[0].summary.contains("cancelled"),
+        "{:?}",
+        response.diagnostics
+    );
+
+    // The process still serves reads after a stop.
+    let ok = provider
+        .read_data_source(read_request(SEED_ID))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(ok.diagnostics.is_empty(), "{:?}", ok.diagnostics);
+    let state = terraform_provider_dli::plugin::decode_msgpack(
+        &ok.state.unwrap().msgpack,
+        &terraform_provider_dli::data_source::enhanced_connection::schema().object_type(),
+    )
+    .unwrap();
+    assert_eq!(state.attr("name"), &Value::String("withvpc".into()));
+
+    gp::grpc_controller_client::GrpcControllerClient::new(channel)
+        .shutdown(gp::Empty {})
+        .await
+        .unwrap();
+    assert!(
+        wait_exit(&mut plugin.child, Duration::from_secs(2))
+            .await
+            .success()
+    );
+}
