@@ -378,3 +378,46 @@ async fn sigint_is_ignored_and_stop_provider_cancels_in_flight_reads() {
             .success()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_reads_are_served_concurrently() {
+    let slow_id = "b2b2b2b2-0000-4000-8000-000000000002";
+    let seed: serde_json::Value =
+        serde_json::from_str(include_str!("fixtures/seed-example-response.json")).unwrap();
+    let fake = start_fake(json!({ slow_id: {"response": seed, "faults": {"latency_ms": 1000}} })).await;
+    let identity = client_identity();
+    let mut plugin = launch(Some(&identity.pem), false).await;
+    let channel = connect(&plugin, &identity).await.unwrap();
+    let mut provider = pb::provider_client::ProviderClient::new(channel.clone());
+    provider
+        .configure_provider(pb::configure_provider::Request {
+            terraform_version: "1.11.4".into(),
+            config: Some(provider_config(&fake.url())),
+        })
+        .await
+        .unwrap();
+
+    let reads: Vec<_> = (0..10)
+        .map(|_| {
+            let mut client = provider.clone();
+            tokio::spawn(async move { client.read_data_source(read_request(slow_id)).await })
+        })
+        .collect();
+    for read in reads {
+        let response = read.await.unwrap().unwrap().into_inner();
+        assert!(response.diagnostics.is_empty(), "{:?}", response.diagnostics);
+    }
+    // Each answer takes a second; had the reads run one after another, the
+    // last request would have arrived seconds after the first.
+    let requests = fake.state.requests();
+    assert_eq!(requests.len(), 10);
+    let first = requests.iter().map(|r| r.at).min().unwrap();
+    let last = requests.iter().map(|r| r.at).max().unwrap();
+    assert!(last - first < Duration::from_millis(900), "reads were serialised: {:?}", last - first);
+
+    gp::grpc_controller_client::GrpcControllerClient::new(channel)
+        .shutdown(gp::Empty {})
+        .await
+        .unwrap();
+    assert!(wait_exit(&mut plugin.child, Duration::from_secs(2)).await.success());
+}
