@@ -52,7 +52,10 @@ output "name" {{ value = data.dli_enhanced_connection.seed.name }}
     );
     for tf in terraforms() {
         let ws = Workspace::new(&tf, &config).env("TF_REATTACH_PROVIDERS", &reattach);
-        let plan = ws.run(&["plan", "-no-color", "-input=false"]).await.success();
+        let plan = ws
+            .run(&["plan", "-no-color", "-input=false"])
+            .await
+            .success();
         assert!(plan.stdout.contains("\"withvpc\""), "{}", plan.stdout);
     }
     // Both runs went to the one debug process: it is still alive.

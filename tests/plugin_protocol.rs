@@ -384,7 +384,8 @@ async fn concurrent_reads_are_served_concurrently() {
     let slow_id = "b2b2b2b2-0000-4000-8000-000000000002";
     let seed: serde_json::Value =
         serde_json::from_str(include_str!("fixtures/seed-example-response.json")).unwrap();
-    let fake = start_fake(json!({ slow_id: {"response": seed, "faults": {"latency_ms": 1000}} })).await;
+    let fake =
+        start_fake(json!({ slow_id: {"response": seed, "faults": {"latency_ms": 1000}} })).await;
     let identity = client_identity();
     let mut plugin = launch(Some(&identity.pem), false).await;
     let channel = connect(&plugin, &identity).await.unwrap();
@@ -405,7 +406,11 @@ async fn concurrent_reads_are_served_concurrently() {
         .collect();
     for read in reads {
         let response = read.await.unwrap().unwrap().into_inner();
-        assert!(response.diagnostics.is_empty(), "{:?}", response.diagnostics);
+        assert!(
+            response.diagnostics.is_empty(),
+            "{:?}",
+            response.diagnostics
+        );
     }
     // Each answer takes a second; had the reads run one after another, the
     // last request would have arrived seconds after the first.
@@ -413,11 +418,19 @@ async fn concurrent_reads_are_served_concurrently() {
     assert_eq!(requests.len(), 10);
     let first = requests.iter().map(|r| r.at).min().unwrap();
     let last = requests.iter().map(|r| r.at).max().unwrap();
-    assert!(last - first < Duration::from_millis(900), "reads were serialised: {:?}", last - first);
+    assert!(
+        last - first < Duration::from_millis(900),
+        "reads were serialised: {:?}",
+        last - first
+    );
 
     gp::grpc_controller_client::GrpcControllerClient::new(channel)
         .shutdown(gp::Empty {})
         .await
         .unwrap();
-    assert!(wait_exit(&mut plugin.child, Duration::from_secs(2)).await.success());
+    assert!(
+        wait_exit(&mut plugin.child, Duration::from_secs(2))
+            .await
+            .success()
+    );
 }

@@ -163,6 +163,7 @@ impl Client {
     }
 
     fn transport_error(&self, host: &str, e: &reqwest::Error) -> ApiError {
+        let tls = is_tls_failure(e);
         let message = if e.is_timeout() {
             format!(
                 "no complete answer within the request timeout of {:?}",
@@ -174,7 +175,11 @@ impl Client {
             error_chain(e)
         };
         ApiError {
-            kind: ErrorKind::Transport,
+            kind: if tls {
+                ErrorKind::Tls
+            } else {
+                ErrorKind::Transport
+            },
             status: None,
             code: None,
             message,
@@ -220,6 +225,26 @@ fn snippet(body: &[u8]) -> String {
     } else {
         cut
     }
+}
+
+/// True when the TLS handshake failed (e.g. an untrusted certificate): no
+/// retry can fix that.
+fn is_tls_failure(e: &reqwest::Error) -> bool {
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(cause) = next {
+        if cause.is::<rustls::Error>() {
+            return true;
+        }
+        // io::Error hides its wrapped error from source(): unwrap it by hand.
+        next = match cause
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => cause.source(),
+        };
+    }
+    false
 }
 
 /// An error and its causes, joined: `a: b: c`.

@@ -18,8 +18,10 @@ pub enum ErrorKind {
     Server,
     /// Any other 4xx answer.
     Client,
-    /// Connect failure, timeout, TLS error, broken body.
+    /// Connect failure, timeout, broken body.
     Transport,
+    /// The TLS handshake failed: untrusted or invalid certificate.
+    Tls,
     /// 200 with `is_success: false`.
     Unsuccessful,
     /// The body could not be decoded.

@@ -6,6 +6,7 @@
 
 pub mod fixture;
 pub mod server;
+pub mod tls;
 pub mod verify;
 
 use std::net::SocketAddr;
@@ -21,6 +22,7 @@ pub struct RunningFake {
     pub addr: SocketAddr,
     pub state: Arc<FakeState>,
     stop: CancellationToken,
+    scheme: &'static str,
 }
 
 impl RunningFake {
@@ -32,12 +34,41 @@ impl RunningFake {
         let stop = CancellationToken::new();
         let shutdown = stop.clone().cancelled_owned();
         tokio::spawn(run(listener, state.clone(), shutdown));
-        Ok(RunningFake { addr, state, stop })
+        Ok(RunningFake {
+            addr,
+            state,
+            stop,
+            scheme: "http",
+        })
+    }
+
+    /// Starts a fake that speaks HTTPS with a certificate from a fresh CA;
+    /// returns it with the CA's PEM.
+    pub async fn start_tls(fixture: Fixture) -> std::io::Result<(RunningFake, String)> {
+        let tls = tls::generate().map_err(std::io::Error::other)?;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let state = FakeState::new(fixture);
+        let stop = CancellationToken::new();
+        let shutdown = stop.clone().cancelled_owned();
+        tokio::spawn(server::run_tls(
+            listener,
+            tls.acceptor,
+            state.clone(),
+            shutdown,
+        ));
+        let fake = RunningFake {
+            addr,
+            state,
+            stop,
+            scheme: "https",
+        };
+        Ok((fake, tls.ca_pem))
     }
 
     /// The base URL to configure as the provider's `endpoint`.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("{}://{}", self.scheme, self.addr)
     }
 }
 

@@ -33,7 +33,7 @@ pub struct FakeState {
     fixture: Fixture,
     attempts: Mutex<HashMap<String, usize>>,
     requests: Mutex<Vec<RecordedRequest>>,
-    connections_accepted: AtomicU64,
+    pub(crate) connections_accepted: AtomicU64,
     next_request_id: AtomicU64,
 }
 
@@ -97,10 +97,30 @@ pub async fn run(
         let _ = tcp.set_nodelay(true);
         counter.connections_accepted.fetch_add(1, Ordering::Relaxed);
     });
-    let app = axum::Router::new().fallback(handle).with_state(state);
-    axum::serve(listener, app)
+    axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown)
         .await
+}
+
+/// Serves the fake API over HTTPS with the certificate in `tls`.
+pub async fn run_tls(
+    listener: TcpListener,
+    tls: tokio_rustls::TlsAcceptor,
+    state: Arc<FakeState>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let listener = super::tls::TlsListener {
+        tcp: listener,
+        acceptor: tls,
+        state: state.clone(),
+    };
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+fn app(state: Arc<FakeState>) -> axum::Router {
+    axum::Router::new().fallback(handle).with_state(state)
 }
 
 const ROUTE_PREFIX: &str = "/v2.0/";

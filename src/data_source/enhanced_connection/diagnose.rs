@@ -73,6 +73,13 @@ pub fn read_failure(error: &RetryError, cx: &ReadContext<'_>) -> Diagnostic {
                 cx.place()
             ),
         ),
+        ErrorKind::Tls => Diagnostic::error(
+            format!("TLS connection to {} failed", e.host),
+            format!(
+                "{said}. If the endpoint uses a private CA, set cacert_file (HW_CACERT_FILE) to its \
+                 PEM bundle; insecure = true (HW_INSECURE) skips verification, for tests only."
+            ),
+        ),
         ErrorKind::Unsuccessful => Diagnostic::error(
             format!("DLI could not return enhanced connection {id}"),
             format!("DLI reported failure for {}: {said}", cx.place()),
