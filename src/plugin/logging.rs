@@ -65,6 +65,16 @@ where
         }
     }
 
+    fn on_record(&self, id: &span::Id, values: &span::Record<'_>, ctx: Context<'_, S>) {
+        if let Some(span) = ctx.span(id)
+            && let Some(fields) = span.extensions_mut().get_mut::<SpanFields>()
+        {
+            let mut visitor = JsonVisitor(std::mem::take(&mut fields.0));
+            values.record(&mut visitor);
+            fields.0 = visitor.0;
+        }
+    }
+
     fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
         let mut line = Map::new();
         line.insert(

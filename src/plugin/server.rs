@@ -86,8 +86,11 @@ impl<P: Provider> GrpcProvider<P> {
             "rpc",
             tf_rpc = rpc,
             tf_req_id = request_id,
-            tf_data_source_type = type_name
+            tf_data_source_type = tracing::field::Empty
         );
+        if !type_name.is_empty() {
+            span.record("tf_data_source_type", type_name);
+        }
         async {
             tracing::debug!("received request");
             let started = Instant::now();
