@@ -26,6 +26,36 @@ fn queue_type() -> Type {
     ])
 }
 
+/// Descriptions of the fields inside the object-typed attributes, for the docs.
+pub fn nested_field_descriptions(attribute: &str) -> &'static [(&'static str, &'static str)] {
+    const QUEUE: &[(&str, &str)] = &[
+        ("name", "Name of the queue or elastic resource pool."),
+        ("peer_id", "ID of the queue's link to the connection."),
+        (
+            "status",
+            "Status of the link: `ACTIVE`, `CREATING` or `FAILED`.",
+        ),
+        ("error_msg", "Why the link `FAILED`; empty otherwise."),
+        ("updated_at", "When the link last changed, RFC 3339 in UTC."),
+    ];
+    match attribute {
+        "queues" | "elastic_resource_pools" => QUEUE,
+        "hosts" => &[
+            ("name", "Host name, as mapped on the connection."),
+            ("ip", "IPv4 address of the host."),
+        ],
+        "routes" => &[
+            ("name", "Name of the route."),
+            (
+                "cidr",
+                "Destination network of the route, in CIDR notation.",
+            ),
+            ("created_at", "When the route was created, RFC 3339 in UTC."),
+        ],
+        _ => &[],
+    }
+}
+
 pub fn schema() -> Schema {
     use Mode::{Computed, OptionalComputed, Required};
     Schema {

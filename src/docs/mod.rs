@@ -1,0 +1,189 @@
+//! Generates the registry docs (`docs/`) from the provider's own schema
+//! descriptions, hand-written templates and the example files, so the docs
+//! cannot drift from the schema. `cargo run --bin gen-docs` writes them; a
+//! test fails when the committed files differ.
+
+use crate::data_source::enhanced_connection;
+use crate::plugin::{Attribute, Mode, Schema, Type};
+use crate::provider::schema::provider_schema;
+
+/// One generated file, by its path under the repository root.
+pub struct DocFile {
+    pub path: &'static str,
+    pub content: String,
+}
+
+/// Example files the templates may include, by their repository path.
+const EXAMPLES: &[(&str, &str)] = &[
+    (
+        "examples/provider/provider.tf",
+        include_str!("../../examples/provider/provider.tf"),
+    ),
+    (
+        "examples/data-sources/dli_enhanced_connection/data-source.tf",
+        include_str!("../../examples/data-sources/dli_enhanced_connection/data-source.tf"),
+    ),
+];
+
+pub fn generate() -> Vec<DocFile> {
+    let provider = provider_schema();
+    let data_source = enhanced_connection::schema();
+    vec![
+        DocFile {
+            path: "docs/index.md",
+            content: render(
+                include_str!("templates/index.md.tmpl"),
+                &[("{{arguments}}", schema_section(&provider, &|_| &[]))],
+            ),
+        },
+        DocFile {
+            path: "docs/data-sources/enhanced_connection.md",
+            content: render(
+                include_str!("templates/enhanced_connection.md.tmpl"),
+                &[
+                    ("{{description}}", data_source.description.to_owned()),
+                    (
+                        "{{schema}}",
+                        schema_section(
+                            &data_source,
+                            &enhanced_connection::nested_field_descriptions,
+                        ),
+                    ),
+                ],
+            ),
+        },
+    ]
+}
+
+/// Fills placeholders, then `{{example PATH}}` with a fenced example file.
+fn render(template: &str, values: &[(&str, String)]) -> String {
+    let mut text = template.to_owned();
+    for (placeholder, value) in values {
+        text = text.replace(placeholder, value.trim_end());
+    }
+    for (path, example) in EXAMPLES {
+        let fenced = format!("```terraform\n{}```", example);
+        text = text.replace(&format!("{{{{example {path}}}}}"), &fenced);
+    }
+    assert!(
+        !text.contains("{{"),
+        "unfilled placeholder in a docs template"
+    );
+    text
+}
+
+type NestedDescriptions = dyn Fn(&str) -> &'static [(&'static str, &'static str)];
+
+fn schema_section(schema: &Schema, nested: &NestedDescriptions) -> String {
+    let mut attributes: Vec<&Attribute> = schema.attributes.iter().collect();
+    attributes.sort_by_key(|a| a.name);
+    let mut out = String::from("## Schema\n");
+    for (heading, modes) in [
+        ("Required", &[Mode::Required][..]),
+        ("Optional", &[Mode::Optional, Mode::OptionalComputed][..]),
+        ("Read-Only", &[Mode::Computed][..]),
+    ] {
+        let group: Vec<_> = attributes
+            .iter()
+            .filter(|a| modes.contains(&a.mode))
+            .collect();
+        if group.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("\n### {heading}\n\n"));
+        for a in group {
+            let sensitive = if a.sensitive { ", Sensitive" } else { "" };
+            let mut line = format!(
+                "- `{}` ({}{sensitive}) {}",
+                a.name,
+                type_name(&a.ty),
+                a.description
+            );
+            if object_fields(&a.ty).is_some() {
+                line.push_str(&format!(
+                    " (see [below for nested schema](#nestedatt--{}))",
+                    a.name
+                ));
+            }
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    for a in &attributes {
+        let Some(fields) = object_fields(&a.ty) else {
+            continue;
+        };
+        let descriptions = nested(a.name);
+        out.push_str(&format!(
+            "\n<a id=\"nestedatt--{0}\"></a>\n### Nested Schema for `{0}`\n\nRead-Only:\n\n",
+            a.name
+        ));
+        for (field, ty) in fields {
+            let description = descriptions
+                .iter()
+                .find(|(name, _)| name == field)
+                .map_or("", |(_, d)| d);
+            out.push_str(&format!("- `{field}` ({}) {description}\n", type_name(ty)));
+        }
+    }
+    out
+}
+
+/// The fields of an object, or of a collection's object elements.
+fn object_fields(ty: &Type) -> Option<&std::collections::BTreeMap<String, Type>> {
+    match ty {
+        Type::Object(fields) => Some(fields),
+        Type::List(e) | Type::Set(e) | Type::Map(e) => object_fields(e),
+        _ => None,
+    }
+}
+
+fn type_name(ty: &Type) -> String {
+    match ty {
+        Type::String => "String".into(),
+        Type::Number => "Number".into(),
+        Type::Bool => "Boolean".into(),
+        Type::Dynamic => "Dynamic".into(),
+        Type::List(e) => format!("List of {}", type_name(e)),
+        Type::Set(e) => format!("Set of {}", type_name(e)),
+        Type::Map(e) => format!("Map of {}", type_name(e)),
+        Type::Tuple(_) => "Tuple".into(),
+        Type::Object(_) => "Object".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_nested_field_is_described() {
+        for a in enhanced_connection::schema().attributes {
+            if let Some(fields) = object_fields(&a.ty) {
+                let described = enhanced_connection::nested_field_descriptions(a.name);
+                for field in fields.keys() {
+                    assert!(
+                        described
+                            .iter()
+                            .any(|(name, d)| name == field && !d.is_empty()),
+                        "{}.{field} has no description",
+                        a.name
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn committed_docs_match_the_schema() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for file in generate() {
+            let committed = std::fs::read_to_string(root.join(file.path)).unwrap_or_default();
+            assert!(
+                committed == file.content,
+                "{} is out of date with the schema: run `cargo run --bin gen-docs`",
+                file.path
+            );
+        }
+    }
+}

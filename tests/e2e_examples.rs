@@ -1,0 +1,182 @@
+//! The examples and the schema as users meet them: fmt-clean, planned against
+//! the fake DLI API, and every attribute described in `providers schema -json`.
+
+mod support;
+
+use serde_json::Value;
+use support::*;
+use terraform_provider_dli::fake::{Fixture, RunningFake};
+
+const DEMO_AK: &str = "DEMOACCESSKEY0000001";
+const DEMO_SK: &str = "demo-secret-key-not-a-real-one";
+
+fn example(path: &str) -> String {
+    std::fs::read_to_string(repo_root().join(path)).unwrap()
+}
+
+fn workspace(tf: &std::path::Path, fake: &RunningFake, files: &[(&str, String)]) -> Workspace {
+    let ws = Workspace::new(tf, "")
+        .env("HW_DLI_ENDPOINT", &fake.url())
+        .env("HW_PROJECT_ID", PROJECT)
+        .env("HW_ACCESS_KEY", DEMO_AK)
+        .env("HW_SECRET_KEY", DEMO_SK);
+    std::fs::remove_file(ws.dir.path().join("main.tf")).unwrap();
+    for (name, content) in files {
+        std::fs::write(ws.dir.path().join(name), content).unwrap();
+    }
+    ws
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn examples_are_fmt_clean() {
+    for tf in terraforms() {
+        let ws = Workspace::new(&tf, "");
+        let examples = repo_root().join("examples");
+        let run = ws
+            .run(&[
+                "fmt",
+                "-check",
+                "-recursive",
+                "-diff",
+                examples.to_str().unwrap(),
+            ])
+            .await;
+        assert_eq!(
+            run.code,
+            Some(0),
+            "{}: {}{}",
+            tf.display(),
+            run.stdout,
+            run.stderr
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn examples_plan_against_the_fake() {
+    let fake = RunningFake::start(Fixture::default_fixture())
+        .await
+        .unwrap();
+    for tf in terraforms() {
+        let basic = workspace(
+            &tf,
+            &fake,
+            &[
+                ("provider.tf", example("examples/provider/provider.tf")),
+                (
+                    "data-source.tf",
+                    example("examples/data-sources/dli_enhanced_connection/data-source.tf"),
+                ),
+            ],
+        );
+        let plan = basic
+            .run(&["plan", "-no-color", "-input=false"])
+            .await
+            .success();
+        assert!(
+            plan.stdout.contains("22094d8f-c310-4621-913d-4c4d655d8495"),
+            "{}",
+            plan.stdout
+        );
+
+        let wiring = workspace(
+            &tf,
+            &fake,
+            &[(
+                "main.tf",
+                example("examples/scenarios/network-wiring/main.tf"),
+            )],
+        );
+        let plan = wiring
+            .run(&["plan", "-no-color", "-input=false"])
+            .await
+            .success();
+        assert!(
+            plan.stdout
+                .contains("null_resource.allow_dli_to_hosts will be created"),
+            "{}",
+            plan.stdout
+        );
+        assert!(
+            plan.stdout.contains("10.0.1.11,10.0.1.12"),
+            "{}",
+            plan.stdout
+        );
+
+        let health = workspace(
+            &tf,
+            &fake,
+            &[(
+                "main.tf",
+                example("examples/scenarios/queue-health/main.tf"),
+            )],
+        );
+        let run = health.run(&["plan", "-no-color", "-input=false"]).await;
+        let version = tf_version(&tf).await;
+        if version >= (1, 2) {
+            assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+            assert!(
+                run.stdout.contains("connection_ready = true"),
+                "{}",
+                run.stdout
+            );
+        } else {
+            // The example states it needs Terraform 1.2; older CLIs refuse
+            // the precondition block before they get to required_version.
+            assert_eq!(run.code, Some(1));
+            assert!(
+                run.text()
+                    .contains("Blocks of type \"precondition\" are not expected here"),
+                "{}",
+                run.text()
+            );
+        }
+    }
+}
+
+async fn tf_version(tf: &std::path::Path) -> (u32, u32) {
+    let out = tokio::process::Command::new(tf)
+        .args(["version", "-json"])
+        .output()
+        .await
+        .unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let text = json["terraform_version"].as_str().unwrap().to_owned();
+    let mut parts = text.split('.').map(|p| p.parse().unwrap_or(0));
+    (parts.next().unwrap_or(0), parts.next().unwrap_or(0))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn providers_schema_json_describes_every_attribute() {
+    for tf in terraforms() {
+        let ws = Workspace::new(&tf, &example("examples/provider/provider.tf"));
+        let run = ws.run(&["providers", "schema", "-json"]).await.success();
+        let schema: Value = serde_json::from_str(&run.stdout).unwrap();
+        let ours = &schema["provider_schemas"]["registry.terraform.io/dli-community/dli"];
+        let blocks = [
+            ("provider", &ours["provider"]["block"]),
+            (
+                "dli_enhanced_connection",
+                &ours["data_source_schemas"]["dli_enhanced_connection"]["block"],
+            ),
+        ];
+        for (what, block) in blocks {
+            let attributes = block["attributes"]
+                .as_object()
+                .unwrap_or_else(|| panic!("{what}: {block}"));
+            assert!(attributes.len() >= 11, "{what}");
+            for (name, attribute) in attributes {
+                let description = attribute["description"].as_str().unwrap_or_default();
+                assert!(
+                    description.len() > 10,
+                    "{}: {what}.{name} has no description",
+                    tf.display()
+                );
+            }
+        }
+        assert_eq!(
+            ours["provider"]["block"]["attributes"]["secret_key"]["sensitive"],
+            Value::Bool(true)
+        );
+    }
+}
