@@ -1,5 +1,5 @@
 # The two commands of the README, plus the checks they are built from.
-.PHONY: demo test tools lint
+.PHONY: demo test tools lint release docs
 
 demo:
 	./scripts/demo.sh
@@ -13,3 +13,9 @@ lint:
 
 test: tools lint
 	cargo test --locked
+
+release:
+	./scripts/package-release.sh
+
+docs:
+	cargo run --quiet --bin gen-docs

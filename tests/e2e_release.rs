@@ -1,0 +1,122 @@
+//! Release packaging, installed the way users install providers: from a
+//! filesystem mirror with `terraform init`, no dev_overrides.
+
+mod support;
+
+use std::process::Command;
+
+use serde_json::json;
+use support::*;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn packaged_zip_installs_from_a_filesystem_mirror() {
+    let dist = tempfile::tempdir().unwrap();
+    let status = Command::new(repo_root().join("scripts/package-release.sh"))
+        .args([
+            "--binary",
+            env!("CARGO_BIN_EXE_terraform-provider-dli"),
+            "--out",
+        ])
+        .arg(dist.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let version = env!("CARGO_PKG_VERSION");
+    let arch = match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        other => other,
+    };
+    let zip = format!(
+        "terraform-provider-dli_{version}_{}_{arch}.zip",
+        std::env::consts::OS
+    );
+    for file in [
+        zip.as_str(),
+        &format!("terraform-provider-dli_{version}_SHA256SUMS"),
+        "terraform-registry-manifest.json",
+    ] {
+        assert!(dist.path().join(file).is_file(), "{file} missing");
+    }
+    let manifest: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dist.path().join("terraform-registry-manifest.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        manifest,
+        json!({"version": 1, "metadata": {"protocol_versions": ["6.0"]}})
+    );
+    let sums = Command::new("sha256sum")
+        .args([
+            "--check",
+            &format!("terraform-provider-dli_{version}_SHA256SUMS"),
+        ])
+        .current_dir(dist.path())
+        .output()
+        .unwrap();
+    assert!(
+        sums.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sums.stdout)
+    );
+    let listing = Command::new("unzip")
+        .arg("-l")
+        .arg(dist.path().join(&zip))
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&listing.stdout)
+            .contains(&format!("terraform-provider-dli_v{version}"))
+    );
+
+    let fake = start_fake(json!({})).await;
+    for tf in terraforms() {
+        let ws = Workspace::new(
+            &tf,
+            &format!(
+                r#"
+terraform {{
+  required_providers {{
+    dli = {{ source = "dli-community/dli", version = "{version}" }}
+  }}
+}}
+provider "dli" {{}}
+data "dli_enhanced_connection" "seed" {{
+  connection_id = "{SEED_ID}"
+}}
+output "vpc_id" {{ value = data.dli_enhanced_connection.seed.vpc_id }}
+"#
+            ),
+        )
+        .env("HW_DLI_ENDPOINT", &fake.url())
+        .env("HW_PROJECT_ID", PROJECT)
+        .env("HW_ACCESS_KEY", AK)
+        .env("HW_SECRET_KEY", SK);
+        let mirror = ws
+            .dir
+            .path()
+            .join("mirror/registry.terraform.io/dli-community/dli");
+        std::fs::create_dir_all(&mirror).unwrap();
+        std::fs::copy(dist.path().join(&zip), mirror.join(&zip)).unwrap();
+        std::fs::write(
+            ws.dir.path().join("cli.tfrc"),
+            format!(
+                "provider_installation {{\n  filesystem_mirror {{\n    path = \"{}\"\n  }}\n}}\n",
+                ws.dir.path().join("mirror").display()
+            ),
+        )
+        .unwrap();
+        let init = ws
+            .run(&["init", "-no-color", "-input=false"])
+            .await
+            .success();
+        assert!(
+            init.stdout
+                .contains(&format!("Installed dli-community/dli v{version}")),
+            "{}",
+            init.stdout
+        );
+        let out = ws.apply_outputs().await;
+        assert_eq!(out["vpc_id"], json!("22094d8f-c310-4621-913d-4c4d655d8495"));
+    }
+}
