@@ -1,5 +1,5 @@
 # The two commands of the README, plus the checks they are built from.
-.PHONY: demo test tools lint release docs
+.PHONY: demo test tools lint release docs bench
 
 demo:
 	./scripts/demo.sh
@@ -19,3 +19,6 @@ release:
 
 docs:
 	cargo run --quiet --bin gen-docs
+
+bench:
+	python3 bench/bench.py

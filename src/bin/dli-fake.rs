@@ -1,8 +1,10 @@
 //! `dli-fake`: the fake DLI API as a process, for the demo and for tests run
 //! from other languages.
 //!
-//! Usage: `dli-fake [--fixture FILE] [--port N] [--port-file FILE]`
-//! Prints `listening on http://127.0.0.1:PORT` on stdout; logs requests on stderr.
+//! Usage: `dli-fake [--fixture FILE] [--port N] [--port-file FILE] [--stats-file FILE]`
+//! Prints `listening on http://127.0.0.1:PORT` on stdout; logs requests on
+//! stderr; on Ctrl-C/SIGTERM writes `{"connections_accepted":N,"requests":M}`
+//! to the stats file, if given.
 
 use std::process::ExitCode;
 
@@ -12,6 +14,7 @@ struct Args {
     fixture: Option<String>,
     port: u16,
     port_file: Option<String>,
+    stats_file: Option<String>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -19,6 +22,7 @@ fn parse_args() -> Result<Args, String> {
         fixture: None,
         port: 0,
         port_file: None,
+        stats_file: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -27,6 +31,7 @@ fn parse_args() -> Result<Args, String> {
             "--fixture" => args.fixture = Some(value()?),
             "--port" => args.port = value()?.parse().map_err(|e| format!("--port: {e}"))?,
             "--port-file" => args.port_file = Some(value()?),
+            "--stats-file" => args.stats_file = Some(value()?),
             "-h" | "--help" => {
                 return Err(
                     "usage: dli-fake [--fixture FILE] [--port N] [--port-file FILE]".into(),
@@ -66,10 +71,42 @@ async fn serve() -> Result<(), String> {
         std::fs::write(path, format!("{port}\n")).map_err(|e| format!("{path}: {e}"))?;
     }
     println!("listening on http://127.0.0.1:{port}");
-    let shutdown = async {
-        let _ = tokio::signal::ctrl_c().await;
+    let state = FakeState::new(fixture);
+    let stop = tokio_util::sync::CancellationToken::new();
+    tokio::spawn(stop_on_signal(stop.clone()));
+    // A hanging request would hold a graceful shutdown forever: give open
+    // requests a moment, then stop regardless.
+    tokio::select! {
+        result = run(listener, state.clone(), stop.clone().cancelled_owned()) => {
+            result.map_err(|e| e.to_string())?;
+        }
+        () = async {
+            stop.cancelled().await;
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        } => {}
+    }
+    if let Some(path) = &args.stats_file {
+        let stats = serde_json::json!({
+            "connections_accepted": state.connections_accepted(),
+            "requests": state.requests().len(),
+        });
+        std::fs::write(path, stats.to_string()).map_err(|e| format!("{path}: {e}"))?;
+    }
+    Ok(())
+}
+
+async fn stop_on_signal(stop: tokio_util::sync::CancellationToken) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut interrupt), Ok(mut terminate)) = (
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::terminate()),
+    ) else {
+        eprintln!("dli-fake: cannot handle signals");
+        return;
     };
-    run(listener, FakeState::new(fixture), shutdown)
-        .await
-        .map_err(|e| e.to_string())
+    tokio::select! {
+        _ = interrupt.recv() => {}
+        _ = terminate.recv() => {}
+    }
+    stop.cancel();
 }

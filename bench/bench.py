@@ -1,0 +1,305 @@
+#!/usr/bin/env python3
+"""Benchmarks for terraform-provider-dli, each next to a baseline measured in
+the same run (`make bench`):
+
+1. launch -> handshake line (AutoMTLS on): ours vs the Go hashicorp/null 2.1.2
+2. terraform plan, 1 dli_enhanced_connection vs 1 null_data_source
+3. terraform plan, 200 data sources at 50 ms API latency vs 200 null_data_source
+   (+ the lower bound 200 x 50 ms / parallelism 10)
+4. peak RSS of our provider during (3), stripped binary size, TCP connections
+   the fake DLI API accepted during (3)
+
+Each timing is the median of BENCH_RUNS runs (default 7). Writes
+bench/results/latest.json and bench/results/latest.svg and prints a table.
+"""
+import json
+import os
+import pathlib
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+TOOLS = ROOT / ".tools"
+OURS = ROOT / "target" / "release" / "terraform-provider-dli"
+FAKE = ROOT / "target" / "release" / "dli-fake"
+NULL = TOOLS / "null-provider" / "terraform-provider-null"
+COOKIE = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2"
+RUNS = int(os.environ.get("BENCH_RUNS", "7"))
+PROJECT = "0123456789abcdef0123456789abcdef"
+AK, SK = "BENCHACCESSKEY000001", "bench-secret"
+SEED_ID = "4c693ecc-bab8-4113-a838-129cedc9a563"
+MANY = 200
+LATENCY_MS = int(os.environ.get("BENCH_LATENCY_MS", "50"))
+
+TARGETS = {
+    "handshake_ratio": 0.2,
+    "plan_1_ratio": 0.5,
+    "plan_200_ratio": 0.95,
+    "peak_rss_mb": 12.0,
+    "binary_mb": 8.0,
+    "connections": 10,
+}
+
+
+def terraform_cli():
+    found = shutil.which("terraform")
+    return pathlib.Path(found) if found else TOOLS / "terraform-1.0.3" / "terraform"
+
+
+def client_cert_pem(tmp):
+    """A client certificate like Terraform's AutoMTLS one: P-521, self-signed."""
+    key, cert = tmp / "client.key", tmp / "client.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:secp521r1",
+         "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost",
+         "-addext", "subjectAltName=DNS:localhost", "-addext", "basicConstraints=critical,CA:TRUE"],
+        check=True, capture_output=True)
+    return cert.read_text()
+
+
+def handshake_seconds(binary, versions, pem):
+    env = dict(os.environ, TF_PLUGIN_MAGIC_COOKIE=COOKIE, PLUGIN_PROTOCOL_VERSIONS=versions,
+               PLUGIN_MIN_PORT="10000", PLUGIN_MAX_PORT="25000", PLUGIN_CLIENT_CERT=pem)
+    env.pop("TF_LOG", None)
+    start = time.perf_counter()
+    proc = subprocess.Popen([binary], env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    line = proc.stdout.readline()
+    elapsed = time.perf_counter() - start
+    proc.kill()
+    proc.wait()
+    assert line.count(b"|") >= 5, f"bad handshake from {binary}: {line!r}"
+    return elapsed
+
+
+def median(fn, runs=RUNS):
+    fn()  # warm-up: page cache, first-run costs
+    return statistics.median(fn() for _ in range(runs))
+
+
+class Fake:
+    """The release dli-fake with a generated fixture."""
+
+    def __init__(self, tmp):
+        seed = json.loads((ROOT / "tests" / "fixtures" / "seed-example-response.json").read_text())
+        connections = {SEED_ID: {"response": seed}}
+        for i in range(MANY):
+            cid = many_id(i)
+            connections[cid] = {"response": dict(seed, id=cid), "faults": {"latency_ms": LATENCY_MS}}
+        fixture = {"project_id": PROJECT, "credentials": [{"access_key": AK, "secret_key": SK}],
+                   "connections": connections}
+        self.tmp = tmp
+        (tmp / "fixture.json").write_text(json.dumps(fixture))
+        self.stats = tmp / "stats.json"
+        self.port_file = tmp / "port"
+        self.proc = subprocess.Popen(
+            [FAKE, "--fixture", tmp / "fixture.json", "--port-file", self.port_file,
+             "--stats-file", self.stats], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(100):
+            if self.port_file.exists() and self.port_file.read_text().strip():
+                break
+            time.sleep(0.05)
+        self.url = f"http://127.0.0.1:{self.port_file.read_text().strip()}"
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+        return json.loads(self.stats.read_text())
+
+
+def many_id(i):
+    return f"{i:08x}-0000-4000-8000-{i:012x}"
+
+
+def workspace(tmp, name, main_tf):
+    d = tmp / name
+    d.mkdir()
+    (d / "main.tf").write_text(main_tf)
+    (d / "cli.tfrc").write_text(
+        "provider_installation {\n  dev_overrides {\n"
+        f'    "registry.terraform.io/dli-community/dli" = "{OURS.parent}"\n'
+        f'    "registry.terraform.io/hashicorp/null" = "{NULL.parent}"\n'
+        "  }\n  direct {}\n}\n")
+    return d
+
+
+def plan_seconds(tf, d, fake_url=""):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_", "HW_"))}
+    env.update(TF_CLI_CONFIG_FILE=str(d / "cli.tfrc"), TF_IN_AUTOMATION="1", CHECKPOINT_DISABLE="1",
+               HW_DLI_ENDPOINT=fake_url, HW_PROJECT_ID=PROJECT, HW_ACCESS_KEY=AK, HW_SECRET_KEY=SK)
+    start = time.perf_counter()
+    out = subprocess.run([tf, "plan", "-input=false", "-no-color", "-lock=false"], cwd=d, env=env,
+                         capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if out.returncode != 0:
+        sys.exit(f"plan failed in {d}:\n{out.stdout}\n{out.stderr}")
+    return elapsed
+
+
+class PeakRss:
+    """Polls /proc for our provider processes and keeps the highest VmHWM."""
+
+    def __init__(self):
+        self.peak_kb = 0
+        self.running = True
+        self.thread = threading.Thread(target=self.poll, daemon=True)
+        self.thread.start()
+
+    def poll(self):
+        while self.running:
+            for pid in os.listdir("/proc"):
+                if not pid.isdigit():
+                    continue
+                try:
+                    if not os.readlink(f"/proc/{pid}/exe").endswith("/terraform-provider-dli"):
+                        continue
+                    for line in open(f"/proc/{pid}/status"):
+                        if line.startswith("VmHWM:"):
+                            self.peak_kb = max(self.peak_kb, int(line.split()[1]))
+                except OSError:
+                    pass
+            time.sleep(0.005)
+
+    def stop(self):
+        self.running = False
+        self.thread.join()
+        return self.peak_kb / 1024
+
+
+# Each configuration names only the provider it measures, so neither plan pays
+# for launching the other provider.
+DLI = """terraform {
+  required_providers {
+    dli = { source = "dli-community/dli" }
+  }
+}
+provider "dli" {}
+"""
+NULLP = """terraform {
+  required_providers {
+    null = { source = "hashicorp/null" }
+  }
+}
+"""
+
+
+def main():
+    subprocess.run(["cargo", "build", "--quiet", "--locked", "--release", "--bins"], cwd=ROOT, check=True)
+    subprocess.run([ROOT / "scripts" / "install-test-tools.sh", "--no-sdk"], check=True,
+                   stdout=subprocess.DEVNULL)
+    tf = terraform_cli()
+    tf_version = subprocess.run([tf, "version"], capture_output=True, text=True).stdout.splitlines()[0]
+    tmp = pathlib.Path(tempfile.mkdtemp(prefix="dli-bench-"))
+    try:
+        pem = client_cert_pem(tmp)
+        hs_ours = median(lambda: handshake_seconds(OURS, "5,6", pem), RUNS * 3)
+        hs_null = median(lambda: handshake_seconds(NULL, "4,5", pem), RUNS * 3)
+
+        fake = Fake(tmp)
+        one_ours = workspace(tmp, "one-dli", DLI + f'data "dli_enhanced_connection" "c" {{\n  connection_id = "{SEED_ID}"\n}}\n')
+        one_null = workspace(tmp, "one-null", NULLP + 'data "null_data_source" "n" {\n  inputs = { a = "b" }\n}\n')
+        plan1_ours = median(lambda: plan_seconds(tf, one_ours, fake.url))
+        plan1_null = median(lambda: plan_seconds(tf, one_null))
+
+        ids = ", ".join(f'"{many_id(i)}"' for i in range(MANY))
+        # Both plans use count: Terraform itself spends ~0.5 s more on
+        # for_each over 200 keys than on count, whatever the provider.
+        many_ours = workspace(tmp, "many-dli", DLI + f'locals {{\n  ids = [{ids}]\n}}\n'
+                              f'data "dli_enhanced_connection" "c" {{\n  count         = {MANY}\n'
+                              '  connection_id = local.ids[count.index]\n}\n')
+        many_null = workspace(tmp, "many-null", NULLP + f'data "null_data_source" "n" {{\n  count  = {MANY}\n  inputs = {{ a = "b" }}\n}}\n')
+        fake.stop()
+        # A fresh fake for (3), so its connection count covers exactly one plan.
+        fake = Fake(make_dir(tmp / "fake-200"))
+        rss = PeakRss()
+        first = plan_seconds(tf, many_ours, fake.url)
+        peak_rss_mb = rss.stop()
+        connections = fake.stop()["connections_accepted"]
+        fake = Fake(make_dir(tmp / "fake-200-more"))
+        plan200_ours = statistics.median(
+            [first] + [plan_seconds(tf, many_ours, fake.url) for _ in range(RUNS - 1)])
+        fake.stop()
+        plan200_null = median(lambda: plan_seconds(tf, many_null))
+        lower_bound = MANY * LATENCY_MS / 1000 / 10
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    binary_mb = OURS.stat().st_size / 1e6
+    results = {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        "terraform": tf_version,
+        "runs": RUNS,
+        "handshake_ms": {"ours": hs_ours * 1e3, "null": hs_null * 1e3},
+        "plan_1_s": {"ours": plan1_ours, "null": plan1_null},
+        "plan_200_s": {"ours": plan200_ours, "null": plan200_null, "lower_bound": lower_bound},
+        "peak_rss_mb": peak_rss_mb,
+        "binary_mb": binary_mb,
+        "connections": connections,
+    }
+    ratios = {
+        "handshake_ratio": hs_ours / hs_null,
+        "plan_1_ratio": plan1_ours / plan1_null,
+        "plan_200_ratio": plan200_ours / (plan200_null + 1.0),
+        "peak_rss_mb": peak_rss_mb,
+        "binary_mb": binary_mb,
+        "connections": connections,
+    }
+    results["checks"] = {k: {"value": ratios[k], "target": TARGETS[k], "met": ratios[k] <= TARGETS[k]} for k in TARGETS}
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
+    (RESULTS / "latest.svg").write_text(chart(results["checks"]))
+    print_table(results)
+
+
+def make_dir(p):
+    p.mkdir(parents=True, exist_ok=True)
+    return p
+
+
+def print_table(r):
+    rows = [
+        ("launch -> handshake (ms)", f"{r['handshake_ms']['ours']:.1f}", f"{r['handshake_ms']['null']:.1f} (null)"),
+        ("plan, 1 data source (s)", f"{r['plan_1_s']['ours']:.3f}", f"{r['plan_1_s']['null']:.3f} (null)"),
+        ("plan, 200 data sources @50ms (s)", f"{r['plan_200_s']['ours']:.3f}",
+         f"{r['plan_200_s']['null']:.3f} (null), {r['plan_200_s']['lower_bound']:.1f} (lower bound)"),
+        ("peak RSS during 200-plan (MB)", f"{r['peak_rss_mb']:.1f}", ""),
+        ("stripped binary (MB)", f"{r['binary_mb']:.2f}", ""),
+        ("TCP connections to the API", f"{r['connections']}", ""),
+    ]
+    print(f"{r['terraform']} on {r['machine']}, median of {r['runs']} runs\n")
+    print(f"{'measure':36} {'ours':>10}  baseline")
+    for name, ours, base in rows:
+        print(f"{name:36} {ours:>10}  {base}")
+    print()
+    for k, c in r["checks"].items():
+        print(f"{k:16} {c['value']:8.3f}  target <= {c['target']:<6} {'met' if c['met'] else 'MISSED'}")
+
+
+def chart(checks):
+    """A bar per check: value as a share of its target (the line at 100%)."""
+    width, bar_h, gap, left = 640, 22, 10, 150
+    height = len(checks) * (bar_h + gap) + 40
+    scale = (width - left - 40) / 1.5
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="12">',
+             f'<text x="{left}" y="16">share of target (100% = target; lower is better)</text>']
+    for i, (name, c) in enumerate(checks.items()):
+        y = 28 + i * (bar_h + gap)
+        share = min(c["value"] / c["target"], 1.5)
+        color = "#2e7d32" if c["met"] else "#c62828"
+        parts.append(f'<text x="{left - 8}" y="{y + 15}" text-anchor="end">{name}</text>')
+        parts.append(f'<rect x="{left}" y="{y}" width="{share * scale:.1f}" height="{bar_h}" fill="{color}"/>')
+        parts.append(f'<text x="{left + share * scale + 6:.1f}" y="{y + 15}">{c["value"]:.3g} / {c["target"]}</text>')
+    parts.append(f'<line x1="{left + scale}" y1="24" x2="{left + scale}" y2="{height - 6}" stroke="#000" stroke-dasharray="4"/>')
+    parts.append("</svg>\n")
+    return "\n".join(parts)
+
+
+if __name__ == "__main__":
+    main()
