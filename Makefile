@@ -1,5 +1,5 @@
 # The two commands of the README, plus the checks they are built from.
-.PHONY: demo test tools lint release docs bench
+.PHONY: demo test tools lint release docs bench fuzz
 
 demo:
 	./scripts/demo.sh
@@ -22,3 +22,9 @@ docs:
 
 bench:
 	python3 bench/bench.py
+
+FUZZ_SECONDS ?= 120
+fuzz:
+	cd fuzz && for target in response_decoder msgpack_value; do \
+	  RUSTC_BOOTSTRAP=1 cargo fuzz run -s none $$target -- -max_total_time=$(FUZZ_SECONDS) || exit 1; \
+	done

@@ -168,11 +168,18 @@ async fn connect(
         .await
 }
 
-async fn wait_exit(child: &mut Child, within: Duration) -> std::process::ExitStatus {
-    tokio::time::timeout(within, child.wait())
+/// Terraform's goodbye: GRPCController/Shutdown, after which the plugin must
+/// exit cleanly within go-plugin's 2 s.
+async fn shutdown(channel: Channel, plugin: &mut Plugin) {
+    gp::grpc_controller_client::GrpcControllerClient::new(channel)
+        .shutdown(gp::Empty {})
         .await
-        .expect("the plugin did not exit in time")
-        .unwrap()
+        .unwrap();
+    let status = tokio::time::timeout(Duration::from_secs(2), plugin.child.wait())
+        .await
+        .expect("the plugin did not exit within 2 s of Shutdown")
+        .unwrap();
+    assert!(status.success(), "{status}");
 }
 
 #[tokio::test]
@@ -243,12 +250,7 @@ async fn pinned_client_certificate_is_required_and_shutdown_exits_cleanly() {
         .parent()
         .unwrap()
         .to_owned();
-    gp::grpc_controller_client::GrpcControllerClient::new(channel)
-        .shutdown(gp::Empty {})
-        .await
-        .unwrap();
-    let status = wait_exit(&mut plugin.child, Duration::from_secs(2)).await;
-    assert!(status.success());
+    shutdown(channel, &mut plugin).await;
     assert!(!socket_dir.exists(), "socket directory left behind");
 }
 
@@ -368,15 +370,7 @@ async fn sigint_is_ignored_and_stop_provider_cancels_in_flight_reads() {
     .unwrap();
     assert_eq!(state.attr("name"), &Value::String("withvpc".into()));
 
-    gp::grpc_controller_client::GrpcControllerClient::new(channel)
-        .shutdown(gp::Empty {})
-        .await
-        .unwrap();
-    assert!(
-        wait_exit(&mut plugin.child, Duration::from_secs(2))
-            .await
-            .success()
-    );
+    shutdown(channel, &mut plugin).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -424,13 +418,5 @@ async fn concurrent_reads_are_served_concurrently() {
         last - first
     );
 
-    gp::grpc_controller_client::GrpcControllerClient::new(channel)
-        .shutdown(gp::Empty {})
-        .await
-        .unwrap();
-    assert!(
-        wait_exit(&mut plugin.child, Duration::from_secs(2))
-            .await
-            .success()
-    );
+    shutdown(channel, &mut plugin).await;
 }

@@ -5,6 +5,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use tokio::net::{UnixListener, UnixStream};
@@ -68,13 +69,18 @@ pub fn run<P: Provider>(mode: Mode, address: &str, provider: impl FnOnce() -> P)
     }
 }
 
-/// Reports a startup failure. As a plugin, a handshake line Terraform cannot
-/// parse is the one way to show the user the reason.
+/// Set once the handshake line is out: stdout must then stay silent.
+static HANDSHAKE_SENT: AtomicBool = AtomicBool::new(false);
+
+/// Reports a fatal failure. Before the handshake, a line Terraform cannot
+/// parse as one is the only way to show the user the reason; after it, stdout
+/// stays untouched and the log carries the error.
 fn fatal(mode: Mode, message: &str) -> ExitCode {
     tracing::error!("{message}");
-    match mode {
-        Mode::Plugin => println!("terraform-provider-dli failed to start: {message}"),
-        Mode::Debug => eprintln!("failed to start: {message}"),
+    if mode == Mode::Plugin && !HANDSHAKE_SENT.load(Ordering::SeqCst) {
+        println!("terraform-provider-dli failed to start: {message}");
+    } else {
+        eprintln!("terraform-provider-dli: {message}");
     }
     ExitCode::from(1)
 }
@@ -185,7 +191,9 @@ fn announce(mode: Mode, address: &str, socket: &Path, cert: Option<&[u8]>) -> Re
     stdout
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush())
-        .map_err(|e| format!("cannot write the handshake: {e}"))
+        .map_err(|e| format!("cannot write the handshake: {e}"))?;
+    HANDSHAKE_SENT.store(true, Ordering::SeqCst);
+    Ok(())
 }
 
 fn debug_instructions(address: &str, socket: &str) -> String {
