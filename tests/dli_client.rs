@@ -148,6 +148,7 @@ async fn injected_statuses_classify() {
     let fake = RunningFake::start(fixture_with(json!({
         "a0000000-0000-4000-8000-000000000429": {"response": {}, "faults": {"statuses": [429], "retry_after": 1}},
         "a0000000-0000-4000-8000-000000000500": {"response": {}, "faults": {"statuses": [500]}},
+        "a0000000-0000-4000-8000-000000000400": {"response": {}, "faults": {"statuses": [400]}},
     })))
     .await
     .unwrap();
@@ -160,6 +161,14 @@ async fn injected_statuses_classify() {
         .await
         .unwrap_err();
     assert_eq!(err.kind, ErrorKind::Server);
+    // A 400 that is not "is not exist" is the caller's mistake, not a miss.
+    let err = get(&fake, &ak(), "a0000000-0000-4000-8000-000000000400", T)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.kind, err.code.as_deref()),
+        (ErrorKind::Client, Some("DLI.0001"))
+    );
     // The fault was for the first attempt only.
     assert!(
         get(&fake, &ak(), "a0000000-0000-4000-8000-000000000500", T)

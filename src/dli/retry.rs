@@ -191,6 +191,29 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn cancellation_ends_a_backoff_sleep() {
+        let policy = RetryPolicy {
+            max_retries: 5,
+            base_delay: Duration::from_secs(3600),
+            max_delay: Duration::from_secs(3600),
+        };
+        let cancel = CancellationToken::new();
+        let canceller = cancel.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            canceller.cancel();
+        });
+        let started = std::time::Instant::now();
+        let result: Result<(), _> =
+            with_retries(policy, &cancel, || async { Err(err(ErrorKind::Server)) }).await;
+        assert!(matches!(result, Err(RetryError::Cancelled { attempts: 1 })));
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the hour-long sleep was not cut short"
+        );
+    }
+
+    #[tokio::test]
     async fn cancellation_ends_a_pending_attempt() {
         let cancel = CancellationToken::new();
         cancel.cancel();
