@@ -117,9 +117,14 @@ impl Workspace {
     pub fn command(&self, args: &[&str]) -> tokio::process::Command {
         let mut cmd = tokio::process::Command::new(&self.terraform);
         cmd.args(args).current_dir(self.dir.path());
-        // A clean environment: nothing inherited from TF_* or HW_* leaks in.
+        // A clean environment: nothing inherited from TF_*, HW_* or proxy
+        // variables leaks in; tests set what they need.
         for (name, _) in std::env::vars() {
-            if name.starts_with("TF_") || name.starts_with("HW_") || name.starts_with("CHECKPOINT")
+            let upper = name.to_ascii_uppercase();
+            if upper.starts_with("TF_")
+                || upper.starts_with("HW_")
+                || upper.starts_with("CHECKPOINT")
+                || upper.ends_with("_PROXY")
             {
                 cmd.env_remove(name);
             }
