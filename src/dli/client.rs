@@ -163,23 +163,34 @@ impl Client {
     }
 
     fn transport_error(&self, host: &str, e: &reqwest::Error) -> ApiError {
-        let tls = is_tls_failure(e);
-        let message = if e.is_timeout() {
-            format!(
+        let (kind, message) = if e.is_builder() {
+            // A request that could not even be built (e.g. a header value
+            // with a line break): retrying cannot help.
+            (
+                ErrorKind::Client,
+                format!("invalid request: {}", error_chain(e)),
+            )
+        } else if is_tls_failure(e) {
+            (
+                ErrorKind::Tls,
+                format!("cannot connect: {}", error_chain(e)),
+            )
+        } else if e.is_timeout() {
+            let message = format!(
                 "no complete answer within the request timeout of {:?}",
                 self.timeout
-            )
+            );
+            (ErrorKind::Transport, message)
         } else if e.is_connect() {
-            format!("cannot connect: {}", error_chain(e))
+            (
+                ErrorKind::Transport,
+                format!("cannot connect: {}", error_chain(e)),
+            )
         } else {
-            error_chain(e)
+            (ErrorKind::Transport, error_chain(e))
         };
         ApiError {
-            kind: if tls {
-                ErrorKind::Tls
-            } else {
-                ErrorKind::Transport
-            },
+            kind,
             status: None,
             code: None,
             message,

@@ -43,6 +43,24 @@ fn parse_base(text: &str) -> Result<Url, String> {
     Ok(url)
 }
 
+/// Checks a project ID before it goes into a path and a header: Huawei
+/// Cloud project IDs are 32 hexadecimal characters; we accept any
+/// letters, digits, `-` and `_` to leave room for private deployments.
+pub fn check_project_id(project_id: &str) -> Result<(), String> {
+    let valid = !project_id.is_empty()
+        && project_id.len() <= 64
+        && project_id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if valid {
+        Ok(())
+    } else {
+        Err(format!(
+            "{project_id:?} is not a project ID; project IDs look like \"0123456789abcdef0123456789abcdef\"."
+        ))
+    }
+}
+
 /// The URL of one enhanced connection under `base` (which may carry a path
 /// prefix); segments are percent-encoded by the URL type.
 pub fn enhanced_connection_url(base: &Url, project_id: &str, connection_id: &str) -> Url {
@@ -118,6 +136,14 @@ mod tests {
         assert!(resolve(None, Some("cn north"), None).is_err());
         assert!(resolve(Some("ftp://x"), None, None).is_err());
         assert!(resolve(Some("not a url"), None, None).is_err());
+    }
+
+    #[test]
+    fn project_ids_are_checked() {
+        assert!(check_project_id("0123456789abcdef0123456789abcdef").is_ok());
+        assert!(check_project_id("").is_err());
+        assert!(check_project_id("a/b").is_err());
+        assert!(check_project_id("abc\ndef").is_err());
     }
 
     #[test]

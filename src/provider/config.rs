@@ -169,6 +169,14 @@ impl Resolver<'_> {
         }
     }
 
+    fn project_id(&mut self) -> Option<String> {
+        let (text, source) = self.text("project_id")?;
+        if let Err(why) = crate::dli::endpoint::check_project_id(&text) {
+            self.invalid("project_id", &source, why);
+        }
+        Some(text)
+    }
+
     fn endpoint(&mut self) -> Option<String> {
         let (text, source) = self.text("endpoint")?;
         if let Err(why) = crate::dli::endpoint::resolve(Some(&text), None, None) {
@@ -193,7 +201,7 @@ pub fn resolve(
     };
     let settings = Settings {
         region: r.string("region"),
-        project_id: r.string("project_id"),
+        project_id: r.project_id(),
         access_key: r.string("access_key"),
         secret_key: r.string("secret_key").map(Secret::new),
         security_token: r.string("security_token").map(Secret::new),

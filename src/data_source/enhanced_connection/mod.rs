@@ -169,22 +169,29 @@ fn connection_id_problem(id: &str) -> Option<Diagnostic> {
     })
 }
 
+fn project_id_problem(project_id: &str) -> Option<Diagnostic> {
+    endpoint::check_project_id(project_id)
+        .err()
+        .map(|why| Diagnostic::error("Invalid project_id", why).at("project_id"))
+}
+
 /// Checks what is known; unknown values are checked at read time.
 pub fn validate(config: &Value) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     if let Known::Value(id) = config.attr("connection_id").as_str() {
         problems.extend(connection_id_problem(id));
     }
-    for name in ["region", "project_id"] {
-        if config.attr(name).as_str() == Known::Value("") {
-            problems.push(
-                Diagnostic::error(
-                    format!("Empty {name}"),
-                    format!("Leave {name} out to use the provider's, or set a value."),
-                )
-                .at(name),
-            );
-        }
+    if config.attr("region").as_str() == Known::Value("") {
+        problems.push(
+            Diagnostic::error(
+                "Empty region",
+                "Leave region out to use the provider's, or set a value.",
+            )
+            .at("region"),
+        );
+    }
+    if let Known::Value(project_id) = config.attr("project_id").as_str() {
+        problems.extend(project_id_problem(project_id));
     }
     problems
 }
@@ -225,6 +232,9 @@ pub async fn read(
             ),
         )]);
     };
+    if let Some(problem) = project_id_problem(&project_id) {
+        return Err(vec![problem]);
+    }
     let credentials = settings.credentials().map_err(|d| vec![d])?;
     let base = endpoint::resolve(
         settings.endpoint.as_deref(),
