@@ -9,7 +9,8 @@ work="$root/demo/.work"
 
 ./scripts/install-test-tools.sh --no-sdk >/dev/null
 terraform_bin=$(command -v terraform || echo "$root/.tools/terraform-1.0.3/terraform")
-echo "==> using $("$terraform_bin" version | head -n 1)"
+version=$(CHECKPOINT_DISABLE=1 "$terraform_bin" version)
+echo "==> using ${version%%$'\n'*}"
 
 echo "==> building the provider and the fake DLI API"
 cargo build --quiet --bins

@@ -36,4 +36,6 @@ if [ "${1:-}" != "--no-sdk" ] && { [ ! -x "$tools/venv/bin/python" ] || ! "$tool
   echo "installed Huawei Python SDK into $tools/venv"
 fi
 
-"$tools/terraform-1.0.3/terraform" version | head -n 1
+# No `| head`: with pipefail, the pipe closing early would fail the script.
+version=$(CHECKPOINT_DISABLE=1 "$tools/terraform-1.0.3/terraform" version)
+echo "${version%%$'\n'*}"
