@@ -420,3 +420,32 @@ async fn concurrent_reads_are_served_concurrently() {
 
     shutdown(channel, &mut plugin).await;
 }
+
+#[tokio::test]
+async fn rpcs_we_do_not_serve_answer_unimplemented() {
+    let identity = client_identity();
+    let mut plugin = launch(Some(&identity.pem), false).await;
+    let channel = connect(&plugin, &identity).await.unwrap();
+    // Resource RPCs (never called for a provider without resources) and
+    // newer protocol additions such as resource identity (Terraform 1.12).
+    for path in [
+        "/tfplugin6.Provider/ReadResource",
+        "/tfplugin6.Provider/PlanResourceChange",
+        "/tfplugin6.Provider/GetResourceIdentitySchemas",
+        "/tfplugin6.Provider/CallFunction",
+    ] {
+        let mut grpc = tonic::client::Grpc::new(channel.clone());
+        grpc.ready().await.unwrap();
+        let codec = tonic_prost::ProstCodec::<gp::Empty, gp::Empty>::default();
+        let status = grpc
+            .unary(
+                tonic::Request::new(gp::Empty {}),
+                path.parse().unwrap(),
+                codec,
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(status.code(), tonic::Code::Unimplemented, "{path}");
+    }
+    shutdown(channel, &mut plugin).await;
+}
