@@ -117,30 +117,13 @@ output "late_name" {{ value = data.dli_enhanced_connection.late.name }}
     }
 }
 
-const ENV_ONLY: &str = r#"
-terraform {
-  required_providers {
-    dli = { source = "dli-community/dli" }
-  }
-}
-provider "dli" {}
-data "dli_enhanced_connection" "seed" {
-  connection_id = "4c693ecc-bab8-4113-a838-129cedc9a563"
-}
-output "name" { value = data.dli_enhanced_connection.seed.name }
-output "region" { value = data.dli_enhanced_connection.seed.region }
-"#;
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn configuration_from_environment_variables_only() {
     let fake = start_fake(json!({})).await;
     for tf in terraforms() {
-        let ws = Workspace::new(&tf, ENV_ONLY)
-            .env("HW_DLI_ENDPOINT", &fake.url())
-            .env("HW_REGION_NAME", "cn-north-4")
-            .env("HW_PROJECT_ID", PROJECT)
-            .env("HW_ACCESS_KEY", AK)
-            .env("HW_SECRET_KEY", SK);
+        let ws = Workspace::new(&tf, SEED_FROM_ENV)
+            .env_config(&fake.url())
+            .env("HW_REGION_NAME", "cn-north-4");
         let out = ws.apply_outputs().await;
         assert_eq!(out["name"], json!("withvpc"));
         assert_eq!(out["region"], json!("cn-north-4"));
@@ -152,7 +135,7 @@ async fn temporary_credentials_send_the_security_token() {
     let fake = start_fake(json!({})).await;
     for tf in terraforms() {
         let before = fake.state.requests().len();
-        let ws = Workspace::new(&tf, ENV_ONLY)
+        let ws = Workspace::new(&tf, SEED_FROM_ENV)
             .env("HW_DLI_ENDPOINT", &fake.url())
             .env("HW_PROJECT_ID", PROJECT)
             .env("HW_ACCESS_KEY", TMP_AK)
@@ -245,7 +228,7 @@ data "dli_enhanced_connection" "bad" {{
 async fn missing_credentials_name_the_argument_and_variable() {
     let fake = start_fake(json!({})).await;
     for tf in terraforms() {
-        let ws = Workspace::new(&tf, ENV_ONLY)
+        let ws = Workspace::new(&tf, SEED_FROM_ENV)
             .env("HW_DLI_ENDPOINT", &fake.url())
             .env("HW_PROJECT_ID", PROJECT);
         let run = ws

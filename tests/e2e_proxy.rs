@@ -53,34 +53,18 @@ async fn start_proxy() -> (String, Arc<Mutex<Vec<String>>>) {
     (url, seen)
 }
 
-const CONFIG: &str = r#"
-terraform {
-  required_providers {
-    dli = { source = "dli-community/dli" }
-  }
-}
-provider "dli" {}
-data "dli_enhanced_connection" "seed" {
-  connection_id = "4c693ecc-bab8-4113-a838-129cedc9a563"
-}
-output "name" { value = data.dli_enhanced_connection.seed.name }
-"#;
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn requests_go_through_http_proxy_unless_no_proxy_names_the_host() {
     let fake = start_fake(json!({})).await;
     let (proxy, seen) = start_proxy().await;
     for tf in terraforms() {
         let base = |ws: Workspace| {
-            ws.env("HW_DLI_ENDPOINT", &fake.url())
-                .env("HW_PROJECT_ID", PROJECT)
-                .env("HW_ACCESS_KEY", AK)
-                .env("HW_SECRET_KEY", SK)
+            ws.env_config(&fake.url())
                 .env("HTTP_PROXY", &proxy)
                 .env("NO_PROXY", "")
         };
         let before = seen.lock().unwrap().len();
-        let proxied = base(Workspace::new(&tf, CONFIG));
+        let proxied = base(Workspace::new(&tf, SEED_FROM_ENV));
         assert_eq!(proxied.apply_outputs().await["name"], json!("withvpc"));
         let lines: Vec<String> = seen.lock().unwrap()[before..].to_vec();
         assert!(
@@ -93,7 +77,7 @@ async fn requests_go_through_http_proxy_unless_no_proxy_names_the_host() {
         );
 
         let before = seen.lock().unwrap().len();
-        let exempt = base(Workspace::new(&tf, CONFIG)).env("NO_PROXY", "127.0.0.1");
+        let exempt = base(Workspace::new(&tf, SEED_FROM_ENV)).env("NO_PROXY", "127.0.0.1");
         assert_eq!(exempt.apply_outputs().await["name"], json!("withvpc"));
         assert_eq!(seen.lock().unwrap().len(), before, "NO_PROXY was ignored");
     }

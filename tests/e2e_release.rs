@@ -88,10 +88,7 @@ output "vpc_id" {{ value = data.dli_enhanced_connection.seed.vpc_id }}
 "#
             ),
         )
-        .env("HW_DLI_ENDPOINT", &fake.url())
-        .env("HW_PROJECT_ID", PROJECT)
-        .env("HW_ACCESS_KEY", AK)
-        .env("HW_SECRET_KEY", SK);
+        .env_config(&fake.url());
         let mirror = ws
             .dir
             .path()

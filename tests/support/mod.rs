@@ -114,6 +114,15 @@ impl Workspace {
         self
     }
 
+    /// Configures the provider through environment variables only: the fake
+    /// at `url` as endpoint, its project and static credentials.
+    pub fn env_config(self, url: &str) -> Self {
+        self.env("HW_DLI_ENDPOINT", url)
+            .env("HW_PROJECT_ID", PROJECT)
+            .env("HW_ACCESS_KEY", AK)
+            .env("HW_SECRET_KEY", SK)
+    }
+
     pub fn command(&self, args: &[&str]) -> tokio::process::Command {
         let mut cmd = tokio::process::Command::new(&self.terraform);
         cmd.args(args).current_dir(self.dir.path());
@@ -231,4 +240,20 @@ terraform {
     null = { source = "hashicorp/null" }
   }
 }
+"#;
+
+/// Reads the seed connection with an empty provider block, for tests that
+/// configure the provider through the environment.
+pub const SEED_FROM_ENV: &str = r#"
+terraform {
+  required_providers {
+    dli = { source = "dli-community/dli" }
+  }
+}
+provider "dli" {}
+data "dli_enhanced_connection" "seed" {
+  connection_id = "4c693ecc-bab8-4113-a838-129cedc9a563"
+}
+output "name" { value = data.dli_enhanced_connection.seed.name }
+output "region" { value = data.dli_enhanced_connection.seed.region }
 "#;
