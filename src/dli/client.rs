@@ -45,6 +45,8 @@ pub struct Client {
 
 impl Client {
     pub fn new(options: &ClientOptions) -> Result<Self, String> {
+        // HTTP/1.1 only (no h2 feature), like Huawei's own SDKs: the gateway
+        // verifies the signed `host` header, which HTTP/2 does not send.
         let mut builder = reqwest::Client::builder()
             .user_agent(&options.user_agent)
             .timeout(options.timeout)
