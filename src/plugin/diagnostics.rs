@@ -67,8 +67,3 @@ impl fmt::Display for Diagnostic {
         write!(f, "{}: {}", self.summary, self.detail)
     }
 }
-
-/// True when any of the diagnostics is an error.
-pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
-    diagnostics.iter().any(|d| d.severity == Severity::Error)
-}

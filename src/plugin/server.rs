@@ -2,6 +2,7 @@
 //! broker. Every Provider RPC goes through [`GrpcProvider::handle`], which logs,
 //! times and makes the call cancellable by StopProvider.
 
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -18,6 +19,7 @@ use super::diagnostics::{Diagnostic, Severity};
 use super::proto::goplugin as gp;
 use super::proto::tfplugin6 as pb;
 use super::provider::Provider;
+use super::types::Type;
 use super::value::Value;
 
 /// Cancels in-flight reads on StopProvider while letting later calls run: each
@@ -44,8 +46,11 @@ pub(crate) struct GrpcProvider<P> {
     provider: Arc<P>,
     stop: StopSignal,
     next_request_id: AtomicU64,
-    /// Built once: the schema never changes during a process's life.
+    /// Built once, like the types below: the schema never changes during a
+    /// process's life, and every config is decoded against these types.
     schema_response: pb::get_provider_schema::Response,
+    provider_type: Type,
+    data_source_types: BTreeMap<&'static str, Type>,
 }
 
 impl<P: Provider> GrpcProvider<P> {
@@ -61,11 +66,19 @@ impl<P: Provider> GrpcProvider<P> {
             server_capabilities: Some(capabilities()),
             ..Default::default()
         };
+        let provider_type = schemas.provider.object_type();
+        let data_source_types = schemas
+            .data_sources
+            .iter()
+            .map(|(name, schema)| (*name, schema.object_type()))
+            .collect();
         GrpcProvider {
             provider,
             stop: StopSignal::default(),
             next_request_id: AtomicU64::new(1),
             schema_response,
+            provider_type,
+            data_source_types,
         }
     }
 
@@ -111,18 +124,13 @@ impl<P: Provider> GrpcProvider<P> {
         .await
     }
 
-    fn data_source_type(&self, type_name: &str) -> Result<crate::plugin::types::Type, Diagnostic> {
-        self.provider
-            .schemas()
-            .data_sources
-            .get(type_name)
-            .map(|s| s.object_type())
-            .ok_or_else(|| {
-                Diagnostic::error(
-                    "Unknown data source type",
-                    format!("This provider has no data source {type_name:?}."),
-                )
-            })
+    fn data_source_type(&self, type_name: &str) -> Result<&Type, Diagnostic> {
+        self.data_source_types.get(type_name).ok_or_else(|| {
+            Diagnostic::error(
+                "Unknown data source type",
+                format!("This provider has no data source {type_name:?}."),
+            )
+        })
     }
 }
 
@@ -170,10 +178,10 @@ impl<P: Provider> pb::provider_server::Provider for GrpcProvider<P> {
         request: Request<pb::validate_provider_config::Request>,
     ) -> Reply<pb::validate_provider_config::Response> {
         let config = request.into_inner().config;
-        let ty = self.provider.schemas().provider.object_type();
+        let ty = &self.provider_type;
         let diagnostics = self
             .handle("ValidateProviderConfig", "", |_| async {
-                match convert::decode_value(config, &ty) {
+                match convert::decode_value(config, ty) {
                     Ok(config) => self.provider.validate_provider_config(&config).await,
                     Err(d) => vec![d],
                 }
@@ -189,10 +197,10 @@ impl<P: Provider> pb::provider_server::Provider for GrpcProvider<P> {
         request: Request<pb::configure_provider::Request>,
     ) -> Reply<pb::configure_provider::Response> {
         let request = request.into_inner();
-        let ty = self.provider.schemas().provider.object_type();
+        let ty = &self.provider_type;
         let diagnostics = self
             .handle("ConfigureProvider", "", |_| async {
-                match convert::decode_value(request.config, &ty) {
+                match convert::decode_value(request.config, ty) {
                     Ok(config) => {
                         self.provider
                             .configure_provider(&config, &request.terraform_version)
@@ -217,7 +225,7 @@ impl<P: Provider> pb::provider_server::Provider for GrpcProvider<P> {
             .handle("ValidateDataResourceConfig", type_name, |_| async {
                 let config = self
                     .data_source_type(type_name)
-                    .and_then(|ty| convert::decode_value(request.config, &ty));
+                    .and_then(|ty| convert::decode_value(request.config, ty));
                 match config {
                     Ok(config) => {
                         self.provider
@@ -246,7 +254,7 @@ impl<P: Provider> pb::provider_server::Provider for GrpcProvider<P> {
                     Ok(ty) => ty,
                     Err(d) => return vec![d],
                 };
-                let config = match convert::decode_value(request.config, &ty) {
+                let config = match convert::decode_value(request.config, ty) {
                     Ok(config) => config,
                     Err(d) => return vec![d],
                 };
@@ -255,7 +263,7 @@ impl<P: Provider> pb::provider_server::Provider for GrpcProvider<P> {
                     .read_data_source(type_name, &config, cancel)
                     .await
                 {
-                    Ok(value) => match state_value(&value, &ty) {
+                    Ok(value) => match state_value(&value, ty) {
                         Ok(encoded) => {
                             state = Some(encoded);
                             Vec::new()
@@ -284,10 +292,7 @@ impl<P: Provider> pb::provider_server::Provider for GrpcProvider<P> {
 
 /// A state must be wholly known and non-null, or Terraform reports "Provider
 /// produced invalid object"; catch that here with a clearer message.
-fn state_value(
-    value: &Value,
-    ty: &crate::plugin::types::Type,
-) -> Result<pb::DynamicValue, Diagnostic> {
+fn state_value(value: &Value, ty: &Type) -> Result<pb::DynamicValue, Diagnostic> {
     if matches!(value, Value::Null) || value.contains_unknown() {
         return Err(Diagnostic::error(
             "Provider produced an incomplete state",

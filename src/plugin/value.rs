@@ -45,10 +45,6 @@ impl<T> Known<T> {
             _ => None,
         }
     }
-
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Known::Unknown)
-    }
 }
 
 impl Value {

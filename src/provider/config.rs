@@ -145,13 +145,13 @@ impl Resolver<'_> {
     }
 
     fn insecure(&mut self) -> bool {
-        match self.config.attr("insecure") {
-            Value::Unknown => {
+        match self.config.attr("insecure").as_bool() {
+            Known::Unknown => {
                 self.unknown.push("insecure");
                 false
             }
-            Value::Bool(b) => *b,
-            _ => match self.text("insecure") {
+            Known::Value(b) => b,
+            Known::Null => match self.text("insecure") {
                 None => false,
                 Some((text, source)) => match text.to_ascii_lowercase().as_str() {
                     "1" | "true" => true,
