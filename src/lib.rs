@@ -7,6 +7,5 @@
 pub mod data_source;
 pub mod dli;
 pub mod docs;
-pub mod fake;
 pub mod plugin;
 pub mod provider;

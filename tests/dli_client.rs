@@ -2,9 +2,11 @@
 
 use std::time::Duration;
 
+use dli_fake::{Fixture, RunningFake};
 use serde_json::json;
+use terraform_provider_dli::dli::retry::{self, RetryError, RetryPolicy};
 use terraform_provider_dli::dli::{Client, ClientOptions, Credentials, ErrorKind, endpoint};
-use terraform_provider_dli::fake::{Fixture, RunningFake};
+use tokio_util::sync::CancellationToken;
 
 const PROJECT: &str = "0123456789abcdef0123456789abcdef";
 const SEED_ID: &str = "4c693ecc-bab8-4113-a838-129cedc9a563";
@@ -155,7 +157,13 @@ async fn injected_statuses_classify() {
     let err = get(&fake, &ak(), "a0000000-0000-4000-8000-000000000429", T)
         .await
         .unwrap_err();
-    assert_eq!((err.kind, err.retry_after), (ErrorKind::Throttled, Some(1)));
+    assert_eq!(
+        (err.kind, err.retry_after),
+        (
+            ErrorKind::Throttled,
+            Some(std::time::Duration::from_secs(1))
+        )
+    );
     assert_eq!(err.code.as_deref(), Some("APIGW.0308"));
     let err = get(&fake, &ak(), "a0000000-0000-4000-8000-000000000500", T)
         .await
@@ -266,4 +274,112 @@ async fn connection_refused_is_a_transport_error() {
         .unwrap_err();
     assert_eq!(err.kind, ErrorKind::Transport);
     assert!(err.message.starts_with("cannot connect"), "{}", err.message);
+}
+
+fn fast_policy() -> RetryPolicy {
+    RetryPolicy {
+        max_retries: 5,
+        base_delay: Duration::from_millis(10),
+        max_delay: Duration::from_millis(20),
+        ..RetryPolicy::default()
+    }
+}
+
+async fn get_with_retries(
+    fake: &RunningFake,
+    base: &str,
+    id: &str,
+    policy: RetryPolicy,
+) -> Result<terraform_provider_dli::dli::EnhancedConnection, RetryError> {
+    let client = Client::new(&ClientOptions::default()).unwrap();
+    let base = endpoint::resolve(Some(base), None, None).unwrap();
+    let _ = fake;
+    let creds = ak();
+    retry::with_retries(policy, &CancellationToken::new(), || {
+        client.get_enhanced_connection(&base, &creds, PROJECT, id)
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_refusal_whose_body_breaks_off_is_still_a_refusal_and_never_retried() {
+    let (unauthorized, forbidden) = (
+        "b0000000-0000-4000-8000-000000000401",
+        "b0000000-0000-4000-8000-000000000403",
+    );
+    let broken = |status: u16| json!({"response": {}, "faults": {"statuses": [status], "repeat": true, "break_body": true}});
+    let fake = RunningFake::start(fixture_with(
+        json!({ unauthorized: broken(401), forbidden: broken(403) }),
+    ))
+    .await
+    .unwrap();
+    for id in [unauthorized, forbidden] {
+        let result = get_with_retries(&fake, &fake.url(), id, fast_policy()).await;
+        let Err(RetryError::Failed { error, attempts }) = result else {
+            panic!("{id}: {result:?}")
+        };
+        assert_eq!(error.kind, ErrorKind::Authentication, "{error}");
+        assert_eq!(attempts, 1, "{error}");
+        assert!(error.message.contains("broke off"), "{error}");
+    }
+    assert_eq!(fake.state.requests().len(), 2, "one request each, no retry");
+}
+
+#[tokio::test]
+async fn retry_after_as_an_http_date_is_honoured() {
+    let id = "b0000000-0000-4000-8000-000000000503";
+    let fake = RunningFake::start(fixture_with(json!({ id: {
+        "response": serde_json::from_str::<serde_json::Value>(
+            include_str!("fixtures/seed-example-response.json")).unwrap(),
+        "faults": {"statuses": [503], "retry_after": 2, "retry_after_as_date": true}
+    }})))
+    .await
+    .unwrap();
+    let c = get_with_retries(&fake, &fake.url(), id, fast_policy())
+        .await
+        .unwrap();
+    assert_eq!(c.name.as_deref(), Some("withvpc"));
+    let requests = fake.state.requests();
+    assert_eq!(requests.len(), 2);
+    // The date has whole seconds: two seconds ahead is at least one away.
+    let waited = requests[1].at - requests[0].at;
+    assert!(
+        waited >= Duration::from_millis(900),
+        "waited only {waited:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_retry_after_past_the_maximum_fails_at_once() {
+    let id = "b0000000-0000-4000-8000-000000000429";
+    let fake = RunningFake::start(fixture_with(json!({ id: {
+        "response": {}, "faults": {"statuses": [429], "repeat": true, "retry_after": 3600}
+    }})))
+    .await
+    .unwrap();
+    let result = get_with_retries(&fake, &fake.url(), id, fast_policy()).await;
+    let Err(RetryError::WaitTooLong { wait, limit, .. }) = result else {
+        panic!("{result:?}")
+    };
+    assert_eq!((wait.as_secs(), limit.as_secs()), (3600, 120));
+    assert_eq!(fake.state.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn a_host_that_does_not_resolve_is_a_final_error_naming_it() {
+    let fake = RunningFake::start(fixture_with(json!({}))).await.unwrap();
+    // A 64-character label: the resolver library refuses it without asking
+    // any name server.
+    // Over https the TLS layer refuses the name even before the lookup.
+    let host = format!("dli.cn-north-4.{}.com", "a".repeat(64));
+    for scheme in ["http", "https"] {
+        let url = format!("{scheme}://{host}");
+        let result = get_with_retries(&fake, &url, SEED_ID, fast_policy()).await;
+        let Err(RetryError::Failed { error, attempts }) = result else {
+            panic!("{result:?}")
+        };
+        assert_eq!(error.kind, ErrorKind::UnresolvedHost, "{error}");
+        assert_eq!(attempts, 1);
+        assert!(error.to_string().contains(&host), "{error}");
+    }
 }

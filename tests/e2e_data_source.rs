@@ -37,6 +37,7 @@ async fn seed_connection_fills_every_attribute() {
             out["seed"],
             json!({
                 "connection_id": SEED_ID,
+                "ipv6_enabled": null,
                 "region": null,
                 "project_id": PROJECT,
                 "id": SEED_ID,
@@ -153,11 +154,11 @@ async fn temporary_credentials_send_the_security_token() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn data_source_overrides_region_and_project() {
+async fn data_source_overrides_project_and_keeps_the_provider_region() {
     let other_project = "fedcba9876543210fedcba9876543210";
     let fake = start_fake(json!({})).await;
     // A second fake that serves the same connection under another project.
-    let other = terraform_provider_dli::fake::RunningFake::start({
+    let other = dli_fake::RunningFake::start({
         let mut f = fixture(json!({}));
         f.project_id = other_project.into();
         f
@@ -175,7 +176,6 @@ provider "dli" {{
 }}
 data "dli_enhanced_connection" "elsewhere" {{
   connection_id = "{SEED_ID}"
-  region        = "ap-southeast-3"
   project_id    = "{other_project}"
 }}
 output "region" {{ value = data.dli_enhanced_connection.elsewhere.region }}
@@ -186,7 +186,7 @@ output "project_id" {{ value = data.dli_enhanced_connection.elsewhere.project_id
     for tf in terraforms() {
         let ws = Workspace::new(&tf, &config);
         let out = ws.apply_outputs().await;
-        assert_eq!(out["region"], json!("ap-southeast-3"));
+        assert_eq!(out["region"], json!("cn-north-4"));
         assert_eq!(out["project_id"], json!(other_project));
         assert!(
             other
@@ -197,6 +197,39 @@ output "project_id" {{ value = data.dli_enhanced_connection.elsewhere.project_id
         );
     }
     assert!(fake.state.requests().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_data_source_region_that_the_endpoint_overrides_is_an_error_at_its_line() {
+    let fake = start_fake(json!({})).await;
+    let config = format!(
+        r#"{REQUIRED_PROVIDERS}
+{provider}
+data "dli_enhanced_connection" "elsewhere" {{
+  connection_id = "{SEED_ID}"
+  region        = "ap-southeast-3"
+}}
+"#,
+        provider = provider_block(&fake.url())
+    );
+    for tf in terraforms() {
+        let ws = Workspace::new(&tf, &config);
+        let out = ws
+            .run(&["plan", "-no-color", "-input=false"])
+            .await
+            .failure();
+        let text = out.text();
+        assert!(
+            text.contains("Error: region has no effect with an endpoint"),
+            "{text}"
+        );
+        assert!(
+            text.contains("region        = \"ap-southeast-3\""),
+            "{text}"
+        );
+        assert!(text.contains("provider argument \"endpoint\""), "{text}");
+    }
+    assert!(fake.state.requests().is_empty(), "nothing is sent");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

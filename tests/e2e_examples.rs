@@ -3,9 +3,9 @@
 
 mod support;
 
+use dli_fake::{Fixture, RunningFake};
 use serde_json::Value;
 use support::*;
-use terraform_provider_dli::fake::{Fixture, RunningFake};
 
 const DEMO_AK: &str = "DEMOACCESSKEY0000001";
 const DEMO_SK: &str = "demo-secret-key-not-a-real-one";

@@ -5,9 +5,9 @@ mod support;
 
 use std::time::Duration;
 
+use dli_fake::RunningFake;
 use serde_json::{Value, json};
 use support::*;
-use terraform_provider_dli::fake::RunningFake;
 
 const MISSING: &str = "00000000-0000-4000-8000-00000000dead";
 const DELETED: &str = "d0000000-0000-4000-8000-000000000001";
@@ -112,6 +112,8 @@ async fn api_errors_become_clear_diagnostics() {
                 "Error: Enhanced connection {MISSING} not found in project {PROJECT} in region cn-north-4"
             ),
             &format!("HTTP 400, DLI.0001: Connection {MISSING} is not exist (request id "),
+            // The not-found error points at the connection_id line.
+            &format!("connection_id = \"{MISSING}\""),
             &format!("Error: Enhanced connection {DELETED} was deleted"),
             "DLI reports status DELETED for connection",
             &format!("Error: DLI could not return enhanced connection {UNSUCCESSFUL}"),
@@ -296,4 +298,111 @@ async fn ctrl_c_during_a_slow_read_ends_plan_promptly() {
         );
         assert!(!text.contains("panic"), "{text}");
     }
+}
+
+/// A host name no resolver can find: a label of 64 characters is refused by
+/// the resolver library (and by TLS) without a packet leaving the machine.
+fn unresolvable_cloud() -> String {
+    format!("{}.com", "a".repeat(64))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_host_that_does_not_resolve_fails_at_once_naming_where_it_came_from() {
+    let cloud = unresolvable_cloud();
+    let config = format!(
+        r#"{REQUIRED_PROVIDERS}
+provider "dli" {{
+  region     = "cn-north-4"
+  cloud      = "{cloud}"
+  project_id = "{PROJECT}"
+  access_key = "{AK}"
+  secret_key = "{SK}"
+}}
+{data}"#,
+        data = data("typo", SEED_ID, None)
+    );
+    for tf in terraforms() {
+        let ws = Workspace::new(&tf, &config);
+        let started = std::time::Instant::now();
+        let text = ws
+            .run(&["plan", "-no-color", "-input=false"])
+            .await
+            .failure()
+            .text();
+        for part in [
+            format!("Error: Cannot find the DLI API host dli.cn-north-4.{cloud}"),
+            "region \"cn-north-4\" (provider argument \"region\")".to_owned(),
+            format!("cloud \"{cloud}\" (provider argument \"cloud\")"),
+            "Not retried".to_owned(),
+        ] {
+            assert!(text.contains(&part), "missing {part:?} in\n{text}");
+        }
+        // Five retries with backoff would take several seconds.
+        assert!(started.elapsed() < Duration::from_secs(30));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cloud_and_endpoint_cannot_send_signed_requests_to_another_host() {
+    let fake = start_fake(json!({})).await;
+    let evil = fake.addr;
+    let base = |extra: &str| {
+        format!(
+            "{REQUIRED_PROVIDERS}\nprovider \"dli\" {{\n  region = \"cn-north-4\"\n  project_id = \"{PROJECT}\"\n  \
+             access_key = \"{AK}\"\n  secret_key = \"{SK}\"\n{extra}}}\n{}",
+            data("seed", SEED_ID, None)
+        )
+    };
+    for tf in terraforms() {
+        // In the configuration: an error on the argument's line.
+        let ws = Workspace::new(
+            &tf,
+            &base(&format!("  cloud = \"myhuaweicloud.com@{evil}\"\n")),
+        );
+        let text = ws
+            .run(&["plan", "-no-color", "-input=false"])
+            .await
+            .failure()
+            .text();
+        assert!(
+            text.contains("Error: Invalid provider argument \"cloud\""),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!("cloud = \"myhuaweicloud.com@{evil}\"")),
+            "{text}"
+        );
+
+        // From the environment: the error names the variable.
+        let ws = Workspace::new(&tf, &base("")).env("HW_CLOUD", &format!("x.com/@{evil}"));
+        let text = ws
+            .run(&["plan", "-no-color", "-input=false"])
+            .await
+            .failure()
+            .text();
+        assert!(
+            text.contains("Error: Invalid environment variable HW_CLOUD"),
+            "{text}"
+        );
+
+        // User info in an endpoint is refused and never echoed.
+        let endpoint = format!("http://admin:hunter2@{evil}");
+        let ws = Workspace::new(&tf, &base("")).env("HW_DLI_ENDPOINT", &endpoint);
+        let text = ws
+            .run(&["plan", "-no-color", "-input=false"])
+            .await
+            .failure()
+            .text();
+        assert!(
+            text.contains("Error: Invalid environment variable HW_DLI_ENDPOINT"),
+            "{text}"
+        );
+        assert!(text.contains("must not carry user info"), "{text}");
+        assert!(!text.contains("hunter2"), "{text}");
+    }
+    assert_eq!(
+        fake.state.connections_accepted(),
+        0,
+        "nothing reached the other host"
+    );
 }

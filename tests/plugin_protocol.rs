@@ -3,6 +3,7 @@
 //! and Shutdown, against the real provider binary.
 
 mod support;
+mod wire;
 
 use std::process::Stdio;
 use std::sync::Arc;
@@ -13,14 +14,14 @@ use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, Server
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, SignatureScheme};
 use serde_json::json;
-use terraform_provider_dli::plugin::proto::goplugin as gp;
-use terraform_provider_dli::plugin::proto::tfplugin6 as pb;
 use terraform_provider_dli::plugin::{Value, encode_msgpack, handshake};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 use tonic::transport::{Channel, Endpoint};
 
 use support::*;
+use wire::goplugin as gp;
+use wire::tfplugin6 as pb;
 
 const BIN: &str = env!("CARGO_BIN_EXE_terraform-provider-dli");
 

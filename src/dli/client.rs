@@ -9,6 +9,7 @@ use super::credentials::Credentials;
 use super::endpoint;
 use super::error::{self, ApiError, ErrorKind};
 use super::model::{self, EnhancedConnection};
+use super::resolve::{SystemResolver, UnresolvedHost};
 use super::signer;
 
 /// Bodies larger than this are refused rather than buffered.
@@ -53,6 +54,7 @@ impl Client {
             .connect_timeout(options.timeout.min(Duration::from_secs(30)))
             .pool_idle_timeout(Duration::from_secs(90))
             .tcp_nodelay(true)
+            .dns_resolver(std::sync::Arc::new(SystemResolver))
             .danger_accept_invalid_certs(options.insecure);
         if let Some(pem) = &options.ca_bundle_pem {
             let certs = reqwest::Certificate::from_pem_bundle(pem)
@@ -112,7 +114,7 @@ impl Client {
             .headers()
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse().ok());
+            .and_then(|v| error::parse_retry_after(v, std::time::SystemTime::now()));
         let failure = |kind, code, message| ApiError {
             kind,
             status: Some(status),
@@ -128,6 +130,12 @@ impl Client {
                 None,
                 format!("the response body is larger than {MAX_BODY_BYTES} bytes"),
             ),
+            // The status has the last word: a refusal whose body broke off
+            // is still a refusal (and a 401 must never be retried).
+            BodyError::Transport(e) if !(200..300).contains(&status) => {
+                let message = format!("the error body broke off: {}", error_chain(&e));
+                failure(error::classify(status, None, &message), None, message)
+            }
             BodyError::Transport(e) => ApiError {
                 status: Some(status),
                 ..self.transport_error(&host, &e)
@@ -172,7 +180,16 @@ impl Client {
                 ErrorKind::Client,
                 format!("invalid request: {}", error_chain(e)),
             )
-        } else if is_tls_failure(e) {
+        } else if let Some(unresolved) = find_cause::<UnresolvedHost>(e) {
+            (ErrorKind::UnresolvedHost, unresolved.to_string())
+        } else if find_cause::<rustls::pki_types::InvalidDnsNameError>(e).is_some() {
+            (
+                ErrorKind::UnresolvedHost,
+                format!("the host name {host} is not a valid DNS name"),
+            )
+        } else if find_cause::<rustls::Error>(e).is_some() {
+            // The TLS handshake failed (e.g. an untrusted certificate): no
+            // retry can fix that.
             (
                 ErrorKind::Tls,
                 format!("cannot connect: {}", error_chain(e)),
@@ -240,13 +257,12 @@ fn snippet(body: &[u8]) -> String {
     }
 }
 
-/// True when the TLS handshake failed (e.g. an untrusted certificate): no
-/// retry can fix that.
-fn is_tls_failure(e: &reqwest::Error) -> bool {
+/// The first cause of type `T` in `e`'s chain.
+fn find_cause<T: std::error::Error + 'static>(e: &reqwest::Error) -> Option<&T> {
     let mut next: Option<&(dyn std::error::Error + 'static)> = Some(e);
     while let Some(cause) = next {
-        if cause.is::<rustls::Error>() {
-            return true;
+        if let Some(found) = cause.downcast_ref::<T>() {
+            return Some(found);
         }
         // io::Error hides its wrapped error from source(): unwrap it by hand.
         next = match cause
@@ -257,7 +273,7 @@ fn is_tls_failure(e: &reqwest::Error) -> bool {
             None => cause.source(),
         };
     }
-    false
+    None
 }
 
 /// An error and its causes, joined: `a: b: c`.

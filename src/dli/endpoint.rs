@@ -14,33 +14,104 @@ pub fn resolve(
     cloud: Option<&str>,
 ) -> Result<Url, String> {
     if let Some(endpoint) = endpoint {
-        return parse_base(endpoint);
+        return parse_endpoint(endpoint);
     }
     let region = region.ok_or("no region is set, and no endpoint to use instead")?;
-    if region.is_empty()
-        || !region
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-')
-    {
-        return Err(format!("{region:?} is not a region name (e.g. cn-north-4)"));
+    check_region(region)?;
+    let cloud = cloud.unwrap_or_else(|| default_cloud(region));
+    check_cloud(cloud)?;
+    let host = format!("dli.{region}.{cloud}");
+    let url = parse_base(&format!("https://{host}"))?;
+    // Belt and braces: whatever the checks above let through must still name
+    // exactly the host we meant, never another one.
+    if url.host_str() != Some(host.to_ascii_lowercase().as_str()) || url.port().is_some() {
+        return Err(format!("cloud {cloud:?} does not make a plain host name"));
     }
-    let cloud = match cloud {
-        Some(cloud) => cloud,
-        None if region.starts_with("eu-west-1") => EU_CLOUD,
-        None => DEFAULT_CLOUD,
-    };
-    parse_base(&format!("https://dli.{region}.{cloud}"))
+    Ok(url)
+}
+
+/// The cloud domain used when none is set: Europe has its own.
+pub fn default_cloud(region: &str) -> &'static str {
+    if region.starts_with("eu-west-1") {
+        EU_CLOUD
+    } else {
+        DEFAULT_CLOUD
+    }
+}
+
+/// Checks a region name: letters, digits and `-`, as in `cn-north-4`.
+pub fn check_region(region: &str) -> Result<(), String> {
+    let valid = !region.is_empty()
+        && region.len() <= 64
+        && region
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if valid {
+        Ok(())
+    } else {
+        Err(format!(
+            "{region:?} is not a region name; region names look like \"cn-north-4\""
+        ))
+    }
+}
+
+/// Checks a cloud domain: it becomes the end of a host name, so nothing in
+/// it may turn the URL's host into another one (`@`, `/`, `?`, `#`, `\\`,
+/// `:` or whitespace).
+pub fn check_cloud(cloud: &str) -> Result<(), String> {
+    let bad = cloud.chars().find(|c| {
+        matches!(c, '@' | '/' | '?' | '#' | '\\' | ':') || c.is_whitespace() || c.is_control()
+    });
+    match bad {
+        _ if cloud.is_empty() => Err("the cloud domain is empty".into()),
+        Some(c) => Err(format!(
+            "{:?} is not a domain name: it contains {c:?}; write a plain domain such as \"myhuaweicloud.com\"",
+            redact_userinfo(cloud)
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Parses an explicit endpoint: an http(s) URL with a host and no user info,
+/// query or fragment.
+pub fn parse_endpoint(text: &str) -> Result<Url, String> {
+    let url = parse_base(text)?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(format!(
+            "{:?} must not carry user info (`user:password@`): the provider signs its requests \
+             with the access key, and a URL's user info would only leak",
+            redact_userinfo(text)
+        ));
+    }
+    Ok(url)
 }
 
 fn parse_base(text: &str) -> Result<Url, String> {
-    let url = Url::parse(text).map_err(|e| format!("{text:?} is not a valid URL: {e}"))?;
+    let shown = redact_userinfo(text);
+    let url = Url::parse(text).map_err(|e| format!("{shown:?} is not a valid URL: {e}"))?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return Err(format!("{text:?} must be an http or https URL with a host"));
+        return Err(format!(
+            "{shown:?} must be an http or https URL with a host"
+        ));
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(format!("{text:?} must not have a query or fragment"));
+        return Err(format!("{shown:?} must not have a query or fragment"));
     }
     Ok(url)
+}
+
+/// The text with any `user:password@` before the host replaced by `***@`,
+/// for messages and logs.
+pub fn redact_userinfo(text: &str) -> String {
+    let (scheme, rest) = match text.find("://") {
+        Some(i) => text.split_at(i + 3),
+        None => ("", text),
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}***{}", &rest[at..]),
+        None => text.to_owned(),
+    }
 }
 
 /// Checks a project ID before it goes into a path and a header: Huawei
@@ -136,6 +207,48 @@ mod tests {
         assert!(resolve(None, Some("cn north"), None).is_err());
         assert!(resolve(Some("ftp://x"), None, None).is_err());
         assert!(resolve(Some("not a url"), None, None).is_err());
+    }
+
+    #[test]
+    fn a_cloud_cannot_move_the_request_to_another_host() {
+        for cloud in [
+            "myhuaweicloud.com@evil.example",
+            "evil.example/x",
+            "evil.example?",
+            "evil.example#",
+            "my cloud.com",
+            "evil.example:8443",
+            "evil.example\\x",
+            "",
+        ] {
+            assert!(
+                resolve(None, Some("cn-north-4"), Some(cloud)).is_err(),
+                "{cloud:?} was accepted"
+            );
+        }
+        let err = check_cloud("user:pw@evil.example").unwrap_err();
+        assert!(!err.contains("pw"), "{err}");
+    }
+
+    #[test]
+    fn endpoints_with_user_info_are_refused_without_echoing_it() {
+        let err = resolve(Some("https://me:hunter2@dli.example.com"), None, None).unwrap_err();
+        assert!(err.contains("user info"), "{err}");
+        assert!(!err.contains("hunter2") && !err.contains("me:"), "{err}");
+        assert!(resolve(Some("https://me@dli.example.com"), None, None).is_err());
+        assert_eq!(
+            redact_userinfo("https://a:b@h:1/p@x"),
+            "https://***@h:1/p@x"
+        );
+        assert_eq!(redact_userinfo("https://h/p@x"), "https://h/p@x");
+    }
+
+    #[test]
+    fn regions_are_checked() {
+        assert!(check_region("cn-north-4").is_ok());
+        assert!(check_region("").is_err());
+        assert!(check_region("cn_north").is_err());
+        assert!(check_region("cn-north-4.evil.example").is_err());
     }
 
     #[test]

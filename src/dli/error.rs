@@ -20,6 +20,8 @@ pub enum ErrorKind {
     Client,
     /// Connect failure, timeout, broken body.
     Transport,
+    /// The host name does not exist (a mistyped region, cloud or endpoint).
+    UnresolvedHost,
     /// The TLS handshake failed: untrusted or invalid certificate.
     Tls,
     /// 200 with `is_success: false`.
@@ -50,8 +52,8 @@ pub struct ApiError {
     pub message: String,
     /// `X-Request-Id` of the response.
     pub request_id: Option<String>,
-    /// `Retry-After` in seconds, when the server sent one.
-    pub retry_after: Option<u64>,
+    /// The wait `Retry-After` asked for (seconds or an HTTP date), if any.
+    pub retry_after: Option<std::time::Duration>,
     /// The host that answered (or was asked).
     pub host: String,
 }
@@ -74,6 +76,17 @@ impl fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
+
+/// The wait a `Retry-After` value asks for at `now`: delta-seconds or an
+/// HTTP date (a date in the past means no wait).
+pub fn parse_retry_after(value: &str, now: std::time::SystemTime) -> Option<std::time::Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(std::time::Duration::from_secs(seconds));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(now).unwrap_or_default())
+}
 
 /// Classifies an HTTP error answer from its status and body code/message.
 pub fn classify(status: u16, code: Option<&str>, message: &str) -> ErrorKind {
@@ -159,6 +172,23 @@ mod tests {
         assert_eq!(classify(503, None, ""), ErrorKind::Server);
         assert!(ErrorKind::Server.is_retryable());
         assert!(!ErrorKind::Authentication.is_retryable());
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_http_dates() {
+        use std::time::{Duration, UNIX_EPOCH};
+        let now = UNIX_EPOCH + Duration::from_secs(784_111_777); // Sun, 06 Nov 1994 08:49:37 GMT
+        assert_eq!(parse_retry_after("7", now), Some(Duration::from_secs(7)));
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:50:07 GMT", now),
+            Some(Duration::from_secs(30))
+        );
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:00:00 GMT", now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(parse_retry_after("-1", now), None);
     }
 
     #[test]

@@ -4,6 +4,8 @@
 //! - `signer`: SDK-HMAC-SHA256, step by step.
 //! - `endpoint`: base URL from region/cloud or an override.
 //! - `client`: the HTTP client and one call per API.
+//! - `resolve`: host lookup that tells a missing name from a network failure.
+//! - `retry`: retries with backoff, honouring `Retry-After`.
 //! - `model`: the response types.
 //! - `error`: classified API errors.
 
@@ -12,6 +14,7 @@ pub mod credentials;
 pub mod endpoint;
 pub mod error;
 pub mod model;
+pub mod resolve;
 pub mod retry;
 pub mod signer;
 

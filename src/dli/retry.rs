@@ -1,6 +1,6 @@
 //! Retries for idempotent reads: 429, 5xx and transport failures, with
-//! exponential backoff and jitter, honouring `Retry-After`, cancellable at
-//! any point.
+//! exponential backoff and jitter, honouring `Retry-After` up to a stated
+//! maximum, cancellable at any point.
 
 use std::time::Duration;
 
@@ -13,8 +13,15 @@ pub struct RetryPolicy {
     /// Retries after the first attempt.
     pub max_retries: u32,
     pub base_delay: Duration,
+    /// Cap of our own backoff.
     pub max_delay: Duration,
+    /// The longest `Retry-After` honoured; a server asking for more fails
+    /// the read at once instead of being retried early.
+    pub max_server_wait: Duration,
 }
+
+/// The longest wait a server may ask for with `Retry-After`.
+pub const MAX_SERVER_WAIT: Duration = Duration::from_secs(120);
 
 impl Default for RetryPolicy {
     fn default() -> Self {
@@ -22,23 +29,30 @@ impl Default for RetryPolicy {
             max_retries: 5,
             base_delay: Duration::from_millis(500),
             max_delay: Duration::from_secs(30),
+            max_server_wait: MAX_SERVER_WAIT,
         }
     }
 }
 
 impl RetryPolicy {
-    /// The wait before retry number `retry` (1-based): `Retry-After` when the
-    /// server gave one (capped), else full-jitter exponential backoff.
-    pub fn delay(&self, retry: u32, retry_after: Option<u64>, jitter: f64) -> Duration {
-        if let Some(seconds) = retry_after {
-            return Duration::from_secs(seconds).min(self.max_delay);
+    /// The wait before retry number `retry` (1-based): exactly what the
+    /// server asked for with `Retry-After`, else exponential backoff with
+    /// jitter. `None` when the server asks for more than `max_server_wait`.
+    pub fn delay(
+        &self,
+        retry: u32,
+        retry_after: Option<Duration>,
+        jitter: f64,
+    ) -> Option<Duration> {
+        if let Some(wait) = retry_after {
+            return (wait <= self.max_server_wait).then_some(wait);
         }
         let exp = self
             .base_delay
             .saturating_mul(1u32 << (retry.saturating_sub(1)).min(16))
             .min(self.max_delay);
         // Half fixed, half random: spreads clients without ever waiting ~0.
-        exp.mul_f64(0.5 + 0.5 * jitter.clamp(0.0, 1.0))
+        Some(exp.mul_f64(0.5 + 0.5 * jitter.clamp(0.0, 1.0)))
     }
 }
 
@@ -49,6 +63,12 @@ pub enum RetryError {
     Failed { error: ApiError, attempts: u32 },
     /// Cancelled (StopProvider) after `attempts` attempts.
     Cancelled { attempts: u32 },
+    /// The server asked to wait `wait`, longer than `limit`.
+    WaitTooLong {
+        error: ApiError,
+        wait: Duration,
+        limit: Duration,
+    },
 }
 
 /// Runs `attempt` until it succeeds, fails for good, runs out of retries or
@@ -76,7 +96,11 @@ where
         if !error.kind.is_retryable() || attempts > policy.max_retries {
             return Err(RetryError::Failed { error, attempts });
         }
-        let delay = policy.delay(attempts, error.retry_after, jitter());
+        let Some(delay) = policy.delay(attempts, error.retry_after, jitter()) else {
+            let wait = error.retry_after.unwrap_or_default();
+            let limit = policy.max_server_wait;
+            return Err(RetryError::WaitTooLong { error, wait, limit });
+        };
         tracing::debug!(
             attempt = attempts,
             max_attempts = policy.max_retries + 1,
@@ -111,17 +135,39 @@ mod tests {
     #[test]
     fn backoff_doubles_up_to_the_cap_with_jitter_bounds() {
         let p = RetryPolicy::default();
-        assert_eq!(p.delay(1, None, 1.0), Duration::from_millis(500));
-        assert_eq!(p.delay(1, None, 0.0), Duration::from_millis(250));
-        assert_eq!(p.delay(3, None, 1.0), Duration::from_secs(2));
-        assert_eq!(p.delay(20, None, 1.0), Duration::from_secs(30));
+        assert_eq!(p.delay(1, None, 1.0), Some(Duration::from_millis(500)));
+        assert_eq!(p.delay(1, None, 0.0), Some(Duration::from_millis(250)));
+        assert_eq!(p.delay(3, None, 1.0), Some(Duration::from_secs(2)));
+        assert_eq!(p.delay(20, None, 1.0), Some(Duration::from_secs(30)));
     }
 
     #[test]
-    fn retry_after_wins_but_is_capped() {
+    fn retry_after_is_honoured_beyond_the_backoff_cap_up_to_the_maximum() {
         let p = RetryPolicy::default();
-        assert_eq!(p.delay(1, Some(1), 0.3), Duration::from_secs(1));
-        assert_eq!(p.delay(1, Some(3600), 0.3), Duration::from_secs(30));
+        let secs = |s| Some(Duration::from_secs(s));
+        assert_eq!(p.delay(1, secs(1), 0.3), secs(1));
+        assert_eq!(p.delay(1, secs(90), 0.3), secs(90));
+        assert_eq!(p.delay(1, secs(120), 0.3), secs(120));
+        assert_eq!(p.delay(1, secs(121), 0.3), None);
+    }
+
+    #[tokio::test]
+    async fn a_wait_past_the_maximum_fails_at_once() {
+        let mut calls = 0;
+        let result: Result<(), _> = with_retries(fast(5), &CancellationToken::new(), || {
+            calls += 1;
+            async {
+                Err(ApiError {
+                    retry_after: Some(Duration::from_secs(3600)),
+                    ..err(ErrorKind::Throttled)
+                })
+            }
+        })
+        .await;
+        assert!(
+            matches!(result, Err(RetryError::WaitTooLong { wait, .. }) if wait.as_secs() == 3600)
+        );
+        assert_eq!(calls, 1);
     }
 
     #[test]
@@ -149,6 +195,7 @@ mod tests {
             max_retries,
             base_delay: Duration::from_millis(1),
             max_delay: Duration::from_millis(2),
+            ..RetryPolicy::default()
         }
     }
 
@@ -196,6 +243,7 @@ mod tests {
             max_retries: 5,
             base_delay: Duration::from_secs(3600),
             max_delay: Duration::from_secs(3600),
+            ..RetryPolicy::default()
         };
         let cancel = CancellationToken::new();
         let canceller = cancel.clone();

@@ -3,8 +3,9 @@
 //! cannot drift from the schema. `cargo run --bin gen-docs` writes them; a
 //! test fails when the committed files differ.
 
-use crate::data_source::enhanced_connection;
+use crate::data_source::DataSource;
 use crate::plugin::{Attribute, Mode, Schema, Type};
+use crate::provider::data_sources;
 use crate::provider::schema::provider_schema;
 
 /// One generated file, by its path under the repository root.
@@ -25,34 +26,45 @@ const EXAMPLES: &[(&str, &str)] = &[
     ),
 ];
 
+/// Each data source's page: its type name, path and template.
+const DATA_SOURCE_PAGES: &[(&str, &str, &str)] = &[(
+    "dli_enhanced_connection",
+    "docs/data-sources/enhanced_connection.md",
+    include_str!("templates/enhanced_connection.md.tmpl"),
+)];
+
 pub fn generate() -> Vec<DocFile> {
     let provider = provider_schema();
-    let data_source = enhanced_connection::schema();
-    vec![
-        DocFile {
-            path: "docs/index.md",
+    let mut files = vec![DocFile {
+        path: "docs/index.md",
+        content: render(
+            include_str!("templates/index.md.tmpl"),
+            &[("{{arguments}}", schema_section(&provider, &|_| &[]))],
+        ),
+    }];
+    for ds in data_sources() {
+        let (_, path, template) = page_of(&*ds);
+        let schema = ds.schema();
+        let nested = |attribute: &str| ds.nested_field_descriptions(attribute);
+        files.push(DocFile {
+            path,
             content: render(
-                include_str!("templates/index.md.tmpl"),
-                &[("{{arguments}}", schema_section(&provider, &|_| &[]))],
-            ),
-        },
-        DocFile {
-            path: "docs/data-sources/enhanced_connection.md",
-            content: render(
-                include_str!("templates/enhanced_connection.md.tmpl"),
+                template,
                 &[
-                    ("{{description}}", data_source.description.to_owned()),
-                    (
-                        "{{schema}}",
-                        schema_section(
-                            &data_source,
-                            &enhanced_connection::nested_field_descriptions,
-                        ),
-                    ),
+                    ("{{description}}", schema.description.to_owned()),
+                    ("{{schema}}", schema_section(&schema, &nested)),
                 ],
             ),
-        },
-    ]
+        });
+    }
+    files
+}
+
+fn page_of(ds: &dyn DataSource) -> &'static (&'static str, &'static str, &'static str) {
+    DATA_SOURCE_PAGES
+        .iter()
+        .find(|(name, _, _)| *name == ds.type_name())
+        .unwrap_or_else(|| panic!("{} has no page in DATA_SOURCE_PAGES", ds.type_name()))
 }
 
 /// Fills placeholders, then `{{example PATH}}` with a fenced example file.
@@ -72,9 +84,9 @@ fn render(template: &str, values: &[(&str, String)]) -> String {
     text
 }
 
-type NestedDescriptions = dyn Fn(&str) -> &'static [(&'static str, &'static str)];
+type NestedDescriptions<'a> = dyn Fn(&str) -> &'static [(&'static str, &'static str)] + 'a;
 
-fn schema_section(schema: &Schema, nested: &NestedDescriptions) -> String {
+fn schema_section(schema: &Schema, nested: &NestedDescriptions<'_>) -> String {
     let mut attributes: Vec<&Attribute> = schema.attributes.iter().collect();
     attributes.sort_by_key(|a| a.name);
     let mut out = String::from("## Schema\n");
@@ -158,9 +170,12 @@ mod tests {
 
     #[test]
     fn every_nested_field_is_described() {
-        for a in enhanced_connection::schema().attributes {
-            if let Some(fields) = object_fields(&a.ty) {
-                let described = enhanced_connection::nested_field_descriptions(a.name);
+        for ds in data_sources() {
+            for a in ds.schema().attributes {
+                let Some(fields) = object_fields(&a.ty) else {
+                    continue;
+                };
+                let described = ds.nested_field_descriptions(a.name);
                 for field in fields.keys() {
                     assert!(
                         described

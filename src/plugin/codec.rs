@@ -103,7 +103,10 @@ fn from_msgpack(raw: Mp, ty: &Type, path: &str) -> Result<Value, CodecError> {
                 .map_err(|e| e.to_string())
                 .and_then(|json| Type::from_json(&json))
                 .map_err(|e| error(path, format!("bad dynamic type: {e}")))?;
-            from_msgpack(raw, &ty, path)
+            match raw {
+                Mp::Nil if ty != Type::Dynamic => Ok(Value::TypedNull(ty)),
+                raw => from_msgpack(raw, &ty, path),
+            }
         }
         (raw, ty) => Err(error(
             path,
@@ -179,17 +182,22 @@ fn to_msgpack(value: &Value, ty: &Type, path: &str) -> Result<Mp, CodecError> {
         (Value::Unknown, _) => Mp::Ext(UNKNOWN_EXT_TYPE, vec![0]),
         (Value::Null, _) => Mp::Nil,
         (value, Type::Dynamic) => {
-            let actual = infer_type(value);
+            let actual = infer_type(value, path)?;
             let type_json = actual.to_json_bytes();
             Mp::Array(vec![
                 Mp::Binary(type_json),
                 to_msgpack(value, &actual, path)?,
             ])
         }
+        (Value::TypedNull(_), _) => Mp::Nil,
         (Value::String(s), Type::String) => Mp::from(s.as_str()),
         (Value::Number(n), Type::Number) => match n {
             Number::Int(i) => Mp::from(*i),
             Number::Uint(u) => Mp::from(*u),
+            // cty numbers are finite: Terraform could not decode these.
+            Number::Float(f) if !f.is_finite() => {
+                return Err(error(path, format!("{f} is not a Terraform number")));
+            }
             Number::Float(f) => Mp::F64(*f),
             Number::Decimal(text) => Mp::from(text.as_str()),
         },
@@ -253,24 +261,77 @@ fn to_msgpack(value: &Value, ty: &Type, path: &str) -> Result<Mp, CodecError> {
 }
 
 /// The concrete type of a known value, for encoding it where the schema says
-/// `dynamic`.
-fn infer_type(value: &Value) -> Type {
-    match value {
+/// `dynamic`. Collections take the type that fits every element (nulls and
+/// unknowns fit any; objects missing attributes fit with them null).
+fn infer_type(value: &Value, path: &str) -> Result<Type, CodecError> {
+    let common = |items: &mut dyn Iterator<Item = &Value>, what: &str| {
+        let mut so_far = Type::Dynamic;
+        for item in items {
+            let ty = infer_type(item, path)?;
+            so_far = unify(&so_far, &ty).ok_or_else(|| {
+                error(
+                    path,
+                    format!(
+                        "{what} elements have different types ({} and {})",
+                        ty_name(&so_far),
+                        ty_name(&ty)
+                    ),
+                )
+            })?;
+        }
+        Ok::<_, CodecError>(so_far)
+    };
+    Ok(match value {
         Value::Unknown | Value::Null => Type::Dynamic,
+        Value::TypedNull(ty) => ty.clone(),
         Value::String(_) => Type::String,
         Value::Number(_) => Type::Number,
         Value::Bool(_) => Type::Bool,
-        Value::List(items) => Type::list(items.first().map_or(Type::Dynamic, infer_type)),
-        Value::Set(items) => Type::set(items.first().map_or(Type::Dynamic, infer_type)),
-        Value::Tuple(items) => Type::Tuple(items.iter().map(infer_type).collect()),
-        Value::Map(map) => Type::map(map.values().next().map_or(Type::Dynamic, infer_type)),
+        Value::List(items) => Type::list(common(&mut items.iter(), "list")?),
+        Value::Set(items) => Type::set(common(&mut items.iter(), "set")?),
+        Value::Map(map) => Type::map(common(&mut map.values(), "map")?),
+        Value::Tuple(items) => Type::Tuple(
+            items
+                .iter()
+                .map(|v| infer_type(v, path))
+                .collect::<Result<_, _>>()?,
+        ),
         Value::Object(attrs) => Type::Object(
             attrs
                 .iter()
-                .map(|(k, v)| (k.clone(), infer_type(v)))
-                .collect(),
+                .map(|(k, v)| Ok((k.clone(), infer_type(v, &join(path, k))?)))
+                .collect::<Result<_, CodecError>>()?,
         ),
-    }
+    })
+}
+
+/// The one type both `a` and `b` fit, if there is one.
+fn unify(a: &Type, b: &Type) -> Option<Type> {
+    Some(match (a, b) {
+        (Type::Dynamic, t) | (t, Type::Dynamic) => t.clone(),
+        (a, b) if a == b => a.clone(),
+        (Type::List(x), Type::List(y)) => Type::list(unify(x, y)?),
+        (Type::Set(x), Type::Set(y)) => Type::set(unify(x, y)?),
+        (Type::Map(x), Type::Map(y)) => Type::map(unify(x, y)?),
+        (Type::Tuple(xs), Type::Tuple(ys)) if xs.len() == ys.len() => Type::Tuple(
+            xs.iter()
+                .zip(ys)
+                .map(|(x, y)| unify(x, y))
+                .collect::<Option<_>>()?,
+        ),
+        (Type::Object(xs), Type::Object(ys)) => {
+            let mut merged = xs.clone();
+            for (name, y) in ys {
+                let ty = match xs.get(name) {
+                    Some(x) => unify(x, y)?,
+                    None => y.clone(),
+                };
+                merged.insert(name.clone(), ty);
+            }
+            Type::Object(merged)
+        }
+        _ => return None,
+    })
 }
 
 /// Decodes Terraform's JSON encoding of a value of type `ty` (the fallback
@@ -325,7 +386,10 @@ fn from_json(json: Json, ty: &Type, path: &str) -> Result<Value, CodecError> {
                 .remove("type")
                 .ok_or_else(|| error(path, "dynamic JSON value needs \"type\""))
                 .and_then(|t| Type::from_json(&t).map_err(|e| error(path, e)))?;
-            from_json(wrapped.remove("value").unwrap_or(Json::Null), &ty, path)
+            match wrapped.remove("value").unwrap_or(Json::Null) {
+                Json::Null if ty != Type::Dynamic => Ok(Value::TypedNull(ty)),
+                json => from_json(json, &ty, path),
+            }
         }
         (json, ty) => Err(error(
             path,
@@ -367,7 +431,7 @@ fn ty_name(ty: &Type) -> &'static str {
 fn value_kind(value: &Value) -> &'static str {
     match value {
         Value::Unknown => "unknown",
-        Value::Null => "null",
+        Value::Null | Value::TypedNull(_) => "null",
         Value::String(_) => "string",
         Value::Number(_) => "number",
         Value::Bool(_) => "bool",
@@ -533,6 +597,61 @@ mod tests {
         };
         assert_eq!(pair[0], Mp::Binary(br#"["list","string"]"#.to_vec()));
         assert_eq!(decode_msgpack(&bytes, &Type::Dynamic).unwrap(), value);
+    }
+
+    #[test]
+    fn dynamic_collections_are_typed_from_every_element() {
+        let value = Value::List(vec![
+            Value::Null,
+            Value::object([("a", Value::String("x".into()))]),
+            Value::object([("b", Value::Bool(true))]),
+        ]);
+        let bytes = encode_msgpack(&value, &Type::Dynamic).unwrap();
+        let Mp::Array(pair) = rmpv::decode::read_value(&mut &bytes[..]).unwrap() else {
+            panic!()
+        };
+        assert_eq!(
+            pair[0],
+            Mp::Binary(br#"["list",["object",{"a":"string","b":"bool"}]]"#.to_vec())
+        );
+        let mixed = Value::List(vec![Value::String("a".into()), Value::Bool(true)]);
+        let err = encode_msgpack(&mixed, &Type::Dynamic).unwrap_err();
+        assert!(err.message.contains("different types"), "{err}");
+    }
+
+    #[test]
+    fn a_typed_null_keeps_its_type_through_a_round_trip() {
+        let mut bytes = Vec::new();
+        rmpv::encode::write_value(
+            &mut bytes,
+            &Mp::Array(vec![Mp::Binary(br#""number""#.to_vec()), Mp::Nil]),
+        )
+        .unwrap();
+        let value = decode_msgpack(&bytes, &Type::Dynamic).unwrap();
+        assert_eq!(value, Value::TypedNull(Type::Number));
+        assert!(value.is_null());
+        assert_eq!(encode_msgpack(&value, &Type::Dynamic).unwrap(), bytes);
+        let from_json = decode_json(br#"{"value":null,"type":"number"}"#, &Type::Dynamic).unwrap();
+        assert_eq!(from_json, Value::TypedNull(Type::Number));
+    }
+
+    #[test]
+    fn nan_and_infinities_are_refused_not_sent() {
+        for f in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            let value = Value::object([("n", Value::Number(Number::Float(f)))]);
+            let err = encode_msgpack(&value, &Type::object([("n", Type::Number)])).unwrap_err();
+            assert_eq!(err.path, "n");
+            assert!(encode_msgpack(&Value::Number(Number::Float(f)), &Type::Dynamic).is_err());
+        }
+    }
+
+    #[test]
+    fn json_numbers_keep_every_digit() {
+        let big = "123456789012345678901234567890.000000000000000001";
+        let value = decode_json(big.as_bytes(), &Type::Number).unwrap();
+        assert_eq!(value, Value::Number(Number::Decimal(big.into())));
+        let exact = decode_json(b"9007199254740993", &Type::Number).unwrap();
+        assert_eq!(exact, Value::Number(Number::Int(9007199254740993)));
     }
 
     #[test]

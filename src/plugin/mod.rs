@@ -16,7 +16,7 @@ mod convert;
 pub mod diagnostics;
 pub mod handshake;
 pub mod logging;
-pub mod proto;
+mod proto;
 mod provider;
 pub mod schema;
 pub mod serve;

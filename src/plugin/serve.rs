@@ -2,6 +2,7 @@
 //! AutoMTLS, signals, and the gRPC server with all its services.
 
 use std::io::Write;
+use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -12,7 +13,7 @@ use tokio::net::{UnixListener, UnixStream};
 use tokio::signal::unix::{SignalKind, signal};
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::server::TlsStream;
-use tokio_stream::wrappers::{ReceiverStream, UnixListenerStream};
+use tokio_stream::wrappers::ReceiverStream;
 use tokio_util::sync::CancellationToken;
 use tonic::transport::server::Router;
 
@@ -29,7 +30,18 @@ const MAX_MESSAGE_BYTES: usize = 256 * 1024 * 1024;
 
 /// After Shutdown, connections get this long to close before we exit anyway;
 /// Terraform kills a plugin that has not exited within 2 s.
-const SHUTDOWN_GRACE: Duration = Duration::from_millis(500);
+const SHUTDOWN_GRACE: Duration = Duration::from_millis(400);
+
+/// Then tasks still running (a stuck DNS lookup, a file read that never
+/// ends) get this long before the process exits without them.
+const RUNTIME_SHUTDOWN_LIMIT: Duration = Duration::from_millis(300);
+
+/// A client that has not finished its TLS handshake by then is dropped.
+pub const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The longest pause of the accept loop after repeated accept errors (such
+/// as EMFILE), so a full file table does not spin a core.
+const MAX_ACCEPT_BACKOFF: Duration = Duration::from_secs(1);
 
 /// How the process was started.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,7 +75,9 @@ pub fn run<P: Provider>(mode: Mode, address: &str, provider: impl FnOnce() -> P)
         Err(e) => return fatal(mode, &format!("cannot start the async runtime: {e}")),
     };
     let provider = Arc::new(provider());
-    match runtime.block_on(serve(mode, address, provider)) {
+    let result = runtime.block_on(serve(mode, address, provider));
+    runtime.shutdown_timeout(RUNTIME_SHUTDOWN_LIMIT);
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => fatal(mode, &message),
     }
@@ -86,13 +100,19 @@ fn fatal(mode: Mode, message: &str) -> ExitCode {
 }
 
 async fn serve<P: Provider>(mode: Mode, address: &str, provider: Arc<P>) -> Result<(), String> {
+    // Only this user may reach the socket, whatever the umask: in debug mode
+    // it is plaintext, and anyone who can connect can read with our
+    // credentials.
     let socket_dir = tempfile::Builder::new()
         .prefix("plugin")
+        .permissions(std::fs::Permissions::from_mode(0o700))
         .tempdir()
         .map_err(|e| format!("cannot create a private socket directory: {e}"))?;
     let socket_path = socket_dir.path().join("dli.sock");
     let listener = UnixListener::bind(&socket_path)
         .map_err(|e| format!("cannot listen on {}: {e}", socket_path.display()))?;
+    std::fs::set_permissions(&socket_path, std::fs::Permissions::from_mode(0o600))
+        .map_err(|e| format!("cannot make {} private: {e}", socket_path.display()))?;
     let shutdown = CancellationToken::new();
     let router = router(provider, mode, &shutdown).await;
 
@@ -114,7 +134,7 @@ async fn serve<P: Provider>(mode: Mode, address: &str, provider: Arc<P>) -> Resu
         }
         _ => {
             announce(mode, address, &socket_path, None)?;
-            let incoming = UnixListenerStream::new(listener);
+            let incoming = plain_incoming(listener);
             serve_until_shutdown(
                 router.serve_with_incoming_shutdown(incoming, shutdown.cancelled()),
                 &shutdown,
@@ -238,36 +258,67 @@ fn watch_signals(mode: Mode, shutdown: CancellationToken) -> Result<(), String> 
     Ok(())
 }
 
-/// Accepts connections and runs each TLS handshake in its own task, so a slow
-/// or refused client never holds up the next one.
+/// Accepts connections until nobody listens for them, pausing after
+/// errors: with doubling waits up to a second, an exhausted file table
+/// (EMFILE) costs no CPU while it lasts.
+fn accept_loop<T: Send + 'static>(
+    listener: UnixListener,
+    accepted: impl Fn(UnixStream, tokio::sync::mpsc::Sender<std::io::Result<T>>) + Send + 'static,
+) -> ReceiverStream<std::io::Result<T>> {
+    let (tx, rx) = tokio::sync::mpsc::channel(16);
+    tokio::spawn(async move {
+        let mut backoff = Duration::ZERO;
+        loop {
+            tokio::select! {
+                result = listener.accept() => match result {
+                    Ok((stream, _)) => {
+                        backoff = Duration::ZERO;
+                        accepted(stream, tx.clone());
+                    }
+                    Err(e) => {
+                        backoff = (backoff * 2).clamp(Duration::from_millis(5), MAX_ACCEPT_BACKOFF);
+                        tracing::warn!(error = %e, pause_ms = backoff.as_millis() as u64, "accept failed");
+                        tokio::select! {
+                            () = tokio::time::sleep(backoff) => {}
+                            () = tx.closed() => break,
+                        }
+                    }
+                },
+                () = tx.closed() => break,
+            }
+        }
+    });
+    ReceiverStream::new(rx)
+}
+
+/// Plaintext connections (debug mode, or no client certificate offered).
+fn plain_incoming(listener: UnixListener) -> ReceiverStream<std::io::Result<UnixStream>> {
+    accept_loop(listener, |stream, tx| {
+        tokio::spawn(async move {
+            let _ = tx.send(Ok(stream)).await;
+        });
+    })
+}
+
+/// Runs each TLS handshake in its own task, so a slow or refused client
+/// never holds up the next one, and drops a client that stalls in it.
 fn tls_incoming(
     listener: UnixListener,
     acceptor: TlsAcceptor,
 ) -> ReceiverStream<std::io::Result<TlsStream<UnixStream>>> {
-    let (tx, rx) = tokio::sync::mpsc::channel(16);
-    tokio::spawn(async move {
-        loop {
-            let stream = tokio::select! {
-                accepted = listener.accept() => match accepted {
-                    Ok((stream, _)) => stream,
-                    Err(e) => {
-                        tracing::warn!(error = %e, "accept failed");
-                        continue;
-                    }
-                },
-                () = tx.closed() => break,
-            };
-            let acceptor = acceptor.clone();
-            let tx = tx.clone();
-            tokio::spawn(async move {
-                match acceptor.accept(stream).await {
-                    Ok(tls) => {
-                        let _ = tx.send(Ok(tls)).await;
-                    }
-                    Err(e) => tracing::warn!(error = %e, "refused a TLS connection"),
+    accept_loop(listener, move |stream, tx| {
+        let acceptor = acceptor.clone();
+        tokio::spawn(async move {
+            match tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
+                Ok(Ok(tls)) => {
+                    let _ = tx.send(Ok(tls)).await;
                 }
-            });
-        }
-    });
-    ReceiverStream::new(rx)
+                Ok(Err(e)) => tracing::warn!(error = %e, "refused a TLS connection"),
+                Err(_) => tracing::warn!(
+                    timeout_s = TLS_HANDSHAKE_TIMEOUT.as_secs(),
+                    "dropped a client that did not finish its TLS handshake"
+                ),
+            }
+        });
+    })
 }

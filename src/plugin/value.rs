@@ -19,6 +19,9 @@ pub enum Value {
     /// Not known until apply (the msgpack extension value).
     Unknown,
     Null,
+    /// A null that carries its type, as a `dynamic` attribute may hold
+    /// (`null` of type string is not `null` of type number).
+    TypedNull(super::types::Type),
     String(String),
     Number(Number),
     Bool(bool),
@@ -104,6 +107,11 @@ impl Value {
             }
             _ => Known::Null,
         }
+    }
+
+    /// True for null, typed or not.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null | Value::TypedNull(_))
     }
 
     /// True when this value or anything inside it is unknown.

@@ -3,26 +3,30 @@
 
 use std::time::Duration;
 
-use crate::dli::{Credentials, Secret};
+use reqwest::Url;
+
+use crate::data_source::Setting;
+use crate::dli::{Credentials, Secret, endpoint};
 use crate::plugin::{Diagnostic, Known, Value};
 
 pub const DEFAULT_MAX_RETRIES: u32 = 5;
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// The provider's arguments after resolution. `Debug` redacts secrets.
-#[derive(Clone, Debug, Default)]
+/// The provider's arguments after resolution, each with where it came from.
+/// `Debug` redacts secrets.
+#[derive(Clone, Debug)]
 pub struct Settings {
-    pub region: Option<String>,
-    pub project_id: Option<String>,
-    pub access_key: Option<String>,
-    pub secret_key: Option<Secret>,
-    pub security_token: Option<Secret>,
-    pub cloud: Option<String>,
-    pub endpoint: Option<String>,
+    pub region: Setting<String>,
+    pub project_id: Setting<String>,
+    pub access_key: Setting<String>,
+    pub secret_key: Setting<Secret>,
+    pub security_token: Setting<Secret>,
+    pub cloud: Setting<String>,
+    pub endpoint: Setting<Url>,
     pub max_retries: u32,
     pub request_timeout: Duration,
     pub insecure: bool,
-    pub cacert_file: Option<String>,
+    pub cacert_file: Option<(String, Source)>,
     /// Arguments whose values are unknown until apply.
     pub unknown: Vec<&'static str>,
 }
@@ -42,6 +46,11 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("cacert_file", "HW_CACERT_FILE"),
 ];
 
+/// Arguments every request depends on: while one is unknown, nothing can be
+/// sent.
+const NEEDED_BY_EVERY_REQUEST: &[&str] =
+    &["max_retries", "request_timeout", "insecure", "cacert_file"];
+
 pub fn env_var_of(argument: &str) -> &'static str {
     ENV_VARS
         .iter()
@@ -49,10 +58,43 @@ pub fn env_var_of(argument: &str) -> &'static str {
         .map_or("", |(_, env)| env)
 }
 
+/// Where to set an argument, for messages about a missing one.
+pub fn hint(argument: &str) -> String {
+    format!(
+        "the provider argument \"{argument}\" or the environment variable {}",
+        env_var_of(argument)
+    )
+}
+
 /// Where an argument's raw text came from, for error messages.
-enum Source {
-    Argument,
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    Argument(&'static str),
     Env(&'static str),
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Source::Argument(name) => write!(f, "provider argument \"{name}\""),
+            Source::Env(var) => f.write_str(var),
+        }
+    }
+}
+
+impl Source {
+    /// An error about this value: on the argument when it came from the
+    /// configuration, naming the variable otherwise.
+    pub fn error(self, why: impl Into<String>) -> Diagnostic {
+        match self {
+            Source::Argument(name) => {
+                Diagnostic::error(format!("Invalid provider argument \"{name}\""), why).at(name)
+            }
+            Source::Env(var) => {
+                Diagnostic::error(format!("Invalid environment variable {var}"), why)
+            }
+        }
+    }
 }
 
 struct Resolver<'a> {
@@ -70,7 +112,7 @@ impl Resolver<'_> {
                 self.unknown.push(name);
                 None
             }
-            Value::String(s) if !s.is_empty() => Some((s.clone(), Source::Argument)),
+            Value::String(s) if !s.is_empty() => Some((s.clone(), Source::Argument(name))),
             Value::Number(_) | Value::Bool(_) => None,
             _ => {
                 let var = env_var_of(name);
@@ -81,20 +123,25 @@ impl Resolver<'_> {
         }
     }
 
-    fn string(&mut self, name: &'static str) -> Option<String> {
-        self.text(name).map(|(s, _)| s)
-    }
-
-    fn invalid(&mut self, name: &'static str, source: &Source, why: String) {
-        let d = match source {
-            Source::Argument => {
-                Diagnostic::error(format!("Invalid provider argument \"{name}\""), why).at(name)
-            }
-            Source::Env(var) => {
-                Diagnostic::error(format!("Invalid environment variable {var}"), why)
-            }
-        };
-        self.errors.push(d);
+    /// A string setting, checked by `check` (whose error becomes a
+    /// diagnostic on the argument or naming the variable).
+    fn setting<T>(
+        &mut self,
+        name: &'static str,
+        check: impl Fn(&str) -> Result<T, String>,
+    ) -> Setting<T> {
+        let unknown_before = self.unknown.len();
+        match self.text(name) {
+            Some((text, source)) => match check(&text) {
+                Ok(value) => Setting::known(value, source.to_string()),
+                Err(why) => {
+                    self.errors.push(source.error(why));
+                    Setting::Unset { hint: hint(name) }
+                }
+            },
+            None if self.unknown.len() > unknown_before => Setting::Unknown { argument: name },
+            None => Setting::Unset { hint: hint(name) },
+        }
     }
 
     fn max_retries(&mut self) -> u32 {
@@ -104,8 +151,8 @@ impl Resolver<'_> {
                 return DEFAULT_MAX_RETRIES;
             }
             Value::Number(_) => match self.config.attr("max_retries").as_i64() {
-                Known::Value(n) => (n.to_string(), Source::Argument),
-                _ => ("not a whole number".into(), Source::Argument),
+                Known::Value(n) => (n.to_string(), Source::Argument("max_retries")),
+                _ => ("not a whole number".into(), Source::Argument("max_retries")),
             },
             _ => match self.text("max_retries") {
                 Some(found) => found,
@@ -115,11 +162,9 @@ impl Resolver<'_> {
         match text.parse::<u32>() {
             Ok(n) if n <= 100 => n,
             _ => {
-                self.invalid(
-                    "max_retries",
-                    &source,
-                    format!("max_retries must be a whole number from 0 to 100, got {text}."),
-                );
+                self.errors.push(source.error(format!(
+                    "max_retries must be a whole number from 0 to 100, got {text}."
+                )));
                 DEFAULT_MAX_RETRIES
             }
         }
@@ -132,13 +177,9 @@ impl Resolver<'_> {
         match parse_duration(&text) {
             Some(d) if !d.is_zero() => d,
             _ => {
-                self.invalid(
-                    "request_timeout",
-                    &source,
-                    format!(
-                        "{text:?} is not a duration; write it like \"30s\", \"1m30s\" or \"500ms\"."
-                    ),
-                );
+                self.errors.push(source.error(format!(
+                    "{text:?} is not a duration; write it like \"30s\", \"1m30s\" or \"500ms\"."
+                )));
                 DEFAULT_REQUEST_TIMEOUT
             }
         }
@@ -157,38 +198,19 @@ impl Resolver<'_> {
                     "1" | "true" => true,
                     "0" | "false" => false,
                     _ => {
-                        self.invalid(
-                            "insecure",
-                            &source,
-                            format!("{text:?} is not true or false."),
-                        );
+                        self.errors
+                            .push(source.error(format!("{text:?} is not true or false.")));
                         false
                     }
                 },
             },
         }
     }
-
-    fn project_id(&mut self) -> Option<String> {
-        let (text, source) = self.text("project_id")?;
-        if let Err(why) = crate::dli::endpoint::check_project_id(&text) {
-            self.invalid("project_id", &source, why);
-        }
-        Some(text)
-    }
-
-    fn endpoint(&mut self) -> Option<String> {
-        let (text, source) = self.text("endpoint")?;
-        if let Err(why) = crate::dli::endpoint::resolve(Some(&text), None, None) {
-            self.invalid("endpoint", &source, why);
-        }
-        Some(text)
-    }
 }
 
 /// Resolves arguments (which may be unknown during validation) and
 /// environment variables. Errors point at the argument when it was set in
-/// the configuration.
+/// the configuration, and name the variable otherwise.
 pub fn resolve(
     config: &Value,
     env: &dyn Fn(&str) -> Option<String>,
@@ -199,18 +221,23 @@ pub fn resolve(
         unknown: Vec::new(),
         errors: Vec::new(),
     };
+    let plain = |text: &str| Ok(text.to_owned());
     let settings = Settings {
-        region: r.string("region"),
-        project_id: r.project_id(),
-        access_key: r.string("access_key"),
-        secret_key: r.string("secret_key").map(Secret::new),
-        security_token: r.string("security_token").map(Secret::new),
-        cloud: r.string("cloud"),
-        endpoint: r.endpoint(),
+        region: r.setting("region", |t| {
+            endpoint::check_region(t).map(|()| t.to_owned())
+        }),
+        project_id: r.setting("project_id", |t| {
+            endpoint::check_project_id(t).map(|()| t.to_owned())
+        }),
+        access_key: r.setting("access_key", plain),
+        secret_key: r.setting("secret_key", |t| Ok(Secret::new(t))),
+        security_token: r.setting("security_token", |t| Ok(Secret::new(t))),
+        cloud: r.setting("cloud", |t| endpoint::check_cloud(t).map(|()| t.to_owned())),
+        endpoint: r.setting("endpoint", endpoint::parse_endpoint),
         max_retries: r.max_retries(),
         request_timeout: r.request_timeout(),
         insecure: r.insecure(),
-        cacert_file: r.string("cacert_file"),
+        cacert_file: r.text("cacert_file"),
         unknown: Vec::new(),
     };
     if r.errors.is_empty() {
@@ -224,26 +251,41 @@ pub fn resolve(
 }
 
 impl Settings {
-    /// The credentials for a read, or an error naming what is missing and
-    /// where to set it.
+    /// Unknown arguments that every request needs.
+    pub fn unknown_for_requests(&self) -> Vec<&'static str> {
+        self.unknown
+            .iter()
+            .copied()
+            .filter(|a| NEEDED_BY_EVERY_REQUEST.contains(a))
+            .collect()
+    }
+
+    /// The credentials for a read, or an error naming what is missing (or
+    /// unknown) and where to set it.
     pub fn credentials(&self) -> Result<Credentials, Diagnostic> {
+        let unknown: Vec<&str> = ["access_key", "secret_key", "security_token"]
+            .into_iter()
+            .filter(|a| self.unknown.contains(a))
+            .collect();
+        if !unknown.is_empty() {
+            return Err(Diagnostic::error(
+                "Credentials not known yet",
+                format!(
+                    "The provider arguments {} are known only after apply, and every read is \
+                     signed with them. Give the provider values known at plan time.",
+                    unknown.join(", ")
+                ),
+            ));
+        }
         let missing = |args: &[&str]| {
-            let names: Vec<String> = args
-                .iter()
-                .map(|a| {
-                    format!(
-                        "the provider argument \"{a}\" or the environment variable {}",
-                        env_var_of(a)
-                    )
-                })
-                .collect();
+            let names: Vec<String> = args.iter().map(|a| hint(a)).collect();
             names.join(", and ")
         };
-        let credentials = match (&self.access_key, &self.secret_key) {
+        let credentials = match (self.access_key.value(), self.secret_key.value()) {
             (Some(ak), Some(sk)) => Credentials {
                 access_key: ak.clone(),
                 secret_key: sk.clone(),
-                security_token: self.security_token.clone(),
+                security_token: self.security_token.value().cloned(),
             },
             (None, None) => {
                 return Err(Diagnostic::error(
@@ -329,8 +371,8 @@ mod tests {
             &env(&[("HW_REGION_NAME", "eu-west-101"), ("HW_PROJECT_ID", "p")]),
         )
         .unwrap();
-        assert_eq!(s.region.as_deref(), Some("cn-north-4"));
-        assert_eq!(s.project_id.as_deref(), Some("p"));
+        assert_eq!(s.region.value().map(String::as_str), Some("cn-north-4"));
+        assert_eq!(s.project_id.value().map(String::as_str), Some("p"));
         assert_eq!(s.max_retries, DEFAULT_MAX_RETRIES);
         assert_eq!(s.request_timeout, DEFAULT_REQUEST_TIMEOUT);
         assert!(!s.insecure);
@@ -371,8 +413,42 @@ mod tests {
     fn unknown_arguments_are_remembered_not_fatal() {
         let cfg = config(&[("region", Value::Unknown), ("max_retries", Value::Unknown)]);
         let s = resolve(&cfg, &env(&[("HW_REGION_NAME", "ignored")])).unwrap();
-        assert_eq!(s.region, None);
+        assert!(matches!(s.region, Setting::Unknown { argument: "region" }));
         assert_eq!(s.unknown, ["region", "max_retries"]);
+        assert_eq!(s.unknown_for_requests(), ["max_retries"]);
+        assert!(s.credentials().is_err());
+    }
+
+    #[test]
+    fn unknown_credentials_are_reported_as_unknown_not_missing() {
+        let cfg = config(&[("secret_key", Value::Unknown)]);
+        let s = resolve(&cfg, &env(&[("HW_ACCESS_KEY", "AK")])).unwrap();
+        let d = s.credentials().unwrap_err();
+        assert!(d.summary.contains("not known yet"), "{d}");
+        assert!(s.unknown_for_requests().is_empty());
+    }
+
+    #[test]
+    fn region_cloud_and_endpoint_are_checked_where_they_came_from() {
+        let cfg = config(&[(
+            "cloud",
+            Value::String("myhuaweicloud.com@evil.example".into()),
+        )]);
+        let errs = resolve(&cfg, &env(&[])).unwrap_err();
+        assert_eq!(
+            errs[0].attribute,
+            Some(crate::plugin::AttributePath::attribute("cloud"))
+        );
+        let errs = resolve(&Value::Null, &env(&[("HW_CLOUD", "a.com/b")])).unwrap_err();
+        assert!(errs[0].summary.contains("HW_CLOUD") && errs[0].attribute.is_none());
+        let errs = resolve(&Value::Null, &env(&[("HW_REGION_NAME", "cn north")])).unwrap_err();
+        assert!(errs[0].summary.contains("HW_REGION_NAME"));
+        let errs = resolve(
+            &Value::Null,
+            &env(&[("HW_DLI_ENDPOINT", "https://u:secretpw@h.example")]),
+        )
+        .unwrap_err();
+        assert!(!errs[0].to_string().contains("secretpw"), "{}", errs[0]);
     }
 
     #[test]

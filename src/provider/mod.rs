@@ -1,5 +1,5 @@
-//! The `dli` provider: its arguments, how they resolve, and the one shared
-//! HTTP client that its data sources use.
+//! The `dli` provider: its arguments, how they resolve, and the context (one
+//! shared HTTP client and the resolved settings) it hands its data sources.
 
 pub mod config;
 pub mod schema;
@@ -10,20 +10,17 @@ use std::sync::{Arc, RwLock};
 use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
 
-use crate::data_source::enhanced_connection;
+use crate::data_source::{Context, DataSource, enhanced_connection};
 use crate::dli::{Client, ClientOptions};
 use crate::plugin::{Diagnostic, Provider, ProviderSchemas, Value};
-use config::Settings;
+use config::{Settings, Source};
 
 /// The provider's source address in the registry.
 pub const ADDRESS: &str = "registry.terraform.io/dli-community/dli";
 
-/// What ConfigureProvider leaves for the reads: settings and one client, so
-/// concurrent reads share a connection pool.
-#[derive(Debug)]
-pub struct Configured {
-    pub settings: Settings,
-    pub client: Client,
+/// Every data source of the provider.
+pub fn data_sources() -> Vec<Box<dyn DataSource>> {
+    vec![Box::new(enhanced_connection::EnhancedConnection)]
 }
 
 /// Looks up an environment variable; injectable so tests need not touch the
@@ -32,7 +29,10 @@ type EnvLookup = Box<dyn Fn(&str) -> Option<String> + Send + Sync>;
 
 pub struct DliProvider {
     schemas: ProviderSchemas,
-    configured: RwLock<Option<Arc<Configured>>>,
+    data_sources: BTreeMap<&'static str, Box<dyn DataSource>>,
+    /// What ConfigureProvider leaves for the reads; one client, so
+    /// concurrent reads share a connection pool.
+    context: RwLock<Option<Arc<Context>>>,
     env: EnvLookup,
 }
 
@@ -44,24 +44,41 @@ impl DliProvider {
 
     /// A provider with its environment supplied, for tests.
     pub fn with_env(env: impl Fn(&str) -> Option<String> + Send + Sync + 'static) -> Self {
+        let data_sources: BTreeMap<_, _> = data_sources()
+            .into_iter()
+            .map(|ds| (ds.type_name(), ds))
+            .collect();
         DliProvider {
             schemas: ProviderSchemas {
                 provider: schema::provider_schema(),
-                data_sources: BTreeMap::from([(
-                    enhanced_connection::TYPE_NAME,
-                    enhanced_connection::schema(),
-                )]),
+                data_sources: data_sources
+                    .iter()
+                    .map(|(name, ds)| (*name, ds.schema()))
+                    .collect(),
             },
-            configured: RwLock::new(None),
+            data_sources,
+            context: RwLock::new(None),
             env: Box::new(env),
         }
     }
 
-    fn configured(&self) -> Option<Arc<Configured>> {
-        self.configured
+    fn context(&self) -> Option<Arc<Context>> {
+        self.context
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
+    }
+
+    fn data_source(&self, type_name: &str) -> Result<&dyn DataSource, Diagnostic> {
+        self.data_sources
+            .get(type_name)
+            .map(|ds| &**ds)
+            .ok_or_else(|| {
+                Diagnostic::error(
+                    "Unknown data source type",
+                    format!("This provider has no data source {type_name:?}."),
+                )
+            })
     }
 }
 
@@ -71,23 +88,34 @@ impl Default for DliProvider {
     }
 }
 
-fn client_options(settings: &Settings) -> Result<ClientOptions, Diagnostic> {
-    let ca_bundle_pem = match &settings.cacert_file {
-        None => None,
-        Some(path) => Some(std::fs::read(path).map_err(|e| {
-            Diagnostic::error(
-                "Cannot read the CA bundle",
-                format!("cacert_file {path:?} could not be read: {e}."),
-            )
-            .at("cacert_file")
-        })?),
-    };
+async fn client_options(settings: &Settings) -> Result<ClientOptions, Diagnostic> {
+    let ca_bundle_pem =
+        match &settings.cacert_file {
+            None => None,
+            // Read off the async threads: a path may be slow (a network mount)
+            // or never answer (a FIFO).
+            Some((path, source)) => Some(tokio::fs::read(path).await.map_err(|e| {
+                ca_bundle_error(*source, format!("{path:?} could not be read: {e}."))
+            })?),
+        };
     Ok(ClientOptions {
         insecure: settings.insecure,
         ca_bundle_pem,
         timeout: settings.request_timeout,
         ..ClientOptions::default()
     })
+}
+
+/// A CA bundle problem: on the argument when it came from the configuration.
+fn ca_bundle_error(source: Source, why: String) -> Diagnostic {
+    let d = Diagnostic::error(
+        "Cannot use the CA bundle",
+        format!("The CA bundle from {source}: {why}"),
+    );
+    match source {
+        Source::Argument(name) => d.at(name),
+        Source::Env(_) => d,
+    }
 }
 
 #[async_trait]
@@ -111,22 +139,38 @@ impl Provider for DliProvider {
             Ok(settings) => settings,
             Err(diagnostics) => return diagnostics,
         };
-        let options = match client_options(&settings) {
+        let options = match client_options(&settings).await {
             Ok(options) => options,
             Err(d) => return vec![d],
         };
         let client = match Client::new(&options) {
             Ok(client) => client,
-            Err(why) => return vec![Diagnostic::error("Cannot set up the DLI client", why)],
+            Err(why) => {
+                return vec![match &settings.cacert_file {
+                    Some((_, source)) if options.ca_bundle_pem.is_some() => {
+                        ca_bundle_error(*source, why)
+                    }
+                    _ => Diagnostic::error("Cannot set up the DLI client", why),
+                }];
+            }
         };
         tracing::debug!(
-            region = settings.region.as_deref().unwrap_or(""),
-            endpoint = settings.endpoint.as_deref().unwrap_or(""),
+            region = settings.region.value().map_or("", String::as_str),
+            endpoint = settings.endpoint.value().map_or("", |u| u.as_str()),
             max_retries = settings.max_retries,
             "provider configured"
         );
-        *self.configured.write().unwrap_or_else(|e| e.into_inner()) =
-            Some(Arc::new(Configured { settings, client }));
+        let context = Context {
+            client,
+            credentials: settings.credentials(),
+            unknown_for_requests: settings.unknown_for_requests(),
+            max_retries: settings.max_retries,
+            region: settings.region,
+            project_id: settings.project_id,
+            cloud: settings.cloud,
+            endpoint: settings.endpoint,
+        };
+        *self.context.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(context));
         Vec::new()
     }
 
@@ -135,9 +179,9 @@ impl Provider for DliProvider {
         type_name: &str,
         config: &Value,
     ) -> Vec<Diagnostic> {
-        match type_name {
-            enhanced_connection::TYPE_NAME => enhanced_connection::validate(config),
-            _ => Vec::new(),
+        match self.data_source(type_name) {
+            Ok(ds) => ds.validate(config),
+            Err(d) => vec![d],
         }
     }
 
@@ -147,20 +191,13 @@ impl Provider for DliProvider {
         config: &Value,
         cancel: CancellationToken,
     ) -> Result<Value, Vec<Diagnostic>> {
-        let Some(configured) = self.configured() else {
+        let Some(context) = self.context() else {
             return Err(vec![Diagnostic::error(
                 "Provider not configured",
                 "Terraform read a data source before configuring the provider. This is a bug; please report it.",
             )]);
         };
-        match type_name {
-            enhanced_connection::TYPE_NAME => {
-                enhanced_connection::read(&configured, config, &cancel).await
-            }
-            other => Err(vec![Diagnostic::error(
-                "Unknown data source type",
-                format!("This provider has no data source {other:?}."),
-            )]),
-        }
+        let ds = self.data_source(type_name).map_err(|d| vec![d])?;
+        ds.read(&context, config, &cancel).await
     }
 }

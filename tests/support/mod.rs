@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
+use dli_fake::{Fixture, RunningFake};
 use serde_json::{Value, json};
-use terraform_provider_dli::fake::{Fixture, RunningFake};
 
 pub const PROJECT: &str = "0123456789abcdef0123456789abcdef";
 pub const SEED_ID: &str = "4c693ecc-bab8-4113-a838-129cedc9a563";

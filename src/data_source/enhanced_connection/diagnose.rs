@@ -1,6 +1,7 @@
 //! Turns a failed read into one diagnostic: a short summary, and a detail
 //! with the connection, project, region, DLI code, request id and what to do.
 
+use crate::data_source::Target;
 use crate::dli::error::{ApiError, ErrorKind};
 use crate::dli::model::EnhancedConnection;
 use crate::dli::retry::RetryError;
@@ -9,13 +10,13 @@ use crate::plugin::Diagnostic;
 pub struct ReadContext<'a> {
     pub connection_id: &'a str,
     pub project_id: &'a str,
-    pub region: Option<&'a str>,
+    pub target: &'a Target,
     pub max_retries: u32,
 }
 
 impl ReadContext<'_> {
     fn place(&self) -> String {
-        match self.region {
+        match &self.target.region {
             Some(region) => format!("project {} in region {region}", self.project_id),
             None => format!("project {}", self.project_id),
         }
@@ -44,6 +45,20 @@ pub fn read_failure(error: &RetryError, cx: &ReadContext<'_>) -> Diagnostic {
             );
         }
         RetryError::Failed { error, attempts } => (error, *attempts),
+        RetryError::WaitTooLong { error, wait, limit } => {
+            return Diagnostic::error(
+                format!("DLI asked to wait too long for enhanced connection {id}"),
+                format!(
+                    "{} in {}: {}. It asked to retry after {} s, longer than the {} s this \
+                     provider waits for a server; try again later.",
+                    error.host,
+                    cx.place(),
+                    dli_said(error),
+                    wait.as_secs(),
+                    limit.as_secs()
+                ),
+            );
+        }
     };
     let said = dli_said(e);
     match e.kind {
@@ -53,14 +68,22 @@ pub fn read_failure(error: &RetryError, cx: &ReadContext<'_>) -> Diagnostic {
                 "DLI answered: {said}. Check connection_id, and that project_id and region are \
                  the ones the connection was created in."
             ),
-        ),
+        )
+        .at("connection_id"),
         ErrorKind::WrongEndpoint => Diagnostic::error(
             format!("No DLI API at {}", e.host),
             format!(
                 "The API gateway at {} does not know the DLI API ({said}). The endpoint or region \
-                 is probably wrong: check region (HW_REGION_NAME), cloud (HW_CLOUD) and endpoint \
-                 (HW_DLI_ENDPOINT).",
-                e.host
+                 is probably wrong: the host came from the {}.",
+                e.host, cx.target.origin
+            ),
+        ),
+        ErrorKind::UnresolvedHost => Diagnostic::error(
+            format!("Cannot find the DLI API host {}", e.host),
+            format!(
+                "{said}. The host name came from the {}: check them for a typo (a region such \
+                 as cn-north-4, a cloud such as myhuaweicloud.com). Not retried.",
+                cx.target.origin
             ),
         ),
         ErrorKind::Authentication => Diagnostic::error(

@@ -4,16 +4,50 @@
 mod diagnose;
 mod state;
 
+use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
 
+use super::{Context, DataSource, Own};
 use crate::dli::endpoint;
 use crate::dli::retry::{self, RetryPolicy};
 use crate::plugin::{Attribute, Diagnostic, Known, Mode, Schema, Type, Value};
-use crate::provider::Configured;
-use crate::provider::config::env_var_of;
 use diagnose::ReadContext;
 
 pub const TYPE_NAME: &str = "dli_enhanced_connection";
+
+/// The `dli_enhanced_connection` data source.
+pub struct EnhancedConnection;
+
+#[async_trait]
+impl DataSource for EnhancedConnection {
+    fn type_name(&self) -> &'static str {
+        TYPE_NAME
+    }
+
+    fn schema(&self) -> Schema {
+        schema()
+    }
+
+    fn nested_field_descriptions(
+        &self,
+        attribute: &str,
+    ) -> &'static [(&'static str, &'static str)] {
+        nested_field_descriptions(attribute)
+    }
+
+    fn validate(&self, config: &Value) -> Vec<Diagnostic> {
+        validate(config)
+    }
+
+    async fn read(
+        &self,
+        cx: &Context,
+        config: &Value,
+        cancel: &CancellationToken,
+    ) -> Result<Value, Vec<Diagnostic>> {
+        read(cx, config, cancel).await
+    }
+}
 
 /// The object type of `queues` and `elastic_resource_pools` elements.
 fn queue_type() -> Type {
@@ -142,6 +176,13 @@ pub fn schema() -> Schema {
                 Computed,
                 "Routes of the connection: each has `name`, `cidr` and `created_at` (RFC 3339, UTC).",
             ),
+            Attribute::new(
+                "ipv6_enabled",
+                Type::Bool,
+                Computed,
+                "Whether the connection's subnet has IPv6 enabled (`ipv6_enable`); null when DLI \
+                 does not say.",
+            ),
         ],
     }
 }
@@ -175,20 +216,24 @@ fn project_id_problem(project_id: &str) -> Option<Diagnostic> {
         .map(|why| Diagnostic::error("Invalid project_id", why).at("project_id"))
 }
 
+fn region_problem(region: &str) -> Option<Diagnostic> {
+    endpoint::check_region(region).err().map(|why| {
+        Diagnostic::error(
+            "Invalid region",
+            format!("{why}. Leave region out to use the provider's."),
+        )
+        .at("region")
+    })
+}
+
 /// Checks what is known; unknown values are checked at read time.
 pub fn validate(config: &Value) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     if let Known::Value(id) = config.attr("connection_id").as_str() {
         problems.extend(connection_id_problem(id));
     }
-    if config.attr("region").as_str() == Known::Value("") {
-        problems.push(
-            Diagnostic::error(
-                "Empty region",
-                "Leave region out to use the provider's, or set a value.",
-            )
-            .at("region"),
-        );
+    if let Known::Value(region) = config.attr("region").as_str() {
+        problems.extend(region_problem(region));
     }
     if let Known::Value(project_id) = config.attr("project_id").as_str() {
         problems.extend(project_id_problem(project_id));
@@ -197,75 +242,47 @@ pub fn validate(config: &Value) -> Vec<Diagnostic> {
 }
 
 pub async fn read(
-    configured: &Configured,
+    cx: &Context,
     config: &Value,
     cancel: &CancellationToken,
 ) -> Result<Value, Vec<Diagnostic>> {
-    let settings = &configured.settings;
-    let connection_id = config
-        .attr("connection_id")
-        .as_str()
-        .known()
-        .unwrap_or_default();
-    if let Some(problem) = connection_id_problem(connection_id) {
-        return Err(vec![problem]);
+    // A read's config is wholly known, but it was validated only if
+    // Terraform chose to: check again.
+    let problems = validate(config);
+    if !problems.is_empty() {
+        return Err(problems);
     }
-    if !settings.unknown.is_empty() {
-        return Err(vec![Diagnostic::error(
-            "Provider configuration not known yet",
-            format!(
-                "The provider arguments {} are unknown until apply, so this data source cannot be \
-                 read now. Use values known at plan time for the provider's configuration.",
-                settings.unknown.join(", ")
-            ),
-        )]);
-    }
-    let own = |name| config.attr(name).as_str().known().map(str::to_owned);
-    let region = own("region").or_else(|| settings.region.clone());
-    let Some(project_id) = own("project_id").or_else(|| settings.project_id.clone()) else {
-        return Err(vec![Diagnostic::error(
-            "Missing project_id",
-            format!(
-                "No project is set for this read. Set the provider argument \"project_id\" or the \
-                 environment variable {}, or this data source's \"project_id\".",
-                env_var_of("project_id")
-            ),
-        )]);
+    let own = |name| config.attr(name).as_str().known();
+    let connection_id = own("connection_id").unwrap_or_default();
+    let region = Own {
+        argument: "region",
+        value: own("region"),
     };
+    let project = Own {
+        argument: "project_id",
+        value: own("project_id"),
+    };
+    let one = |d| vec![d];
+    cx.check_requests_possible().map_err(one)?;
+    let target = cx.target(&region).map_err(one)?;
+    let project_id = cx.project_id(&project).map_err(one)?;
     if let Some(problem) = project_id_problem(&project_id) {
         return Err(vec![problem]);
     }
-    let credentials = settings.credentials().map_err(|d| vec![d])?;
-    let base = endpoint::resolve(
-        settings.endpoint.as_deref(),
-        region.as_deref(),
-        settings.cloud.as_deref(),
-    )
-    .map_err(|why| {
-        vec![Diagnostic::error(
-            "Cannot tell where the DLI API is",
-            format!(
-                "{why}. Set the provider argument \"region\" or the environment variable {}, \
-                     or \"endpoint\" / {}.",
-                env_var_of("region"),
-                env_var_of("endpoint")
-            ),
-        )]
-    })?;
+    let credentials = cx.credentials().map_err(one)?;
     let context = ReadContext {
         connection_id,
         project_id: &project_id,
-        region: region.as_deref(),
-        max_retries: settings.max_retries,
+        target: &target,
+        max_retries: cx.max_retries,
     };
     let policy = RetryPolicy {
-        max_retries: settings.max_retries,
+        max_retries: cx.max_retries,
         ..RetryPolicy::default()
     };
     let connection = retry::with_retries(policy, cancel, || {
-        configured
-            .client
-            .get_enhanced_connection(&base, &credentials, &project_id, connection_id)
+        cx.client
+            .get_enhanced_connection(&target.base, &credentials, &project_id, connection_id)
     })
     .await
     .map_err(|e| vec![diagnose::read_failure(&e, &context)])?;
@@ -275,7 +292,7 @@ pub async fn read(
     Ok(state::to_state(
         &connection,
         connection_id,
-        region.as_deref(),
+        target.region.as_deref(),
         &project_id,
     ))
 }
@@ -305,6 +322,25 @@ mod tests {
             Some(crate::plugin::AttributePath::attribute("connection_id"))
         );
         assert!(validate(&Value::object([("connection_id", Value::Unknown)])).is_empty());
+    }
+
+    #[test]
+    fn a_bad_region_is_refused_on_its_attribute() {
+        for region in ["", "cn north", "cn-north-4.evil.example"] {
+            let config = Value::object([
+                (
+                    "connection_id",
+                    Value::String("4c693ecc-bab8-4113-a838-129cedc9a563".into()),
+                ),
+                ("region", Value::String(region.into())),
+            ]);
+            let problems = validate(&config);
+            assert_eq!(problems.len(), 1, "{region:?}");
+            assert_eq!(
+                problems[0].attribute,
+                Some(crate::plugin::AttributePath::attribute("region"))
+            );
+        }
     }
 
     #[test]

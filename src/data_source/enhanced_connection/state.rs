@@ -27,6 +27,10 @@ pub fn to_state(
         ),
         ("hosts", list(&c.hosts, host)),
         ("routes", list(&c.routes, route)),
+        (
+            "ipv6_enabled",
+            c.ipv6_enable.map_or(Value::Null, Value::Bool),
+        ),
     ])
 }
 
@@ -60,6 +64,12 @@ fn list<T>(items: &Option<Vec<T>>, map: fn(&T) -> Value) -> Value {
     Value::List(items.iter().flatten().map(map).collect())
 }
 
+/// RFC 3339 in UTC with exactly three fractional digits, so times sort
+/// correctly as strings.
+const RFC3339_MILLIS: &[time::format_description::BorrowedFormatItem<'static>] = time::macros::format_description!(
+    "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+);
+
 /// Epoch milliseconds as RFC 3339 in UTC; null when absent or out of range.
 pub fn time_of(epoch_ms: Option<i64>) -> Value {
     let Some(ms) = epoch_ms else {
@@ -67,10 +77,8 @@ pub fn time_of(epoch_ms: Option<i64>) -> Value {
     };
     time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
         .ok()
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
+        .filter(|t| (0..=9999).contains(&t.year()))
+        .and_then(|t| t.format(RFC3339_MILLIS).ok())
         .map_or(Value::Null, Value::String)
 }
 
@@ -86,8 +94,20 @@ mod tests {
             Value::String("2019-08-27T06:40:11.125Z".into())
         );
         assert_eq!(
+            time_of(Some(1566888011100)),
+            Value::String("2019-08-27T06:40:11.100Z".into())
+        );
+        assert_eq!(
+            time_of(Some(1566889577000)),
+            Value::String("2019-08-27T07:06:17.000Z".into())
+        );
+        assert_eq!(
             time_of(Some(0)),
-            Value::String("1970-01-01T00:00:00Z".into())
+            Value::String("1970-01-01T00:00:00.000Z".into())
+        );
+        assert_eq!(
+            time_of(Some(-1000)),
+            Value::String("1969-12-31T23:59:59.000Z".into())
         );
         assert_eq!(time_of(None), Value::Null);
         assert_eq!(time_of(Some(i64::MAX)), Value::Null);
@@ -141,5 +161,18 @@ mod tests {
         assert_eq!(s.attr("name"), &Value::Null);
         assert_eq!(s.attr("region"), &Value::Null);
         assert_eq!(s.attr("hosts"), &Value::List(vec![]));
+        assert_eq!(s.attr("ipv6_enabled"), &Value::Null);
+    }
+
+    #[test]
+    fn ipv6_enable_maps_to_ipv6_enabled() {
+        let c = EnhancedConnection {
+            ipv6_enable: Some(true),
+            ..EnhancedConnection::default()
+        };
+        assert_eq!(
+            to_state(&c, "id", None, "p").attr("ipv6_enabled"),
+            &Value::Bool(true)
+        );
     }
 }

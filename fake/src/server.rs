@@ -13,8 +13,8 @@ use axum::response::Response;
 use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 
-use super::fixture::Fixture;
-use super::verify;
+use crate::fixture::Fixture;
+use crate::verify;
 
 /// One request as the fake saw it, for tests to assert on.
 #[derive(Clone, Debug)]
@@ -33,7 +33,7 @@ pub struct FakeState {
     fixture: Fixture,
     attempts: Mutex<HashMap<String, usize>>,
     requests: Mutex<Vec<RecordedRequest>>,
-    pub(crate) connections_accepted: AtomicU64,
+    connections_accepted: Arc<AtomicU64>,
     next_request_id: AtomicU64,
 }
 
@@ -43,7 +43,7 @@ impl FakeState {
             fixture,
             attempts: Mutex::default(),
             requests: Mutex::default(),
-            connections_accepted: AtomicU64::new(0),
+            connections_accepted: Arc::default(),
             next_request_id: AtomicU64::new(1),
         })
     }
@@ -91,11 +91,11 @@ pub async fn run(
     state: Arc<FakeState>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let counter = state.clone();
+    let counter = state.connections_accepted.clone();
     // TCP_NODELAY: without it every kept-alive answer waits ~40 ms (Nagle).
     let listener = listener.tap_io(move |tcp| {
         let _ = tcp.set_nodelay(true);
-        counter.connections_accepted.fetch_add(1, Ordering::Relaxed);
+        counter.fetch_add(1, Ordering::Relaxed);
     });
     axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown)
@@ -109,10 +109,10 @@ pub async fn run_tls(
     state: Arc<FakeState>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let listener = super::tls::TlsListener {
+    let listener = crate::tls::TlsListener {
         tcp: listener,
         acceptor: tls,
-        state: state.clone(),
+        accepted: state.connections_accepted.clone(),
     };
     axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown)
@@ -237,7 +237,18 @@ async fn answer(
     if let Some(status) = state.next_fault_status(connection_id, &faults.statuses, faults.repeat) {
         let mut response = fault(status);
         if let (Some(seconds), 429 | 503) = (faults.retry_after, status) {
-            response.headers_mut().insert("retry-after", seconds.into());
+            let value = if faults.retry_after_as_date {
+                let at = std::time::SystemTime::now() + Duration::from_secs(seconds);
+                httpdate::fmt_http_date(at)
+            } else {
+                seconds.to_string()
+            };
+            if let Ok(value) = value.parse() {
+                response.headers_mut().insert("retry-after", value);
+            }
+        }
+        if faults.break_body {
+            response = broken_body(response).await;
         }
         return response;
     }
@@ -248,9 +259,41 @@ async fn answer(
     json_response(StatusCode::OK, body)
 }
 
+/// The same answer, but the connection breaks after the first bytes of its
+/// body (the declared length is never reached).
+async fn broken_body(response: Response) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    let first = bytes.slice(..bytes.len().min(5));
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(2);
+    tokio::spawn(async move {
+        let _ = tx.send(Ok(first)).await;
+        // Let the status line and headers reach the client first.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let _ = tx
+            .send(Err(std::io::Error::other("connection dropped by the fake")))
+            .await;
+    });
+    parts.headers.insert("content-length", bytes.len().into());
+    let stream = tokio_stream::wrappers::ReceiverStream::new(rx);
+    Response::from_parts(parts, Body::from_stream(stream))
+}
+
 fn fault(status: u16) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     match status.as_u16() {
+        401 => error(
+            status,
+            "APIGW.0301",
+            "Incorrect IAM authentication information: verify aksk signature fail",
+        ),
+        403 => error(
+            status,
+            "DLI.0013",
+            "The project does not exist or you have no permission for it",
+        ),
         429 => error(
             status,
             "APIGW.0308",

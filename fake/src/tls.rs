@@ -2,15 +2,13 @@
 //! 127.0.0.1/localhost, so tests can exercise `cacert_file` and `insecure`.
 
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::serve::Listener;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::server::TlsStream;
-
-use super::server::FakeState;
 
 /// A CA (its PEM is what a client must trust) and the server config it signs.
 pub struct FakeTls {
@@ -54,10 +52,11 @@ pub fn generate() -> Result<FakeTls, String> {
 
 /// A TCP listener that completes a TLS handshake before handing out a
 /// connection; failed handshakes (a client that distrusts us) are dropped.
+/// Every accepted TCP connection is counted in `accepted`.
 pub struct TlsListener {
     pub tcp: TcpListener,
     pub acceptor: TlsAcceptor,
-    pub state: Arc<FakeState>,
+    pub accepted: Arc<AtomicU64>,
 }
 
 impl Listener for TlsListener {
@@ -70,9 +69,7 @@ impl Listener for TlsListener {
                 continue;
             };
             let _ = stream.set_nodelay(true);
-            self.state
-                .connections_accepted
-                .fetch_add(1, Ordering::Relaxed);
+            self.accepted.fetch_add(1, Ordering::Relaxed);
             match self.acceptor.accept(stream).await {
                 Ok(tls) => return (tls, addr),
                 Err(e) => eprintln!("dli-fake: TLS handshake failed: {e}"),

@@ -2,7 +2,8 @@
 //! front of DLI: it verifies AK/SK signatures, answers with the real error
 //! bodies and codes, and can inject faults per connection.
 //!
-//! Not part of the provider: only the `dli-fake` binary and tests use it.
+//! Its own crate, so it is never compiled into the provider: only the
+//! `dli-fake` binary, the tests and the benchmark use it.
 
 pub mod fixture;
 pub mod server;

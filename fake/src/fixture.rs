@@ -42,6 +42,12 @@ pub struct Faults {
     /// `Retry-After` seconds sent with 429 and 503 answers.
     #[serde(default)]
     pub retry_after: Option<u64>,
+    /// Send `retry_after` as an HTTP date that many seconds ahead instead.
+    #[serde(default)]
+    pub retry_after_as_date: bool,
+    /// Break the connection in the middle of a fault's error body.
+    #[serde(default)]
+    pub break_body: bool,
     /// Delay before answering, in milliseconds.
     #[serde(default)]
     pub latency_ms: u64,

@@ -8,7 +8,7 @@
 
 use std::process::ExitCode;
 
-use terraform_provider_dli::fake::{FakeState, Fixture, run};
+use dli_fake::{FakeState, Fixture, run};
 
 struct Args {
     fixture: Option<String>,
