@@ -23,10 +23,7 @@ async fn seed_connection_fills_every_attribute() {
     let fake = start_fake(json!({})).await;
     for tf in terraforms() {
         let ws = Workspace::new(&tf, &seed_config(&fake.url()));
-        let plan = ws
-            .run(&["plan", "-no-color", "-input=false"])
-            .await
-            .success();
+        let plan = ws.plan().await;
         assert!(
             plan.stdout.contains("\"withvpc\""),
             "plan shows the values: {}",
@@ -95,10 +92,7 @@ output "late_name" {{ value = data.dli_enhanced_connection.late.name }}
     );
     for tf in terraforms() {
         let ws = Workspace::new(&tf, &config);
-        let plan = ws
-            .run(&["plan", "-no-color", "-input=false"])
-            .await
-            .success();
+        let plan = ws.plan().await;
         assert!(
             plan.text().contains("will be read during apply"),
             "{}: {}",
@@ -283,4 +277,87 @@ async fn missing_credentials_name_the_argument_and_variable() {
         fake.state.requests().is_empty(),
         "no request without credentials"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invalid_regions_fail_validate_at_their_lines() {
+    let config = |provider_region: &str, data_source_region: &str| {
+        format!(
+            r#"{REQUIRED_PROVIDERS}
+provider "dli" {{
+  region = "{provider_region}"
+}}
+data "dli_enhanced_connection" "bad" {{
+  connection_id = "{SEED_ID}"
+  region        = "{data_source_region}"
+}}
+"#
+        )
+    };
+    for tf in terraforms() {
+        let ws = Workspace::new(&tf, &config("cn_north_4", "cn-north-4"));
+        let text = ws.run(&["validate", "-no-color"]).await.failure().text();
+        let ws = Workspace::new(&tf, &config("cn-north-4", "cn north 4"));
+        let text = text + &ws.run(&["validate", "-no-color"]).await.failure().text();
+        for part in [
+            "Error: Invalid provider argument \"region\"",
+            "region = \"cn_north_4\"",
+            "Error: Invalid region",
+            "region        = \"cn north 4\"",
+            "is not a region name",
+        ] {
+            assert!(text.contains(part), "missing {part:?} in\n{text}");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_provider_argument_blocks_only_reads_that_need_it() {
+    let fake = start_fake(json!({})).await;
+    // The provider's project_id is known only after apply; a data source
+    // with its own project_id does not need it and is read at plan time.
+    let config = format!(
+        r#"{REQUIRED_PROVIDERS}
+resource "null_resource" "later" {{}}
+provider "dli" {{
+  endpoint   = "{url}"
+  project_id = null_resource.later.id
+  access_key = "{AK}"
+  secret_key = "{SK}"
+}}
+data "dli_enhanced_connection" "own_project" {{
+  connection_id = "{SEED_ID}"
+  project_id    = "{PROJECT}"
+}}
+output "name" {{ value = data.dli_enhanced_connection.own_project.name }}
+"#,
+        url = fake.url()
+    );
+    let needs_it = format!(
+        "{config}\ndata \"dli_enhanced_connection\" \"provider_project\" {{\n  connection_id = \"{SEED_ID}\"\n}}\n"
+    );
+    for tf in terraforms() {
+        let ws = Workspace::new(&tf, &config);
+        let plan = ws.plan().await;
+        assert!(
+            plan.stdout.contains("\"withvpc\""),
+            "read at plan time: {}",
+            plan.stdout
+        );
+
+        let ws = Workspace::new(&tf, &needs_it);
+        let text = ws.plan_error().await;
+        assert!(
+            text.contains("Error: Provider argument \"project_id\" not known yet"),
+            "{text}"
+        );
+        assert!(
+            text.contains("data.dli_enhanced_connection.provider_project"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("data.dli_enhanced_connection.own_project,"),
+            "{text}"
+        );
+    }
 }

@@ -15,13 +15,21 @@ use support::*;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn terraform_attaches_to_a_debug_session() {
     let fake = start_fake(json!({})).await;
-    let mut provider = Command::new(env!("CARGO_BIN_EXE_terraform-provider-dli"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_terraform-provider-dli"));
+    command
         .arg("--debug")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
+        .kill_on_drop(true);
+    // The common loose umask: the plaintext socket must stay private anyway.
+    // SAFETY: umask is async-signal-safe.
+    unsafe {
+        command.pre_exec(|| {
+            libc::umask(0o002);
+            Ok(())
+        });
+    }
+    let mut provider = command.spawn().unwrap();
     let mut lines = BufReader::new(provider.stdout.take().unwrap()).lines();
     let reattach = loop {
         let line = lines.next_line().await.unwrap().expect("no reattach line");
@@ -34,6 +42,13 @@ async fn terraform_attaches_to_a_debug_session() {
     assert_eq!(entry["ProtocolVersion"], json!(6));
     assert_eq!(entry["Addr"]["Network"], json!("unix"));
     let socket = entry["Addr"]["String"].as_str().unwrap().to_owned();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let path = std::path::Path::new(&socket);
+        assert_eq!(mode(path.parent().unwrap()), 0o700, "socket directory");
+        assert_eq!(mode(path) & 0o077, 0, "socket");
+    }
 
     let config = format!(
         r#"
@@ -52,10 +67,7 @@ output "name" {{ value = data.dli_enhanced_connection.seed.name }}
     );
     for tf in terraforms() {
         let ws = Workspace::new(&tf, &config).env("TF_REATTACH_PROVIDERS", &reattach);
-        let plan = ws
-            .run(&["plan", "-no-color", "-input=false"])
-            .await
-            .success();
+        let plan = ws.plan().await;
         assert!(plan.stdout.contains("\"withvpc\""), "{}", plan.stdout);
     }
     // Both runs went to the one debug process: it is still alive.

@@ -69,10 +69,7 @@ async fn examples_plan_against_the_fake() {
                 ),
             ],
         );
-        let plan = basic
-            .run(&["plan", "-no-color", "-input=false"])
-            .await
-            .success();
+        let plan = basic.plan().await;
         assert!(
             plan.stdout.contains("22094d8f-c310-4621-913d-4c4d655d8495"),
             "{}",
@@ -87,10 +84,7 @@ async fn examples_plan_against_the_fake() {
                 example("examples/scenarios/network-wiring/main.tf"),
             )],
         );
-        let plan = wiring
-            .run(&["plan", "-no-color", "-input=false"])
-            .await
-            .success();
+        let plan = wiring.plan().await;
         assert!(
             plan.stdout
                 .contains("null_resource.allow_dli_to_hosts will be created"),

@@ -324,11 +324,7 @@ provider "dli" {{
     for tf in terraforms() {
         let ws = Workspace::new(&tf, &config);
         let started = std::time::Instant::now();
-        let text = ws
-            .run(&["plan", "-no-color", "-input=false"])
-            .await
-            .failure()
-            .text();
+        let text = ws.plan_error().await;
         for part in [
             format!("Error: Cannot find the DLI API host dli.cn-north-4.{cloud}"),
             "region \"cn-north-4\" (provider argument \"region\")".to_owned(),
@@ -359,11 +355,7 @@ async fn cloud_and_endpoint_cannot_send_signed_requests_to_another_host() {
             &tf,
             &base(&format!("  cloud = \"myhuaweicloud.com@{evil}\"\n")),
         );
-        let text = ws
-            .run(&["plan", "-no-color", "-input=false"])
-            .await
-            .failure()
-            .text();
+        let text = ws.plan_error().await;
         assert!(
             text.contains("Error: Invalid provider argument \"cloud\""),
             "{text}"
@@ -375,11 +367,7 @@ async fn cloud_and_endpoint_cannot_send_signed_requests_to_another_host() {
 
         // From the environment: the error names the variable.
         let ws = Workspace::new(&tf, &base("")).env("HW_CLOUD", &format!("x.com/@{evil}"));
-        let text = ws
-            .run(&["plan", "-no-color", "-input=false"])
-            .await
-            .failure()
-            .text();
+        let text = ws.plan_error().await;
         assert!(
             text.contains("Error: Invalid environment variable HW_CLOUD"),
             "{text}"
@@ -388,11 +376,7 @@ async fn cloud_and_endpoint_cannot_send_signed_requests_to_another_host() {
         // User info in an endpoint is refused and never echoed.
         let endpoint = format!("http://admin:hunter2@{evil}");
         let ws = Workspace::new(&tf, &base("")).env("HW_DLI_ENDPOINT", &endpoint);
-        let text = ws
-            .run(&["plan", "-no-color", "-input=false"])
-            .await
-            .failure()
-            .text();
+        let text = ws.plan_error().await;
         assert!(
             text.contains("Error: Invalid environment variable HW_DLI_ENDPOINT"),
             "{text}"

@@ -29,10 +29,7 @@ async fn trace_log_shows_our_lines_at_their_levels_and_a_clean_exit() {
     let fake = start_fake(json!({})).await;
     for tf in terraforms() {
         let ws = Workspace::new(&tf, &config(&fake.url())).env("TF_LOG", "TRACE");
-        let run = ws
-            .run(&["plan", "-no-color", "-input=false"])
-            .await
-            .success();
+        let run = ws.plan().await;
         let log = &run.stderr;
         for rpc in [
             "ValidateProviderConfig",
@@ -60,10 +57,7 @@ async fn trace_log_shows_our_lines_at_their_levels_and_a_clean_exit() {
 
         // At WARN, our debug lines are not even written.
         let quiet = Workspace::new(&tf, &config(&fake.url())).env("TF_LOG", "WARN");
-        let run = quiet
-            .run(&["plan", "-no-color", "-input=false"])
-            .await
-            .success();
+        let run = quiet.plan().await;
         assert!(
             !run.stderr
                 .contains("provider.terraform-provider-dli: served request")

@@ -52,7 +52,33 @@ struct Plugin {
 }
 
 async fn launch(client_cert_pem: Option<&str>, own_process_group: bool) -> Plugin {
+    launch_with(client_cert_pem, own_process_group, None).await
+}
+
+/// Launches the provider as Terraform does, under the common loose umask
+/// 002 and, if given, a limit on open files.
+async fn launch_with(
+    client_cert_pem: Option<&str>,
+    own_process_group: bool,
+    max_open_files: Option<u64>,
+) -> Plugin {
     let mut cmd = Command::new(BIN);
+    // SAFETY: only async-signal-safe calls between fork and exec.
+    unsafe {
+        cmd.pre_exec(move || {
+            libc::umask(0o002);
+            if let Some(n) = max_open_files {
+                let limit = libc::rlimit {
+                    rlim_cur: n,
+                    rlim_max: n,
+                };
+                if libc::setrlimit(libc::RLIMIT_NOFILE, &limit) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+            }
+            Ok(())
+        });
+    }
     cmd.env(handshake::MAGIC_COOKIE_KEY, handshake::MAGIC_COOKIE_VALUE)
         .env("PLUGIN_PROTOCOL_VERSIONS", "5,6")
         .env_remove("TF_LOG")
@@ -170,8 +196,9 @@ async fn connect(
 }
 
 /// Terraform's goodbye: GRPCController/Shutdown, after which the plugin must
-/// exit cleanly within go-plugin's 2 s.
-async fn shutdown(channel: Channel, plugin: &mut Plugin) {
+/// exit cleanly within go-plugin's 2 s. Returns how long it took.
+async fn shutdown(channel: Channel, plugin: &mut Plugin) -> Duration {
+    let started = std::time::Instant::now();
     gp::grpc_controller_client::GrpcControllerClient::new(channel)
         .shutdown(gp::Empty {})
         .await
@@ -181,6 +208,7 @@ async fn shutdown(channel: Channel, plugin: &mut Plugin) {
         .expect("the plugin did not exit within 2 s of Shutdown")
         .unwrap();
     assert!(status.success(), "{status}");
+    started.elapsed()
 }
 
 #[tokio::test]
@@ -251,6 +279,7 @@ async fn pinned_client_certificate_is_required_and_shutdown_exits_cleanly() {
         .parent()
         .unwrap()
         .to_owned();
+    assert_private(&plugin.socket);
     shutdown(channel, &mut plugin).await;
     assert!(!socket_dir.exists(), "socket directory left behind");
 }
@@ -276,6 +305,10 @@ fn read_request(connection_id: &str) -> pb::read_data_source::Request {
 }
 
 fn provider_config(endpoint: &str) -> pb::DynamicValue {
+    provider_config_with(endpoint, &[])
+}
+
+fn provider_config_with(endpoint: &str, extra: &[(&str, &str)]) -> pb::DynamicValue {
     let schema = terraform_provider_dli::provider::schema::provider_schema();
     let config = Value::object(schema.attributes.iter().map(|a| {
         let v = match a.name {
@@ -283,7 +316,10 @@ fn provider_config(endpoint: &str) -> pb::DynamicValue {
             "project_id" => Value::String(PROJECT.into()),
             "access_key" => Value::String(AK.into()),
             "secret_key" => Value::String(SK.into()),
-            _ => Value::Null,
+            name => extra
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map_or(Value::Null, |(_, v)| Value::String((*v).into())),
         };
         (a.name, v)
     }));
@@ -449,4 +485,102 @@ async fn rpcs_we_do_not_serve_answer_unimplemented() {
         assert_eq!(status.code(), tonic::Code::Unimplemented, "{path}");
     }
     shutdown(channel, &mut plugin).await;
+}
+
+/// The socket and its directory are for this user alone, whatever the umask.
+pub fn assert_private(socket: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let socket = std::path::Path::new(socket);
+    assert_eq!(mode(socket.parent().unwrap()), 0o700, "socket directory");
+    assert_eq!(mode(socket) & 0o077, 0, "socket");
+}
+
+/// CPU seconds the process has used so far (user + system).
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    // Fields after the command name, which is in parentheses.
+    let fields: Vec<&str> = stat[stat.rfind(')').unwrap() + 2..].split(' ').collect();
+    let ticks: f64 = fields[11].parse::<f64>().unwrap() + fields[12].parse::<f64>().unwrap();
+    ticks / unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_file_table_does_not_spin_and_stalled_handshakes_are_dropped() {
+    let identity = client_identity();
+    let mut plugin = launch_with(Some(&identity.pem), false, Some(48)).await;
+    let pid = plugin.child.id().unwrap();
+    // Clients that connect and never start TLS: they fill the provider's
+    // file table, and every further accept fails with EMFILE.
+    let mut stalled = Vec::new();
+    for _ in 0..80 {
+        stalled.push(
+            tokio::net::UnixStream::connect(&plugin.socket)
+                .await
+                .unwrap(),
+        );
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let before = cpu_seconds(pid);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let used = cpu_seconds(pid) - before;
+    assert!(
+        used < 0.5,
+        "the accept loop spun: {used:.2} CPU seconds in 2 s"
+    );
+
+    // The stalled clients are dropped after the handshake timeout.
+    let mut first = stalled.remove(0);
+    let mut buf = [0u8; 16];
+    let read = tokio::time::timeout(
+        Duration::from_secs(15),
+        tokio::io::AsyncReadExt::read(&mut first, &mut buf),
+    )
+    .await
+    .expect("a client stalled in the TLS handshake was kept open");
+    assert!(matches!(read, Ok(0) | Err(_)), "{read:?}");
+    drop(stalled);
+
+    // Then real clients are served again.
+    let channel = connect(&plugin, &identity).await.unwrap();
+    pb::provider_client::ProviderClient::new(channel.clone())
+        .get_metadata(pb::get_metadata::Request {})
+        .await
+        .unwrap();
+    shutdown(channel, &mut plugin).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_exits_within_a_second_while_a_blocking_task_is_stuck() {
+    // A CA bundle that is a FIFO nobody writes to: reading it never ends.
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("ca.pem");
+    let c_path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+
+    let identity = client_identity();
+    let mut plugin = launch(Some(&identity.pem), false).await;
+    let channel = connect(&plugin, &identity).await.unwrap();
+    let mut provider = pb::provider_client::ProviderClient::new(channel.clone());
+    let config = provider_config_with(
+        "http://127.0.0.1:9",
+        &[("cacert_file", fifo.to_str().unwrap())],
+    );
+    let configure = tokio::spawn(async move {
+        provider
+            .configure_provider(pb::configure_provider::Request {
+                terraform_version: "1.11.4".into(),
+                config: Some(config),
+            })
+            .await
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        !configure.is_finished(),
+        "the FIFO read should still be stuck"
+    );
+
+    let took = shutdown(channel, &mut plugin).await;
+    // One second, plus a little for this machine's scheduling.
+    assert!(took < Duration::from_millis(1250), "exit took {took:?}");
 }

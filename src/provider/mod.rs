@@ -201,3 +201,49 @@ impl Provider for DliProvider {
         ds.read(&context, config, &cancel).await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plugin::AttributePath;
+
+    fn config(pairs: &[(&str, &str)]) -> Value {
+        Value::object(
+            pairs
+                .iter()
+                .map(|(k, v)| (*k, Value::String((*v).to_owned()))),
+        )
+    }
+
+    #[tokio::test]
+    async fn cacert_file_errors_point_at_the_argument_only_when_it_came_from_it() {
+        let missing = "/nonexistent/ca.pem";
+        let from_argument = DliProvider::with_env(|_| None)
+            .configure_provider(&config(&[("cacert_file", missing)]), "1.11.4")
+            .await;
+        assert_eq!(
+            from_argument[0].attribute,
+            Some(AttributePath::attribute("cacert_file"))
+        );
+        let from_env = DliProvider::with_env(move |name| {
+            (name == "HW_CACERT_FILE").then(|| missing.to_owned())
+        })
+        .configure_provider(&Value::Null, "1.11.4")
+        .await;
+        assert_eq!(from_env[0].attribute, None);
+        assert!(
+            from_env[0].detail.contains("HW_CACERT_FILE"),
+            "{}",
+            from_env[0]
+        );
+    }
+
+    #[test]
+    fn every_data_source_is_served_under_its_type_name() {
+        let provider = DliProvider::with_env(|_| None);
+        for ds in data_sources() {
+            assert!(provider.schemas().data_sources.contains_key(ds.type_name()));
+            assert!(provider.data_source(ds.type_name()).is_ok());
+        }
+    }
+}

@@ -153,6 +153,21 @@ impl Workspace {
         TfRun::from(output, &self.terraform, args)
     }
 
+    /// `terraform plan`, which must succeed.
+    pub async fn plan(&self) -> TfRun {
+        self.run(&["plan", "-no-color", "-input=false"])
+            .await
+            .success()
+    }
+
+    /// `terraform plan`, which must fail: what the user reads, unwrapped.
+    pub async fn plan_error(&self) -> String {
+        self.run(&["plan", "-no-color", "-input=false"])
+            .await
+            .failure()
+            .text()
+    }
+
     /// `terraform apply -auto-approve` then `terraform output -json`.
     pub async fn apply_outputs(&self) -> Value {
         self.run(&["apply", "-auto-approve", "-no-color", "-input=false"])

@@ -143,4 +143,5 @@ pub fn deleted(c: &EnhancedConnection, cx: &ReadContext<'_>) -> Diagnostic {
             cx.place()
         ),
     )
+    .at("connection_id")
 }

@@ -108,7 +108,7 @@ pub fn schema() -> Schema {
                 "region",
                 Type::String,
                 OptionalComputed,
-                "Region to read from; defaults to the provider's `region`.",
+                "Region to read from; defaults to the provider's `region`. Not allowed when the provider sets `endpoint`.",
             ),
             Attribute::new(
                 "project_id",
