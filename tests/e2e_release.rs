@@ -11,16 +11,19 @@ use support::*;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn packaged_zip_installs_from_a_filesystem_mirror() {
     let dist = tempfile::tempdir().unwrap();
-    let status = Command::new(repo_root().join("scripts/package-release.sh"))
+    let packaged = Command::new(repo_root().join("scripts/package-release.sh"))
         .args([
             "--binary",
             env!("CARGO_BIN_EXE_terraform-provider-dli"),
             "--out",
         ])
         .arg(dist.path())
-        .status()
+        .env_remove("GPG_FINGERPRINT")
+        .output()
         .unwrap();
-    assert!(status.success());
+    assert!(packaged.status.success());
+    let said = String::from_utf8_lossy(&packaged.stderr);
+    assert!(said.contains("this release is UNSIGNED"), "{said}");
     let version = env!("CARGO_PKG_VERSION");
     let arch = match std::env::consts::ARCH {
         "x86_64" => "amd64",
@@ -31,17 +34,21 @@ async fn packaged_zip_installs_from_a_filesystem_mirror() {
         "terraform-provider-dli_{version}_{}_{arch}.zip",
         std::env::consts::OS
     );
+    let manifest_file = format!("terraform-provider-dli_{version}_manifest.json");
     for file in [
         zip.as_str(),
         &format!("terraform-provider-dli_{version}_SHA256SUMS"),
-        "terraform-registry-manifest.json",
+        &manifest_file,
     ] {
         assert!(dist.path().join(file).is_file(), "{file} missing");
     }
-    let manifest: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(dist.path().join("terraform-registry-manifest.json")).unwrap(),
-    )
-    .unwrap();
+    let sig = format!("terraform-provider-dli_{version}_SHA256SUMS.sig");
+    assert!(
+        !dist.path().join(sig).exists(),
+        "an unsigned release has no .sig"
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dist.path().join(&manifest_file)).unwrap()).unwrap();
     assert_eq!(
         manifest,
         json!({"version": 1, "metadata": {"protocol_versions": ["6.0"]}})

@@ -1,0 +1,214 @@
+//! A provider registry on 127.0.0.1 over HTTPS, serving a release directory
+//! the way registries do: service discovery, the provider registry protocol
+//! (versions, download with checksums, signature and signing key) and the
+//! provider network mirror protocol. For the release tests.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+/// What the registry publishes: one version of one provider.
+#[derive(Clone, Debug)]
+pub struct Release {
+    /// Directory with the release files (zip, SHA256SUMS, .sig).
+    pub dir: PathBuf,
+    pub namespace: String,
+    pub name: String,
+    pub version: String,
+    pub os: String,
+    pub arch: String,
+    /// The signing key the download endpoint advertises.
+    pub key_id: String,
+    pub ascii_armor: String,
+}
+
+impl Release {
+    fn file_prefix(&self) -> String {
+        format!("terraform-provider-{}_{}", self.name, self.version)
+    }
+
+    fn zip_name(&self) -> String {
+        format!("{}_{}_{}.zip", self.file_prefix(), self.os, self.arch)
+    }
+
+    /// The zip's SHA-256 as the release's SHA256SUMS lists it.
+    fn listed_shasum(&self) -> Option<String> {
+        let sums =
+            std::fs::read_to_string(self.dir.join(format!("{}_SHA256SUMS", self.file_prefix())))
+                .ok()?;
+        let zip = self.zip_name();
+        sums.lines().find_map(|line| {
+            let (hash, file) = line.split_once("  ")?;
+            (file == zip).then(|| hash.to_owned())
+        })
+    }
+}
+
+struct Registry {
+    release: Release,
+    base: String,
+}
+
+/// A registry running in the background; stops when dropped.
+pub struct RunningRegistry {
+    /// `localhost:PORT`, the host part of provider source addresses.
+    pub host: String,
+    /// PEM of the CA that signed its certificate.
+    pub ca_pem: String,
+    stop: CancellationToken,
+}
+
+impl RunningRegistry {
+    pub async fn start(release: Release) -> std::io::Result<RunningRegistry> {
+        let tls = crate::tls::generate().map_err(std::io::Error::other)?;
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let host = format!("localhost:{}", listener.local_addr()?.port());
+        let registry = Arc::new(Registry {
+            release,
+            base: format!("https://{host}"),
+        });
+        let app = axum::Router::new()
+            .route("/.well-known/terraform.json", get(discovery))
+            .route("/v1/providers/{namespace}/{name}/versions", get(versions))
+            .route(
+                "/v1/providers/{namespace}/{name}/{version}/download/{os}/{arch}",
+                get(download),
+            )
+            .route("/files/{file}", get(file))
+            .route("/mirror/{hostname}/{namespace}/{name}/{index}", get(mirror))
+            .with_state(registry);
+        let listener = crate::tls::TlsListener {
+            tcp: listener,
+            acceptor: tls.acceptor,
+            accepted: Arc::new(AtomicU64::new(0)),
+        };
+        let stop = CancellationToken::new();
+        let shutdown = stop.clone().cancelled_owned();
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown)
+                .await;
+        });
+        Ok(RunningRegistry {
+            host,
+            ca_pem: tls.ca_pem,
+            stop,
+        })
+    }
+
+    /// The network mirror's base URL.
+    pub fn mirror_url(&self) -> String {
+        format!("https://{}/mirror/", self.host)
+    }
+}
+
+impl Drop for RunningRegistry {
+    fn drop(&mut self) {
+        self.stop.cancel();
+    }
+}
+
+async fn discovery() -> Response {
+    axum::Json(json!({ "providers.v1": "/v1/providers/" })).into_response()
+}
+
+fn is_ours(r: &Release, namespace: &str, name: &str) -> bool {
+    r.namespace == namespace && r.name == name
+}
+
+fn not_found() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        axum::Json(json!({"errors": ["Not Found"]})),
+    )
+        .into_response()
+}
+
+async fn versions(
+    State(reg): State<Arc<Registry>>,
+    Path((namespace, name)): Path<(String, String)>,
+) -> Response {
+    let r = &reg.release;
+    if !is_ours(r, &namespace, &name) {
+        return not_found();
+    }
+    axum::Json(json!({ "versions": [{
+        "version": r.version,
+        "protocols": ["6.0"],
+        "platforms": [{ "os": r.os, "arch": r.arch }],
+    }]}))
+    .into_response()
+}
+
+async fn download(
+    State(reg): State<Arc<Registry>>,
+    Path((namespace, name, version, os, arch)): Path<(String, String, String, String, String)>,
+) -> Response {
+    let r = &reg.release;
+    if !is_ours(r, &namespace, &name) || version != r.version || os != r.os || arch != r.arch {
+        return not_found();
+    }
+    let Some(shasum) = r.listed_shasum() else {
+        return not_found();
+    };
+    let files = format!("{}/files", reg.base);
+    let sums = format!("{}_SHA256SUMS", r.file_prefix());
+    axum::Json(json!({
+        "protocols": ["6.0"],
+        "os": r.os,
+        "arch": r.arch,
+        "filename": r.zip_name(),
+        "download_url": format!("{files}/{}", r.zip_name()),
+        "shasums_url": format!("{files}/{sums}"),
+        "shasums_signature_url": format!("{files}/{sums}.sig"),
+        "shasum": shasum,
+        "signing_keys": { "gpg_public_keys": [{
+            "key_id": r.key_id,
+            "ascii_armor": r.ascii_armor,
+        }]},
+    }))
+    .into_response()
+}
+
+async fn file(State(reg): State<Arc<Registry>>, Path(file): Path<String>) -> Response {
+    if file.contains('/') || file.starts_with('.') {
+        return not_found();
+    }
+    match std::fs::read(reg.release.dir.join(&file)) {
+        Ok(bytes) => bytes.into_response(),
+        Err(_) => not_found(),
+    }
+}
+
+/// `/:hostname/:namespace/:type/index.json` and `/:hostname/:namespace/:type/:version.json`.
+async fn mirror(
+    State(reg): State<Arc<Registry>>,
+    Path((_hostname, namespace, name, index)): Path<(String, String, String, String)>,
+) -> Response {
+    let r = &reg.release;
+    if !is_ours(r, &namespace, &name) {
+        return not_found();
+    }
+    let body: Value = if index == "index.json" {
+        json!({ "versions": { r.version.clone(): {} } })
+    } else if index == format!("{}.json", r.version) {
+        let Some(shasum) = r.listed_shasum() else {
+            return not_found();
+        };
+        json!({ "archives": { format!("{}_{}", r.os, r.arch): {
+            "url": format!("{}/files/{}", reg.base, r.zip_name()),
+            "hashes": [format!("zh:{shasum}")],
+        }}})
+    } else {
+        return not_found();
+    };
+    axum::Json(body).into_response()
+}

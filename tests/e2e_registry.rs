@@ -1,0 +1,268 @@
+//! Releases installed the way registries serve them: `terraform init` talks
+//! the provider registry protocol (and, separately, the network mirror
+//! protocol) to a registry on 127.0.0.1 over HTTPS, checks the GPG-signed
+//! checksums, and the installed provider then reads from the fake DLI API.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use dli_fake::registry::{Release, RunningRegistry};
+use serde_json::json;
+use support::*;
+
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// A throwaway GPG home with one signing key; returns its fingerprint.
+fn new_key(home: &Path, who: &str) -> String {
+    let gpg = |args: &[&str]| {
+        let out = Command::new("gpg")
+            .env("GNUPGHOME", home)
+            .args(["--batch", "--no-tty"])
+            .args(args)
+            .output()
+            .expect("gpg is installed by scripts/install-test-tools.sh");
+        assert!(
+            out.status.success(),
+            "gpg {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    gpg(&[
+        "--passphrase",
+        "",
+        "--quick-gen-key",
+        &format!("{who} <{who}@example.invalid>"),
+        "rsa2048",
+        "sign",
+        "never",
+    ]);
+    let listing = gpg(&["--with-colons", "--list-secret-keys", who]);
+    listing
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("fpr:")
+                .map(|rest| rest.trim_matches(':').to_owned())
+        })
+        .expect("a fingerprint")
+}
+
+fn private_dir() -> tempfile::TempDir {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
+    dir
+}
+
+fn os_arch() -> (String, String) {
+    let arch = match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        other => other,
+    };
+    (std::env::consts::OS.to_owned(), arch.to_owned())
+}
+
+fn copy_dir(from: &Path) -> tempfile::TempDir {
+    let to = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), to.path().join(entry.file_name())).unwrap();
+    }
+    to
+}
+
+async fn registry(
+    dir: &Path,
+    key_id: &str,
+    armor: &str,
+) -> (RunningRegistry, PathBuf, tempfile::TempDir) {
+    let (os, arch) = os_arch();
+    let registry = RunningRegistry::start(Release {
+        dir: dir.to_owned(),
+        namespace: "dli-community".into(),
+        name: "dli".into(),
+        version: VERSION.into(),
+        os,
+        arch,
+        key_id: key_id.into(),
+        ascii_armor: armor.into(),
+    })
+    .await
+    .unwrap();
+    let ca_dir = tempfile::tempdir().unwrap();
+    let ca = ca_dir.path().join("ca.pem");
+    std::fs::write(&ca, &registry.ca_pem).unwrap();
+    (registry, ca, ca_dir)
+}
+
+fn main_tf(source: &str) -> String {
+    format!(
+        r#"
+terraform {{
+  required_providers {{
+    dli = {{ source = "{source}", version = "{VERSION}" }}
+  }}
+}}
+provider "dli" {{}}
+data "dli_enhanced_connection" "seed" {{
+  connection_id = "{SEED_ID}"
+}}
+output "vpc_id" {{ value = data.dli_enhanced_connection.seed.vpc_id }}
+"#
+    )
+}
+
+/// A workspace that installs providers as a user's does: no dev_overrides.
+fn workspace(tf: &Path, source: &str, installation: &str, ca: &Path, fake_url: &str) -> Workspace {
+    let ws = Workspace::new(tf, &main_tf(source))
+        .env_config(fake_url)
+        .env("SSL_CERT_FILE", ca.to_str().unwrap());
+    std::fs::write(
+        ws.dir.path().join("cli.tfrc"),
+        format!("provider_installation {{\n{installation}\n}}\n"),
+    )
+    .unwrap();
+    ws
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn terraform_init_installs_the_signed_release_from_a_registry_and_a_mirror() {
+    let (home_a, home_b) = (private_dir(), private_dir());
+    let fingerprint = new_key(home_a.path(), "release");
+    let stranger = new_key(home_b.path(), "stranger");
+    let key_id = &fingerprint[fingerprint.len() - 16..];
+
+    let dist = tempfile::tempdir().unwrap();
+    let packaged = Command::new(repo_root().join("scripts/package-release.sh"))
+        .args([
+            "--binary",
+            env!("CARGO_BIN_EXE_terraform-provider-dli"),
+            "--out",
+        ])
+        .arg(dist.path())
+        .env("GNUPGHOME", home_a.path())
+        .env("GPG_FINGERPRINT", &fingerprint)
+        .output()
+        .unwrap();
+    assert!(
+        packaged.status.success(),
+        "{}",
+        String::from_utf8_lossy(&packaged.stderr)
+    );
+    let prefix = format!("terraform-provider-dli_{VERSION}");
+    let sums = dist.path().join(format!("{prefix}_SHA256SUMS"));
+    let sig = dist.path().join(format!("{prefix}_SHA256SUMS.sig"));
+    let armor =
+        std::fs::read_to_string(dist.path().join(format!("{prefix}_signing-key.asc"))).unwrap();
+    assert!(armor.starts_with("-----BEGIN PGP PUBLIC KEY BLOCK-----"));
+    let listed = std::fs::read_to_string(&sums).unwrap();
+    assert!(
+        listed.contains(&format!("{prefix}_manifest.json")),
+        "{listed}"
+    );
+    // What a user does by hand: check the signature with the published key.
+    let verified = Command::new("gpg")
+        .env("GNUPGHOME", home_a.path())
+        .args(["--batch", "--verify"])
+        .args([&sig, &sums])
+        .output()
+        .unwrap();
+    assert!(
+        verified.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verified.stderr)
+    );
+
+    // The same release with its zip tampered with, and one whose checksums
+    // are signed by a key the registry does not advertise.
+    let (os, arch) = os_arch();
+    let zip = format!("{prefix}_{os}_{arch}.zip");
+    let tampered = copy_dir(dist.path());
+    let mut bytes = std::fs::read(tampered.path().join(&zip)).unwrap();
+    bytes.push(0);
+    std::fs::write(tampered.path().join(&zip), bytes).unwrap();
+    let other_signer = copy_dir(dist.path());
+    let resigned = Command::new("gpg")
+        .env("GNUPGHOME", home_b.path())
+        .args([
+            "--batch",
+            "--yes",
+            "--local-user",
+            &stranger,
+            "--detach-sign",
+            "--output",
+        ])
+        .arg(other_signer.path().join(format!("{prefix}_SHA256SUMS.sig")))
+        .arg(other_signer.path().join(format!("{prefix}_SHA256SUMS")))
+        .status()
+        .unwrap();
+    assert!(resigned.success());
+
+    let fake = start_fake(json!({})).await;
+    let (good, good_ca, _g) = registry(dist.path(), key_id, &armor).await;
+    let (bad_zip, bad_zip_ca, _t) = registry(tampered.path(), key_id, &armor).await;
+    let (bad_sig, bad_sig_ca, _s) = registry(other_signer.path(), key_id, &armor).await;
+    let direct = "  direct {}";
+    for tf in terraforms() {
+        let source = format!("{}/dli-community/dli", good.host);
+        let ws = workspace(&tf, &source, direct, &good_ca, &fake.url());
+        let init = ws
+            .run(&["init", "-no-color", "-input=false"])
+            .await
+            .success();
+        let expected = format!("Installed {source} v{VERSION} (self-signed, key ID {key_id})");
+        assert!(init.text().contains(&expected), "{}", init.text());
+        let out = ws.apply_outputs().await;
+        assert_eq!(out["vpc_id"], json!("22094d8f-c310-4621-913d-4c4d655d8495"));
+
+        let source = format!("{}/dli-community/dli", bad_zip.host);
+        let ws = workspace(&tf, &source, direct, &bad_zip_ca, &fake.url());
+        let text = ws
+            .run(&["init", "-no-color", "-input=false"])
+            .await
+            .failure()
+            .text();
+        assert!(text.contains("archive has incorrect checksum"), "{text}");
+
+        let source = format!("{}/dli-community/dli", bad_sig.host);
+        let ws = workspace(&tf, &source, direct, &bad_sig_ca, &fake.url());
+        let text = ws
+            .run(&["init", "-no-color", "-input=false"])
+            .await
+            .failure()
+            .text();
+        assert!(
+            text.contains("authentication signature from unknown issuer"),
+            "{text}"
+        );
+
+        // As a network mirror: the default source address, served by the mirror.
+        let mirror = format!(
+            "  network_mirror {{\n    url = \"{}\"\n  }}",
+            good.mirror_url()
+        );
+        let ws = workspace(&tf, "dli-community/dli", &mirror, &good_ca, &fake.url());
+        let init = ws
+            .run(&["init", "-no-color", "-input=false"])
+            .await
+            .success();
+        assert!(
+            init.text()
+                .contains(&format!("Installed dli-community/dli v{VERSION}")),
+            "{}",
+            init.text()
+        );
+        let out = ws.apply_outputs().await;
+        assert_eq!(out["vpc_id"], json!("22094d8f-c310-4621-913d-4c4d655d8495"));
+    }
+    // The keyrings' agents would outlive their deleted homes otherwise.
+    for home in [home_a.path(), home_b.path()] {
+        let _ = Command::new("gpgconf")
+            .env("GNUPGHOME", home)
+            .args(["--kill", "all"])
+            .status();
+    }
+}
