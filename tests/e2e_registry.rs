@@ -12,7 +12,7 @@ use dli_fake::registry::{Release, RunningRegistry};
 use serde_json::json;
 use support::*;
 
-const VERSION: &str = env!("CARGO_PKG_VERSION");
+const VERSION: &str = RELEASE_VERSION;
 
 /// A throwaway GPG home with one signing key; returns its fingerprint.
 fn new_key(home: &Path, who: &str) -> String {
@@ -56,15 +56,6 @@ fn private_dir() -> tempfile::TempDir {
     dir
 }
 
-fn os_arch() -> (String, String) {
-    let arch = match std::env::consts::ARCH {
-        "x86_64" => "amd64",
-        "aarch64" => "arm64",
-        other => other,
-    };
-    (std::env::consts::OS.to_owned(), arch.to_owned())
-}
-
 fn copy_dir(from: &Path) -> tempfile::TempDir {
     let to = tempfile::tempdir().unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
@@ -98,26 +89,9 @@ async fn registry(
     (registry, ca, ca_dir)
 }
 
-fn main_tf(source: &str) -> String {
-    format!(
-        r#"
-terraform {{
-  required_providers {{
-    dli = {{ source = "{source}", version = "{VERSION}" }}
-  }}
-}}
-provider "dli" {{}}
-data "dli_enhanced_connection" "seed" {{
-  connection_id = "{SEED_ID}"
-}}
-output "vpc_id" {{ value = data.dli_enhanced_connection.seed.vpc_id }}
-"#
-    )
-}
-
 /// A workspace that installs providers as a user's does: no dev_overrides.
 fn workspace(tf: &Path, source: &str, installation: &str, ca: &Path, fake_url: &str) -> Workspace {
-    let ws = Workspace::new(tf, &main_tf(source))
+    let ws = Workspace::new(tf, &release_main_tf(source))
         .env_config(fake_url)
         .env("SSL_CERT_FILE", ca.to_str().unwrap());
     std::fs::write(
@@ -135,23 +109,7 @@ async fn terraform_init_installs_the_signed_release_from_a_registry_and_a_mirror
     let stranger = new_key(home_b.path(), "stranger");
     let key_id = &fingerprint[fingerprint.len() - 16..];
 
-    let dist = tempfile::tempdir().unwrap();
-    let packaged = Command::new(repo_root().join("scripts/package-release.sh"))
-        .args([
-            "--binary",
-            env!("CARGO_BIN_EXE_terraform-provider-dli"),
-            "--out",
-        ])
-        .arg(dist.path())
-        .env("GNUPGHOME", home_a.path())
-        .env("GPG_FINGERPRINT", &fingerprint)
-        .output()
-        .unwrap();
-    assert!(
-        packaged.status.success(),
-        "{}",
-        String::from_utf8_lossy(&packaged.stderr)
-    );
+    let (dist, _) = package_release(Some((home_a.path(), &fingerprint)));
     let prefix = format!("terraform-provider-dli_{VERSION}");
     let sums = dist.path().join(format!("{prefix}_SHA256SUMS"));
     let sig = dist.path().join(format!("{prefix}_SHA256SUMS.sig"));

@@ -10,30 +10,11 @@ use support::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn packaged_zip_installs_from_a_filesystem_mirror() {
-    let dist = tempfile::tempdir().unwrap();
-    let packaged = Command::new(repo_root().join("scripts/package-release.sh"))
-        .args([
-            "--binary",
-            env!("CARGO_BIN_EXE_terraform-provider-dli"),
-            "--out",
-        ])
-        .arg(dist.path())
-        .env_remove("GPG_FINGERPRINT")
-        .output()
-        .unwrap();
-    assert!(packaged.status.success());
-    let said = String::from_utf8_lossy(&packaged.stderr);
+    let (dist, said) = package_release(None);
     assert!(said.contains("this release is UNSIGNED"), "{said}");
-    let version = env!("CARGO_PKG_VERSION");
-    let arch = match std::env::consts::ARCH {
-        "x86_64" => "amd64",
-        "aarch64" => "arm64",
-        other => other,
-    };
-    let zip = format!(
-        "terraform-provider-dli_{version}_{}_{arch}.zip",
-        std::env::consts::OS
-    );
+    let version = RELEASE_VERSION;
+    let (os, arch) = os_arch();
+    let zip = format!("terraform-provider-dli_{version}_{os}_{arch}.zip");
     let manifest_file = format!("terraform-provider-dli_{version}_manifest.json");
     for file in [
         zip.as_str(),
@@ -78,24 +59,7 @@ async fn packaged_zip_installs_from_a_filesystem_mirror() {
 
     let fake = start_fake(json!({})).await;
     for tf in terraforms() {
-        let ws = Workspace::new(
-            &tf,
-            &format!(
-                r#"
-terraform {{
-  required_providers {{
-    dli = {{ source = "dli-community/dli", version = "{version}" }}
-  }}
-}}
-provider "dli" {{}}
-data "dli_enhanced_connection" "seed" {{
-  connection_id = "{SEED_ID}"
-}}
-output "vpc_id" {{ value = data.dli_enhanced_connection.seed.vpc_id }}
-"#
-            ),
-        )
-        .env_config(&fake.url());
+        let ws = Workspace::new(&tf, &release_main_tf("dli-community/dli")).env_config(&fake.url());
         let mirror = ws
             .dir
             .path()

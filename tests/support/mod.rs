@@ -272,3 +272,60 @@ data "dli_enhanced_connection" "seed" {
 output "name" { value = data.dli_enhanced_connection.seed.name }
 output "region" { value = data.dli_enhanced_connection.seed.region }
 "#;
+
+/// The version `make release` packages.
+pub const RELEASE_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Release file names' `<os>` and `<arch>` for this machine.
+pub fn os_arch() -> (String, String) {
+    let arch = match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        other => other,
+    };
+    (std::env::consts::OS.to_owned(), arch.to_owned())
+}
+
+/// A configuration that needs the released provider from `source` and
+/// reads the seed connection's VPC.
+pub fn release_main_tf(source: &str) -> String {
+    format!(
+        r#"
+terraform {{
+  required_providers {{
+    dli = {{ source = "{source}", version = "{RELEASE_VERSION}" }}
+  }}
+}}
+provider "dli" {{}}
+data "dli_enhanced_connection" "seed" {{
+  connection_id = "{SEED_ID}"
+}}
+output "vpc_id" {{ value = data.dli_enhanced_connection.seed.vpc_id }}
+"#
+    )
+}
+
+/// Runs `scripts/package-release.sh` on the test build of the provider into
+/// a fresh directory; signs with `signer` (GNUPGHOME, fingerprint) if given.
+/// Returns the directory and what the script wrote on stderr.
+pub fn package_release(signer: Option<(&Path, &str)>) -> (tempfile::TempDir, String) {
+    let dist = tempfile::tempdir().unwrap();
+    let mut command = std::process::Command::new(repo_root().join("scripts/package-release.sh"));
+    command
+        .args([
+            "--binary",
+            env!("CARGO_BIN_EXE_terraform-provider-dli"),
+            "--out",
+        ])
+        .arg(dist.path())
+        .env_remove("GPG_FINGERPRINT");
+    if let Some((home, fingerprint)) = signer {
+        command
+            .env("GNUPGHOME", home)
+            .env("GPG_FINGERPRINT", fingerprint);
+    }
+    let packaged = command.output().unwrap();
+    let stderr = String::from_utf8_lossy(&packaged.stderr).into_owned();
+    assert!(packaged.status.success(), "{stderr}");
+    (dist, stderr)
+}
