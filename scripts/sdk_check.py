@@ -3,6 +3,10 @@
   sdk_check.py call --endpoint URL --ak AK --sk SK --project P --connection-id ID [--token T]
       Reads one enhanced connection through the SDK's DLI client and prints the
       response as JSON: proves the fake DLI API accepts the official signer.
+  sdk_check.py list --endpoint URL --ak AK --sk SK --project P [--name N] [--tags T] [--limit L] [--offset O]
+      Lists enhanced connections through the SDK's DLI client (one page) and
+      prints the response as JSON: proves the fake's list API speaks the SDK's
+      language.
   sdk_check.py sign < requests.json
       Signs each request with the SDK's signer and prints the Authorization
       values as a JSON list: lets our signer be compared with the official one.
@@ -25,6 +29,18 @@ def call(args):
         credentials = credentials.with_security_token(args.token)
     client = DliClient.new_builder().with_credentials(credentials).with_endpoints([args.endpoint]).build()
     response = client.show_enhanced_connection(ShowEnhancedConnectionRequest(connection_id=args.connection_id))
+    print(json.dumps(response.to_dict(), default=str))
+
+
+def list_(args):
+    from huaweicloudsdkdli.v1 import DliClient, ListEnhancedConnectionsRequest
+
+    credentials = BasicCredentials(args.ak, args.sk, args.project)
+    client = DliClient.new_builder().with_credentials(credentials).with_endpoints([args.endpoint]).build()
+    request = ListEnhancedConnectionsRequest(
+        limit=args.limit, offset=args.offset, name=args.name, tags=args.tags
+    )
+    response = client.list_enhanced_connections(request)
     print(json.dumps(response.to_dict(), default=str))
 
 
@@ -53,9 +69,16 @@ def main():
     for flag in ("--endpoint", "--ak", "--sk", "--project", "--connection-id"):
         c.add_argument(flag, required=True)
     c.add_argument("--token")
+    l = sub.add_parser("list")
+    for flag in ("--endpoint", "--ak", "--sk", "--project"):
+        l.add_argument(flag, required=True)
+    for flag in ("--name", "--tags"):
+        l.add_argument(flag)
+    l.add_argument("--limit", type=int)
+    l.add_argument("--offset", type=int)
     sub.add_parser("sign")
     args = parser.parse_args()
-    call(args) if args.command == "call" else sign()
+    {"call": call, "list": list_, "sign": lambda _: sign()}[args.command](args)
 
 
 if __name__ == "__main__":

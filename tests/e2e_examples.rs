@@ -67,6 +67,10 @@ async fn examples_plan_against_the_fake() {
                     "data-source.tf",
                     example("examples/data-sources/dli_enhanced_connection/data-source.tf"),
                 ),
+                (
+                    "list.tf",
+                    example("examples/data-sources/dli_enhanced_connections/data-source.tf"),
+                ),
             ],
         );
         let plan = basic.plan().await;
@@ -148,17 +152,23 @@ async fn providers_schema_json_describes_every_attribute() {
         let schema: Value = serde_json::from_str(&run.stdout).unwrap();
         let ours = &schema["provider_schemas"]["registry.terraform.io/dli-community/dli"];
         let blocks = [
-            ("provider", &ours["provider"]["block"]),
+            ("provider", &ours["provider"]["block"], 11),
             (
                 "dli_enhanced_connection",
                 &ours["data_source_schemas"]["dli_enhanced_connection"]["block"],
+                14,
+            ),
+            (
+                "dli_enhanced_connections",
+                &ours["data_source_schemas"]["dli_enhanced_connections"]["block"],
+                8,
             ),
         ];
-        for (what, block) in blocks {
+        for (what, block, at_least) in blocks {
             let attributes = block["attributes"]
                 .as_object()
                 .unwrap_or_else(|| panic!("{what}: {block}"));
-            assert!(attributes.len() >= 11, "{what}");
+            assert!(attributes.len() >= at_least, "{what}");
             for (name, attribute) in attributes {
                 let description = attribute["description"].as_str().unwrap_or_default();
                 assert!(

@@ -83,6 +83,55 @@ async fn the_official_sdk_reads_from_the_fake() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_official_sdk_lists_from_the_fake() {
+    let mut fixture = fixture(json!({}));
+    fixture.connections.extend(
+        dli_fake::Fixture::from_json(
+            &json!({"project_id": PROJECT, "credentials": [],
+                    "generate": {"count": 150, "name_prefix": "bulk", "tags": {"env": "prod"}}})
+            .to_string(),
+        )
+        .unwrap()
+        .connections,
+    );
+    let fake = dli_fake::RunningFake::start(fixture).await.unwrap();
+    let url = fake.url();
+    let list = |extra: &'static [&'static str]| {
+        let url = url.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut args = vec![
+                "list",
+                "--endpoint",
+                &url,
+                "--ak",
+                AK,
+                "--sk",
+                SK,
+                "--project",
+                PROJECT,
+            ];
+            args.extend(extra);
+            sdk(&args, None)
+        })
+    };
+    let (ok, out, err) = list(&["--limit", "100", "--offset", "100", "--tags", "env=prod"])
+        .await
+        .unwrap();
+    assert!(ok, "{err}");
+    let page: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(page["count"], json!(150));
+    assert_eq!(page["connections"].as_array().unwrap().len(), 50);
+    assert_eq!(page["connections"][0]["name"], json!("bulk-00100"));
+
+    let (ok, out, err) = list(&["--name", "WITHVPC"]).await.unwrap();
+    assert!(ok, "{err}");
+    let page: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(page["count"], json!(1));
+    assert_eq!(page["connections"][0]["id"], json!(SEED_ID));
+    assert!(fake.state.requests().iter().all(|r| r.status == 200));
+}
+
 /// A small deterministic generator: the same requests on every run.
 struct Lcg(u64);
 

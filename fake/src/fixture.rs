@@ -10,7 +10,58 @@ pub struct Fixture {
     pub project_id: String,
     pub credentials: Vec<FixtureCredential>,
     /// Connection responses by connection id.
+    #[serde(default)]
     pub connections: BTreeMap<String, FixtureConnection>,
+    /// Many more connections, made up (for paging and scale).
+    #[serde(default)]
+    pub generate: Option<Generated>,
+}
+
+/// `count` connections named `{name_prefix}-{index:05}`, ACTIVE, created one
+/// millisecond apart, each with `tags`.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Generated {
+    pub count: usize,
+    #[serde(default = "default_prefix")]
+    pub name_prefix: String,
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+}
+
+fn default_prefix() -> String {
+    "generated".into()
+}
+
+impl Generated {
+    /// The id of generated connection `index`: a UUID that sorts by index.
+    pub fn id(index: usize) -> String {
+        format!("9e000000-0000-4000-8000-{index:012x}")
+    }
+
+    fn connections(&self) -> impl Iterator<Item = (String, FixtureConnection)> + '_ {
+        (0..self.count).map(|i| {
+            let id = Self::id(i);
+            let response = serde_json::json!({
+                "id": id,
+                "name": format!("{}-{i:05}", self.name_prefix),
+                "status": "ACTIVE",
+                "dest_vpc_id": format!("9f000000-0000-4000-8000-{i:012x}"),
+                "dest_network_id": format!("9f100000-0000-4000-8000-{i:012x}"),
+                "create_time": 1_700_000_000_000_i64 + i as i64,
+                "available_queue_info": [{"name": "default", "status": "ACTIVE", "peer_id": id, "err_msg": "", "update_time": 1_700_000_000_000_i64}],
+                "hosts": [{"name": format!("host-{i}"), "ip": format!("10.{}.{}.{}", i >> 16 & 255, i >> 8 & 255, i & 255)}],
+                "routes": [],
+                "elastic_resource_pools": [],
+                "ipv6_enable": false,
+            });
+            let connection = FixtureConnection {
+                response,
+                faults: Faults::default(),
+                tags: self.tags.clone(),
+            };
+            (id, connection)
+        })
+    }
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
@@ -28,6 +79,9 @@ pub struct FixtureConnection {
     pub response: serde_json::Value,
     #[serde(default)]
     pub faults: Faults,
+    /// Tags the list API filters on.
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
 }
 
 /// Misbehaviour to inject for one connection.
@@ -62,11 +116,16 @@ pub struct Faults {
 impl Fixture {
     /// The fixture the demo and the `dli-fake` binary use by default.
     pub fn default_fixture() -> Fixture {
-        serde_json::from_str(include_str!("../../examples/demo/fixture.json"))
+        Self::from_json(include_str!("../../examples/demo/fixture.json"))
             .expect("the shipped fixture is valid")
     }
 
     pub fn from_json(text: &str) -> Result<Fixture, String> {
-        serde_json::from_str(text).map_err(|e| format!("invalid fixture: {e}"))
+        let mut fixture: Fixture =
+            serde_json::from_str(text).map_err(|e| format!("invalid fixture: {e}"))?;
+        if let Some(generated) = fixture.generate.take() {
+            fixture.connections.extend(generated.connections());
+        }
+        Ok(fixture)
     }
 }

@@ -6,6 +6,7 @@
 //! `dli-fake` binary, the tests and the benchmark use it.
 
 pub mod fixture;
+pub mod list;
 pub mod registry;
 pub mod server;
 pub mod tls;
@@ -14,7 +15,7 @@ pub mod verify;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-pub use fixture::{Faults, Fixture, FixtureConnection, FixtureCredential};
+pub use fixture::{Faults, Fixture, FixtureConnection, FixtureCredential, Generated};
 pub use server::{FakeState, RecordedRequest, run};
 
 use tokio_util::sync::CancellationToken;

@@ -22,6 +22,8 @@ pub struct RecordedRequest {
     pub at: Instant,
     pub method: String,
     pub path: String,
+    /// The raw query string, empty when none.
+    pub query: String,
     pub status: u16,
     pub access_key: Option<String>,
     pub security_token: Option<String>,
@@ -123,17 +125,29 @@ fn app(state: Arc<FakeState>) -> axum::Router {
     axum::Router::new().fallback(handle).with_state(state)
 }
 
-const ROUTE_PREFIX: &str = "/v2.0/";
-const ROUTE_MIDDLE: &str = "datasource/enhanced-connections/";
+/// The APIs the fake serves.
+#[derive(Debug, PartialEq, Eq)]
+enum Route<'a> {
+    /// `GET /v2.0/{project}/datasource/enhanced-connections/{id}`
+    Connection { project: &'a str, id: &'a str },
+    /// `GET /v2.0/{project}/datasource/enhanced-connections`
+    List { project: &'a str },
+}
 
-/// `(project_id, connection_id)` when the path is the one API we serve.
-fn route(path: &str) -> Option<(&str, &str)> {
-    let rest = path.strip_prefix(ROUTE_PREFIX)?;
+fn route<'a>(method: &Method, path: &'a str) -> Option<Route<'a>> {
+    if method != Method::GET {
+        return None;
+    }
+    let rest = path.strip_prefix("/v2.0/")?;
     let (project, rest) = rest.split_once('/')?;
-    let connection = rest.strip_prefix(ROUTE_MIDDLE)?;
-    let connection = connection.strip_suffix('/').unwrap_or(connection);
-    (!project.is_empty() && !connection.is_empty() && !connection.contains('/'))
-        .then_some((project, connection))
+    let rest = rest.strip_prefix("datasource/enhanced-connections")?;
+    let id = rest.trim_matches('/');
+    match (project.is_empty(), id.is_empty()) {
+        (true, _) => None,
+        (false, true) => Some(Route::List { project }),
+        (false, false) if !id.contains('/') => Some(Route::Connection { project, id }),
+        _ => None,
+    }
 }
 
 async fn handle(
@@ -154,6 +168,7 @@ async fn handle(
         at: Instant::now(),
         method: method.to_string(),
         path: uri.path().to_owned(),
+        query: uri.query().unwrap_or_default().to_owned(),
         status: 0,
         access_key: None,
         security_token: header("x-security-token"),
@@ -185,7 +200,7 @@ async fn answer(
     body: &[u8],
     record: &mut RecordedRequest,
 ) -> Response {
-    let Some((project, connection_id)) = route(uri.path()).filter(|_| method == Method::GET) else {
+    let Some(route) = route(method, uri.path()) else {
         return error(
             StatusCode::NOT_FOUND,
             "APIGW.0101",
@@ -212,6 +227,9 @@ async fn answer(
             );
         }
     }
+    let project = match route {
+        Route::Connection { project, .. } | Route::List { project } => project,
+    };
     let header_project = headers.get("x-project-id").and_then(|v| v.to_str().ok());
     if project != state.fixture.project_id || header_project.is_some_and(|p| p != project) {
         return error(
@@ -220,6 +238,22 @@ async fn answer(
             &format!("The project {project} does not exist or you have no permission for it"),
         );
     }
+    let connection_id = match route {
+        Route::Connection { id, .. } => id,
+        Route::List { .. } => {
+            let pairs = verify::query_pairs(uri.query().unwrap_or(""));
+            return match crate::list::ListRequest::parse(&pairs) {
+                Ok(request) => json_response(
+                    StatusCode::OK,
+                    request
+                        .answer(&state.fixture.connections)
+                        .to_string()
+                        .into_bytes(),
+                ),
+                Err(why) => error(StatusCode::BAD_REQUEST, "DLI.0001", &why),
+            };
+        }
+    };
     let Some(connection) = state.fixture.connections.get(connection_id) else {
         return error(
             StatusCode::BAD_REQUEST,
@@ -326,13 +360,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_the_enhanced_connection_path_routes() {
+    fn only_the_enhanced_connection_paths_route() {
+        let get = |path| route(&Method::GET, path);
         assert_eq!(
-            route("/v2.0/p1/datasource/enhanced-connections/c1"),
-            Some(("p1", "c1"))
+            get("/v2.0/p1/datasource/enhanced-connections/c1"),
+            Some(Route::Connection {
+                project: "p1",
+                id: "c1"
+            })
         );
-        assert_eq!(route("/v2.0/p1/datasource/enhanced-connections/"), None);
-        assert_eq!(route("/v1.0/p1/datasource/enhanced-connections/c1"), None);
-        assert_eq!(route("/v2.0/p1/datasource/enhanced-connections/c1/x"), None);
+        assert_eq!(
+            get("/v2.0/p1/datasource/enhanced-connections"),
+            Some(Route::List { project: "p1" })
+        );
+        assert_eq!(get("/v1.0/p1/datasource/enhanced-connections/c1"), None);
+        assert_eq!(get("/v2.0/p1/datasource/enhanced-connections/c1/x"), None);
+        assert_eq!(
+            route(&Method::POST, "/v2.0/p1/datasource/enhanced-connections"),
+            None
+        );
     }
 }

@@ -1,8 +1,10 @@
 //! The provider's data sources. Each is a value of [`DataSource`]; the
 //! provider lists them and hands each read a [`Context`].
 
+pub mod connection;
 pub mod context;
 pub mod enhanced_connection;
+pub mod enhanced_connections;
 
 use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
@@ -19,11 +21,8 @@ pub trait DataSource: Send + Sync {
     fn schema(&self) -> Schema;
 
     /// Descriptions of the fields of object-typed attributes, for the docs.
-    fn nested_field_descriptions(
-        &self,
-        _attribute: &str,
-    ) -> &'static [(&'static str, &'static str)] {
-        &[]
+    fn nested_field_descriptions(&self, _attribute: &str) -> Vec<(&'static str, &'static str)> {
+        Vec::new()
     }
 
     /// Checks what is known of a config; unknown values pass.

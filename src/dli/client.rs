@@ -8,7 +8,9 @@ use reqwest::Url;
 use super::credentials::Credentials;
 use super::endpoint;
 use super::error::{self, ApiError, ErrorKind};
-use super::model::{self, EnhancedConnection};
+use serde::de::DeserializeOwned;
+
+use super::model::{self, ConnectionList, EnhancedConnection, ListQuery, Outcome};
 use super::resolve::{SystemResolver, UnresolvedHost};
 use super::signer;
 
@@ -85,91 +87,163 @@ impl Client {
         connection_id: &str,
     ) -> Result<EnhancedConnection, ApiError> {
         let url = endpoint::enhanced_connection_url(base, project_id, connection_id);
+        self.get_json(url, &[], credentials, Some(project_id), "a connection")
+            .await
+    }
+
+    /// `GET /v2.0/{project_id}/datasource/enhanced-connections?…`: one page
+    /// of the list, one attempt.
+    pub async fn list_enhanced_connections(
+        &self,
+        base: &Url,
+        credentials: &Credentials,
+        project_id: &str,
+        query: &ListQuery,
+    ) -> Result<ConnectionList, ApiError> {
+        let url = endpoint::enhanced_connections_url(base, project_id);
+        let pairs = query.pairs();
+        self.get_json(
+            url,
+            &pairs,
+            credentials,
+            Some(project_id),
+            "a connection list",
+        )
+        .await
+    }
+
+    /// A signed GET whose 2xx answer is the JSON of `T`; `what` names `T` in
+    /// errors ("the response is not a valid connection list").
+    pub async fn get_json<T: DeserializeOwned + Outcome>(
+        &self,
+        url: Url,
+        query: &[(String, String)],
+        credentials: &Credentials,
+        project_id: Option<&str>,
+        what: &str,
+    ) -> Result<T, ApiError> {
+        let answer = self
+            .send(
+                Request {
+                    method: reqwest::Method::GET,
+                    url,
+                    query,
+                    project_id,
+                    json_body: None,
+                },
+                credentials,
+            )
+            .await?;
+        let value: T = model::decode_as(&answer.body).map_err(|e| {
+            answer.failure(
+                ErrorKind::Undecodable,
+                format!(
+                    "the response is not a valid {}: {e}",
+                    what.trim_start_matches("a ")
+                ),
+            )
+        })?;
+        if let Some(message) = value.unsuccessful() {
+            return Err(answer.failure(ErrorKind::Unsuccessful, message));
+        }
+        Ok(value)
+    }
+
+    /// Signs and sends one request; a 2xx answer comes back whole, anything
+    /// else as a classified error (by status first, then by body).
+    pub async fn send(
+        &self,
+        request: Request<'_>,
+        credentials: &Credentials,
+    ) -> Result<Answer, ApiError> {
+        let Request {
+            method,
+            mut url,
+            query,
+            project_id,
+            json_body,
+        } = request;
+        if !query.is_empty() {
+            url.set_query(Some(&signer::canonical_query(query)));
+        }
         let host = endpoint::host_header(&url);
-        let request = signer::RequestToSign {
-            method: "GET",
+        let body = json_body.unwrap_or_default();
+        let to_sign = signer::RequestToSign {
+            method: method.as_str(),
             host: &host,
             path: url.path(),
-            query: &[],
-            project_id: Some(project_id),
-            body: b"",
+            query,
+            project_id,
+            body: body.as_bytes(),
         };
-        let headers = signer::sign(&request, credentials, time::OffsetDateTime::now_utc());
-        let mut builder = self.http.get(url.clone());
+        let headers = signer::sign(&to_sign, credentials, time::OffsetDateTime::now_utc());
+        let mut builder = self.http.request(method.clone(), url.clone());
         for (name, value) in headers {
             builder = builder.header(name, value);
         }
-        tracing::debug!(url = %url, "GET enhanced connection");
+        if json_body.is_some() {
+            builder = builder
+                .header(
+                    reqwest::header::CONTENT_TYPE,
+                    "application/json;charset=UTF-8",
+                )
+                .body(body.to_owned());
+        }
+        tracing::debug!(method = %method, url = %url, "DLI request");
         let response = builder
             .send()
             .await
             .map_err(|e| self.transport_error(&host, &e))?;
         let status = response.status().as_u16();
-        let request_id = response
-            .headers()
-            .get("x-request-id")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let retry_after = response
-            .headers()
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| error::parse_retry_after(v, std::time::SystemTime::now()));
-        let failure = |kind, code, message| ApiError {
-            kind,
-            status: Some(status),
-            code,
-            message,
-            request_id: request_id.clone(),
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let request_id = header("x-request-id").or_else(|| header("x-iam-trace-id"));
+        let retry_after = header(reqwest::header::RETRY_AFTER.as_str())
+            .and_then(|v| error::parse_retry_after(&v, std::time::SystemTime::now()));
+        let answer = Answer {
+            status,
+            request_id,
             retry_after,
-            host: host.clone(),
+            host,
+            body: Vec::new(),
         };
         let body = read_capped(response).await.map_err(|e| match e {
-            BodyError::TooLarge => failure(
+            BodyError::TooLarge => answer.failure(
                 ErrorKind::Undecodable,
-                None,
                 format!("the response body is larger than {MAX_BODY_BYTES} bytes"),
             ),
             // The status has the last word: a refusal whose body broke off
             // is still a refusal (and a 401 must never be retried).
             BodyError::Transport(e) if !(200..300).contains(&status) => {
                 let message = format!("the error body broke off: {}", error_chain(&e));
-                failure(error::classify(status, None, &message), None, message)
+                answer.failure(error::classify(status, None, &message), message)
             }
             BodyError::Transport(e) => ApiError {
                 status: Some(status),
-                ..self.transport_error(&host, &e)
+                ..self.transport_error(&answer.host, &e)
             },
         })?;
         tracing::debug!(
             status,
-            request_id = request_id.as_deref().unwrap_or(""),
+            request_id = answer.request_id.as_deref().unwrap_or(""),
             bytes = body.len(),
             "DLI answered"
         );
-
         if !(200..300).contains(&status) {
             let (code, message) = error::error_fields(&body);
             let message = message.unwrap_or_else(|| snippet(&body));
             let kind = error::classify(status, code.as_deref(), &message);
-            return Err(failure(kind, code, message));
+            return Err(ApiError {
+                code,
+                ..answer.failure(kind, message)
+            });
         }
-        let connection = model::decode(&body).map_err(|e| {
-            failure(
-                ErrorKind::Undecodable,
-                None,
-                format!("the response is not a valid connection: {e}"),
-            )
-        })?;
-        if connection.is_success == Some(false) {
-            let message = connection
-                .message
-                .clone()
-                .filter(|m| !m.is_empty())
-                .unwrap_or_else(|| "the API reported is_success: false without a message".into());
-            return Err(failure(ErrorKind::Unsuccessful, None, message));
-        }
-        Ok(connection)
+        Ok(Answer { body, ..answer })
     }
 
     fn transport_error(&self, host: &str, e: &reqwest::Error) -> ApiError {
@@ -216,6 +290,44 @@ impl Client {
             request_id: None,
             retry_after: None,
             host: host.to_owned(),
+        }
+    }
+}
+
+/// One request to sign and send.
+pub struct Request<'a> {
+    pub method: reqwest::Method,
+    pub url: Url,
+    /// Decoded query pairs; sent in canonical order.
+    pub query: &'a [(String, String)],
+    /// Sent (and signed) as `X-Project-Id`.
+    pub project_id: Option<&'a str>,
+    /// A JSON body, sent as `application/json`.
+    pub json_body: Option<&'a str>,
+}
+
+/// A 2xx answer (or, without its body, the basis of an error).
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    /// `X-Request-Id` (or IAM's `X-IAM-Trace-Id`).
+    pub request_id: Option<String>,
+    pub retry_after: Option<Duration>,
+    pub host: String,
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    /// An error about this answer.
+    pub fn failure(&self, kind: ErrorKind, message: String) -> ApiError {
+        ApiError {
+            kind,
+            status: Some(self.status),
+            code: None,
+            message,
+            request_id: self.request_id.clone(),
+            retry_after: self.retry_after,
+            host: self.host.clone(),
         }
     }
 }

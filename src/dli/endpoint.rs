@@ -148,6 +148,17 @@ pub fn enhanced_connection_url(base: &Url, project_id: &str, connection_id: &str
     url
 }
 
+/// The URL of the connection list under `base`.
+pub fn enhanced_connections_url(base: &Url, project_id: &str) -> Url {
+    let mut url = base.clone();
+    if let Ok(mut segments) = url.path_segments_mut() {
+        segments
+            .pop_if_empty()
+            .extend(["v2.0", project_id, "datasource", "enhanced-connections"]);
+    }
+    url
+}
+
 /// The `Host` header value the HTTP client will send for `url`.
 pub fn host_header(url: &Url) -> String {
     let host = url.host_str().unwrap_or_default();

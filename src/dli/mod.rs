@@ -6,13 +6,15 @@
 //! - `client`: the HTTP client and one call per API.
 //! - `resolve`: host lookup that tells a missing name from a network failure.
 //! - `retry`: retries with backoff, honouring `Retry-After`.
-//! - `model`: the response types.
+//! - `model`: the response types and the list query.
+//! - `list`: reading every page of the connection list.
 //! - `error`: classified API errors.
 
 pub mod client;
 pub mod credentials;
 pub mod endpoint;
 pub mod error;
+pub mod list;
 pub mod model;
 pub mod resolve;
 pub mod retry;
@@ -21,4 +23,4 @@ pub mod signer;
 pub use client::{Client, ClientOptions};
 pub use credentials::{Credentials, Secret};
 pub use error::{ApiError, ErrorKind};
-pub use model::EnhancedConnection;
+pub use model::{ConnectionList, EnhancedConnection, ListQuery};

@@ -47,8 +47,85 @@ pub struct Route {
     pub create_time: Option<i64>,
 }
 
-/// Decodes a response body; an error names the JSON path of the bad field.
+/// One page of `GET /v2.0/{project_id}/datasource/enhanced-connections`.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+pub struct ConnectionList {
+    pub is_success: Option<bool>,
+    pub message: Option<String>,
+    /// Matches before paging.
+    pub count: Option<u64>,
+    pub connections: Option<Vec<EnhancedConnection>>,
+}
+
+/// The list API's filters and page.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListQuery {
+    /// Fuzzy: a case-insensitive substring.
+    pub name: Option<String>,
+    pub status: Option<String>,
+    /// Sent as `k1=v1,k2=v2`.
+    pub tags: Vec<(String, String)>,
+    pub limit: u32,
+    pub offset: u64,
+}
+
+impl ListQuery {
+    /// The query pairs to send.
+    pub fn pairs(&self) -> Vec<(String, String)> {
+        let mut pairs = vec![
+            ("limit".to_owned(), self.limit.to_string()),
+            ("offset".to_owned(), self.offset.to_string()),
+        ];
+        if let Some(name) = &self.name {
+            pairs.push(("name".into(), name.clone()));
+        }
+        if let Some(status) = &self.status {
+            pairs.push(("status".into(), status.clone()));
+        }
+        if !self.tags.is_empty() {
+            let tags: Vec<String> = self.tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            pairs.push(("tags".into(), tags.join(",")));
+        }
+        pairs
+    }
+}
+
+/// What every DLI answer says about itself: `is_success: false` with a
+/// `message` is a failure even with status 200.
+pub trait Outcome {
+    /// The failure message when the answer reports failure.
+    fn unsuccessful(&self) -> Option<String>;
+}
+
+fn unsuccessful(is_success: Option<bool>, message: &Option<String>) -> Option<String> {
+    (is_success == Some(false)).then(|| {
+        message
+            .clone()
+            .filter(|m| !m.is_empty())
+            .unwrap_or_else(|| "the API reported is_success: false without a message".into())
+    })
+}
+
+impl Outcome for EnhancedConnection {
+    fn unsuccessful(&self) -> Option<String> {
+        unsuccessful(self.is_success, &self.message)
+    }
+}
+
+impl Outcome for ConnectionList {
+    fn unsuccessful(&self) -> Option<String> {
+        unsuccessful(self.is_success, &self.message)
+    }
+}
+
+/// Decodes a connection; an error names the JSON path of the bad field.
 pub fn decode(body: &[u8]) -> Result<EnhancedConnection, String> {
+    decode_as(body)
+}
+
+/// Decodes a response body as `T`; an error names the JSON path of the bad
+/// field.
+pub fn decode_as<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, String> {
     let mut de = serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
@@ -114,6 +191,30 @@ mod tests {
         assert_eq!(c.name, None);
         assert_eq!(c.routes.unwrap()[0].cidr.as_deref(), Some("10.0.0.0/8"));
         assert_eq!(decode(b"{}").unwrap(), EnhancedConnection::default());
+    }
+
+    #[test]
+    fn list_pages_decode_and_queries_encode() {
+        let page: ConnectionList = decode_as(
+            br#"{"is_success":true,"message":"","count":3,"connections":[{"id":"a","name":"x"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(page.count, Some(3));
+        assert_eq!(page.connections.unwrap()[0].name.as_deref(), Some("x"));
+        let query = ListQuery {
+            name: Some("ord".into()),
+            status: None,
+            tags: vec![
+                ("env".into(), "prod".into()),
+                ("team".into(), "data".into()),
+            ],
+            limit: 100,
+            offset: 200,
+        };
+        assert_eq!(
+            crate::dli::signer::canonical_query(&query.pairs()),
+            "limit=100&name=ord&offset=200&tags=env%3Dprod%2Cteam%3Ddata"
+        );
     }
 
     #[test]

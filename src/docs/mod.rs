@@ -24,14 +24,25 @@ const EXAMPLES: &[(&str, &str)] = &[
         "examples/data-sources/dli_enhanced_connection/data-source.tf",
         include_str!("../../examples/data-sources/dli_enhanced_connection/data-source.tf"),
     ),
+    (
+        "examples/data-sources/dli_enhanced_connections/data-source.tf",
+        include_str!("../../examples/data-sources/dli_enhanced_connections/data-source.tf"),
+    ),
 ];
 
 /// Each data source's page: its type name, path and template.
-const DATA_SOURCE_PAGES: &[(&str, &str, &str)] = &[(
-    "dli_enhanced_connection",
-    "docs/data-sources/enhanced_connection.md",
-    include_str!("templates/enhanced_connection.md.tmpl"),
-)];
+const DATA_SOURCE_PAGES: &[(&str, &str, &str)] = &[
+    (
+        "dli_enhanced_connection",
+        "docs/data-sources/enhanced_connection.md",
+        include_str!("templates/enhanced_connection.md.tmpl"),
+    ),
+    (
+        "dli_enhanced_connections",
+        "docs/data-sources/enhanced_connections.md",
+        include_str!("templates/enhanced_connections.md.tmpl"),
+    ),
+];
 
 pub fn generate() -> Vec<DocFile> {
     let provider = provider_schema();
@@ -39,7 +50,7 @@ pub fn generate() -> Vec<DocFile> {
         path: "docs/index.md",
         content: render(
             include_str!("templates/index.md.tmpl"),
-            &[("{{arguments}}", schema_section(&provider, &|_| &[]))],
+            &[("{{arguments}}", schema_section(&provider, &|_| Vec::new()))],
         ),
     }];
     for ds in data_sources() {
@@ -84,7 +95,7 @@ fn render(template: &str, values: &[(&str, String)]) -> String {
     text
 }
 
-type NestedDescriptions<'a> = dyn Fn(&str) -> &'static [(&'static str, &'static str)] + 'a;
+type NestedDescriptions<'a> = dyn Fn(&str) -> Vec<(&'static str, &'static str)> + 'a;
 
 fn schema_section(schema: &Schema, nested: &NestedDescriptions<'_>) -> String {
     let mut attributes: Vec<&Attribute> = schema.attributes.iter().collect();

@@ -10,7 +10,7 @@ use std::sync::{Arc, RwLock};
 use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
 
-use crate::data_source::{Context, DataSource, enhanced_connection};
+use crate::data_source::{Context, DataSource, enhanced_connection, enhanced_connections};
 use crate::dli::{Client, ClientOptions};
 use crate::plugin::{Diagnostic, Provider, ProviderSchemas, Value};
 use config::{Settings, Source};
@@ -20,7 +20,10 @@ pub const ADDRESS: &str = "registry.terraform.io/dli-community/dli";
 
 /// Every data source of the provider.
 pub fn data_sources() -> Vec<Box<dyn DataSource>> {
-    vec![Box::new(enhanced_connection::EnhancedConnection)]
+    vec![
+        Box::new(enhanced_connection::EnhancedConnection),
+        Box::new(enhanced_connections::EnhancedConnections),
+    ]
 }
 
 /// Looks up an environment variable; injectable so tests need not touch the

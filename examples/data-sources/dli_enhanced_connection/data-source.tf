@@ -1,4 +1,10 @@
+# By name: the same module works in every environment.
 data "dli_enhanced_connection" "warehouse" {
+  name = "withvpc"
+}
+
+# Or by ID, as the console shows it.
+data "dli_enhanced_connection" "by_id" {
   connection_id = "4c693ecc-bab8-4113-a838-129cedc9a563"
 }
 

@@ -1,19 +1,19 @@
-//! `dli_enhanced_connection`: schema, validation and read. The mapping of the
-//! API model to state is in `state`, API errors to diagnostics in `diagnose`.
-
-mod diagnose;
-mod state;
+//! `dli_enhanced_connection`: one connection, found by its id or by its
+//! exact name. Schema, validation and read; the connection's attributes,
+//! reader and diagnostics are shared in [`super::connection`].
 
 use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
 
+use super::connection::{self, Reader, diagnose, state};
 use super::{Context, DataSource, Own};
-use crate::dli::endpoint;
-use crate::dli::retry::{self, RetryPolicy};
+use crate::dli::{ListQuery, endpoint, model};
 use crate::plugin::{Attribute, Diagnostic, Known, Mode, Schema, Type, Value};
-use diagnose::ReadContext;
 
 pub const TYPE_NAME: &str = "dli_enhanced_connection";
+
+/// How many similar names a not-found error suggests.
+const SUGGESTIONS: usize = 5;
 
 /// The `dli_enhanced_connection` data source.
 pub struct EnhancedConnection;
@@ -28,11 +28,8 @@ impl DataSource for EnhancedConnection {
         schema()
     }
 
-    fn nested_field_descriptions(
-        &self,
-        attribute: &str,
-    ) -> &'static [(&'static str, &'static str)] {
-        nested_field_descriptions(attribute)
+    fn nested_field_descriptions(&self, attribute: &str) -> Vec<(&'static str, &'static str)> {
+        connection::nested_field_descriptions(attribute)
     }
 
     fn validate(&self, config: &Value) -> Vec<Diagnostic> {
@@ -49,141 +46,48 @@ impl DataSource for EnhancedConnection {
     }
 }
 
-/// The object type of `queues` and `elastic_resource_pools` elements.
-fn queue_type() -> Type {
-    Type::object([
-        ("name", Type::String),
-        ("peer_id", Type::String),
-        ("status", Type::String),
-        ("error_msg", Type::String),
-        ("updated_at", Type::String),
-    ])
-}
-
-/// Descriptions of the fields inside the object-typed attributes, for the docs.
-pub fn nested_field_descriptions(attribute: &str) -> &'static [(&'static str, &'static str)] {
-    const QUEUE: &[(&str, &str)] = &[
-        ("name", "Name of the queue or elastic resource pool."),
-        ("peer_id", "ID of the queue's link to the connection."),
-        (
-            "status",
-            "Status of the link: `ACTIVE`, `CREATING` or `FAILED`.",
-        ),
-        ("error_msg", "Why the link `FAILED`; empty otherwise."),
-        ("updated_at", "When the link last changed, RFC 3339 in UTC."),
-    ];
-    match attribute {
-        "queues" | "elastic_resource_pools" => QUEUE,
-        "hosts" => &[
-            ("name", "Host name, as mapped on the connection."),
-            ("ip", "IPv4 address of the host."),
-        ],
-        "routes" => &[
-            ("name", "Name of the route."),
-            (
-                "cidr",
-                "Destination network of the route, in CIDR notation.",
-            ),
-            ("created_at", "When the route was created, RFC 3339 in UTC."),
-        ],
-        _ => &[],
-    }
-}
-
 pub fn schema() -> Schema {
-    use Mode::{Computed, OptionalComputed, Required};
+    use Mode::OptionalComputed;
+    let mut attributes = vec![
+        Attribute::new(
+            "connection_id",
+            Type::String,
+            OptionalComputed,
+            "ID (a UUID) of the enhanced connection to read. Set exactly one of `connection_id` \
+             and `name`; the other is filled in from DLI.",
+        ),
+        Attribute::new(
+            "region",
+            Type::String,
+            OptionalComputed,
+            "Region to read from; defaults to the provider's `region`. Not allowed when the provider sets `endpoint`.",
+        ),
+        Attribute::new(
+            "project_id",
+            Type::String,
+            OptionalComputed,
+            "Project to read from; defaults to the provider's `project_id`.",
+        ),
+    ];
+    for attribute in connection::attributes() {
+        attributes.push(match attribute.name {
+            "name" => Attribute::new(
+                "name",
+                Type::String,
+                OptionalComputed,
+                "Name of the connection. To find a connection by name, set it instead of \
+                 `connection_id`: exactly one connection (not `DELETED`) must have this name, \
+                 matched exactly and case-sensitively.",
+            ),
+            _ => attribute,
+        });
+    }
     Schema {
         version: 0,
-        description: "Reads one DLI enhanced datasource connection: the VPC and subnet it links \
-                      to, the queues and elastic resource pools bound to it, its host entries and \
-                      routes.",
-        attributes: vec![
-            Attribute::new(
-                "connection_id",
-                Type::String,
-                Required,
-                "ID (a UUID) of the enhanced connection to read.",
-            ),
-            Attribute::new(
-                "region",
-                Type::String,
-                OptionalComputed,
-                "Region to read from; defaults to the provider's `region`. Not allowed when the provider sets `endpoint`.",
-            ),
-            Attribute::new(
-                "project_id",
-                Type::String,
-                OptionalComputed,
-                "Project to read from; defaults to the provider's `project_id`.",
-            ),
-            Attribute::new(
-                "id",
-                Type::String,
-                Computed,
-                "ID of the connection, as DLI reports it.",
-            ),
-            Attribute::new("name", Type::String, Computed, "Name of the connection."),
-            Attribute::new(
-                "status",
-                Type::String,
-                Computed,
-                "Status of the connection: `ACTIVE`, `CREATING` or `FAILED`.",
-            ),
-            Attribute::new(
-                "vpc_id",
-                Type::String,
-                Computed,
-                "ID of the VPC the connection links to (`dest_vpc_id`).",
-            ),
-            Attribute::new(
-                "subnet_id",
-                Type::String,
-                Computed,
-                "ID of the subnet the connection links to (`dest_network_id`).",
-            ),
-            Attribute::new(
-                "created_at",
-                Type::String,
-                Computed,
-                "When the connection was created, RFC 3339 in UTC (e.g. `2019-08-27T06:40:11.125Z`).",
-            ),
-            Attribute::new(
-                "queues",
-                Type::list(queue_type()),
-                Computed,
-                "Queues bound to the connection (`available_queue_info`), in the API's order. Each has \
-                 `name`, `peer_id`, `status`, `error_msg` (why it `FAILED`) and `updated_at` (RFC 3339, UTC).",
-            ),
-            Attribute::new(
-                "elastic_resource_pools",
-                Type::list(queue_type()),
-                Computed,
-                "Elastic resource pools bound to the connection, with the same fields as `queues`.",
-            ),
-            Attribute::new(
-                "hosts",
-                Type::list(Type::object([("name", Type::String), ("ip", Type::String)])),
-                Computed,
-                "Host entries of the connection: each has `name` and `ip` (IPv4).",
-            ),
-            Attribute::new(
-                "routes",
-                Type::list(Type::object([
-                    ("name", Type::String),
-                    ("cidr", Type::String),
-                    ("created_at", Type::String),
-                ])),
-                Computed,
-                "Routes of the connection: each has `name`, `cidr` and `created_at` (RFC 3339, UTC).",
-            ),
-            Attribute::new(
-                "ipv6_enabled",
-                Type::Bool,
-                Computed,
-                "Whether the connection's subnet has IPv6 enabled (`ipv6_enable`); null when DLI \
-                 does not say.",
-            ),
-        ],
+        description: "Reads one DLI enhanced datasource connection, by ID or by name: the VPC \
+                      and subnet it links to, the queues and elastic resource pools bound to \
+                      it, its host entries and routes.",
+        attributes,
     }
 }
 
@@ -216,7 +120,8 @@ fn project_id_problem(project_id: &str) -> Option<Diagnostic> {
         .map(|why| Diagnostic::error("Invalid project_id", why).at("project_id"))
 }
 
-fn region_problem(region: &str) -> Option<Diagnostic> {
+/// A data source `region` that is not a region name.
+pub fn region_problem(region: &str) -> Option<Diagnostic> {
     endpoint::check_region(region).err().map(|why| {
         Diagnostic::error(
             "Invalid region",
@@ -226,18 +131,47 @@ fn region_problem(region: &str) -> Option<Diagnostic> {
     })
 }
 
-/// Checks what is known; unknown values are checked at read time.
-pub fn validate(config: &Value) -> Vec<Diagnostic> {
+/// Checks the arguments every connection data source shares: region and
+/// project_id, when known.
+pub fn validate_location(config: &Value) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
-    if let Known::Value(id) = config.attr("connection_id").as_str() {
-        problems.extend(connection_id_problem(id));
-    }
     if let Known::Value(region) = config.attr("region").as_str() {
         problems.extend(region_problem(region));
     }
     if let Known::Value(project_id) = config.attr("project_id").as_str() {
         problems.extend(project_id_problem(project_id));
     }
+    problems
+}
+
+/// Checks what is known; unknown values are checked at read time.
+pub fn validate(config: &Value) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    let id = config.attr("connection_id").as_str();
+    let name = config.attr("name").as_str();
+    match (id, name) {
+        (Known::Value(_), Known::Value(_)) => problems.push(
+            Diagnostic::error(
+                "Both connection_id and name are set",
+                "Set exactly one of connection_id and name: a connection is found either by its \
+                 ID or by its name.",
+            )
+            .at("name"),
+        ),
+        (Known::Null, Known::Null) => problems.push(Diagnostic::error(
+            "Neither connection_id nor name is set",
+            "Set connection_id (the connection's UUID) or name (its exact name).",
+        )),
+        _ => {}
+    }
+    if let Known::Value(id) = id {
+        problems.extend(connection_id_problem(id));
+    }
+    if name == Known::Value("") {
+        problems
+            .push(Diagnostic::error("Empty name", "A connection's name is not empty.").at("name"));
+    }
+    problems.extend(validate_location(config));
     problems
 }
 
@@ -253,7 +187,6 @@ pub async fn read(
         return Err(problems);
     }
     let own = |name| config.attr(name).as_str().known();
-    let connection_id = own("connection_id").unwrap_or_default();
     let region = Own {
         argument: "region",
         value: own("region"),
@@ -262,39 +195,132 @@ pub async fn read(
         argument: "project_id",
         value: own("project_id"),
     };
-    let one = |d| vec![d];
-    cx.check_requests_possible().map_err(one)?;
-    let target = cx.target(&region).map_err(one)?;
-    let project_id = cx.project_id(&project).map_err(one)?;
-    if let Some(problem) = project_id_problem(&project_id) {
-        return Err(vec![problem]);
-    }
-    let credentials = cx.credentials().map_err(one)?;
-    let context = ReadContext {
-        connection_id,
-        project_id: &project_id,
-        target: &target,
-        max_retries: cx.max_retries,
+    let reader = Reader::new(cx, &region, &project).map_err(|d| vec![d])?;
+    let (connection_id, id_attribute) = match (own("connection_id"), own("name")) {
+        (Some(id), _) => (id.to_owned(), "connection_id"),
+        (None, Some(name)) => (find_by_name(&reader, name, cancel).await?, "name"),
+        (None, None) => unreachable!("validate requires one of them"),
     };
-    let policy = RetryPolicy {
-        max_retries: cx.max_retries,
-        ..RetryPolicy::default()
-    };
-    let connection = retry::with_retries(policy, cancel, || {
-        cx.client
-            .get_enhanced_connection(&target.base, &credentials, &project_id, connection_id)
-    })
-    .await
-    .map_err(|e| vec![diagnose::read_failure(&e, &context)])?;
+    let subject = format!("enhanced connection {connection_id}");
+    let context = reader.context(subject, Some(id_attribute));
+    let connection = reader
+        .get(&connection_id, cancel)
+        .await
+        .map_err(|e| vec![diagnose::read_failure(&e, &context)])?;
     if connection.status.as_deref() == Some("DELETED") {
-        return Err(vec![diagnose::deleted(&connection, &context)]);
+        return Err(vec![diagnose::deleted(
+            &connection,
+            &connection_id,
+            &context,
+        )]);
     }
-    Ok(state::to_state(
+    Ok(to_state(
         &connection,
-        connection_id,
-        target.region.as_deref(),
-        &project_id,
+        &connection_id,
+        reader.target.region.as_deref(),
+        &reader.project_id,
     ))
+}
+
+/// The id of the one live connection named exactly `name`.
+async fn find_by_name(
+    reader: &Reader<'_>,
+    name: &str,
+    cancel: &CancellationToken,
+) -> Result<String, Vec<Diagnostic>> {
+    let context = reader.context(
+        format!("the enhanced connections named {name:?}"),
+        Some("name"),
+    );
+    let filter = ListQuery {
+        name: Some(name.to_owned()),
+        ..ListQuery::default()
+    };
+    let found = reader
+        .list(&filter, cancel)
+        .await
+        .map_err(|e| vec![diagnose::list_failure(&e, &context)])?;
+    let live = |c: &&model::EnhancedConnection| c.status.as_deref() != Some("DELETED");
+    let matches: Vec<&model::EnhancedConnection> = found
+        .iter()
+        .filter(live)
+        .filter(|c| c.name.as_deref() == Some(name))
+        .collect();
+    match matches.as_slice() {
+        [one] => one.id.clone().ok_or_else(|| {
+            vec![Diagnostic::error(
+                format!("Connection {name:?} has no ID"),
+                format!(
+                    "DLI listed a connection named {name:?} in {} without its ID.",
+                    context.place()
+                ),
+            )]
+        }),
+        [] => {
+            let mut similar: Vec<&str> = found
+                .iter()
+                .filter(live)
+                .filter_map(|c| c.name.as_deref())
+                .collect();
+            similar.dedup();
+            similar.truncate(SUGGESTIONS);
+            let hint = if similar.is_empty() {
+                String::new()
+            } else {
+                format!(" Similar names: {}.", quoted(&similar))
+            };
+            Err(vec![
+                Diagnostic::error(
+                    format!("No enhanced connection named {name:?}"),
+                    format!(
+                        "No connection in {} is named exactly {name:?} (names are \
+                         case-sensitive; deleted connections do not count).{hint}",
+                        context.place()
+                    ),
+                )
+                .at("name"),
+            ])
+        }
+        several => {
+            let ids: Vec<&str> = several.iter().filter_map(|c| c.id.as_deref()).collect();
+            Err(vec![
+                Diagnostic::error(
+                    format!("{} enhanced connections are named {name:?}", several.len()),
+                    format!(
+                        "In {}, the connections {} all have this name. Set connection_id to the \
+                         one you mean instead of name.",
+                        context.place(),
+                        quoted(&ids)
+                    ),
+                )
+                .at("name"),
+            ])
+        }
+    }
+}
+
+fn quoted(items: &[&str]) -> String {
+    items
+        .iter()
+        .map(|s| format!("{s:?}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The state: the connection's attributes, plus how it was looked up.
+pub fn to_state(
+    c: &model::EnhancedConnection,
+    connection_id: &str,
+    region: Option<&str>,
+    project_id: &str,
+) -> Value {
+    let mut attributes = state::attributes(c);
+    attributes.extend([
+        ("connection_id", Value::String(connection_id.to_owned())),
+        ("region", Value::string_or_null(region)),
+        ("project_id", Value::String(project_id.to_owned())),
+    ]);
+    Value::object(attributes)
 }
 
 #[cfg(test)]
@@ -341,6 +367,23 @@ mod tests {
                 Some(crate::plugin::AttributePath::attribute("region"))
             );
         }
+    }
+
+    #[test]
+    fn exactly_one_of_connection_id_and_name() {
+        let id = || Value::String("4c693ecc-bab8-4113-a838-129cedc9a563".into());
+        let both = Value::object([("connection_id", id()), ("name", Value::String("x".into()))]);
+        let problems = validate(&both);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(
+            problems[0].attribute,
+            Some(crate::plugin::AttributePath::attribute("name"))
+        );
+        assert_eq!(validate(&Value::object([])).len(), 1);
+        assert!(validate(&Value::object([("name", Value::String("x".into()))])).is_empty());
+        assert!(validate(&Value::object([("name", Value::Unknown)])).is_empty());
+        let unknown_both = Value::object([("connection_id", Value::Unknown), ("name", id())]);
+        assert!(validate(&unknown_both).is_empty());
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Turns a failed read into one diagnostic: a short summary, and a detail
-//! with the connection, project, region, DLI code, request id and what to do.
+//! with what was read, the project, region, DLI code, request id and what to
+//! do.
 
 use crate::data_source::Target;
 use crate::dli::error::{ApiError, ErrorKind};
@@ -8,14 +9,27 @@ use crate::dli::retry::RetryError;
 use crate::plugin::Diagnostic;
 
 pub struct ReadContext<'a> {
-    pub connection_id: &'a str,
+    /// What was read, e.g. `enhanced connection 4c69…` or `the enhanced
+    /// connections named "orders"`.
+    pub subject: String,
+    /// The attribute a not-found error points at, if any.
+    pub id_attribute: Option<&'static str>,
     pub project_id: &'a str,
     pub target: &'a Target,
     pub max_retries: u32,
 }
 
 impl ReadContext<'_> {
-    fn place(&self) -> String {
+    /// The subject at the start of a sentence.
+    fn subject_capitalized(&self) -> String {
+        let mut chars = self.subject.chars();
+        chars.next().map_or_else(String::new, |first| {
+            first.to_uppercase().chain(chars).collect()
+        })
+    }
+
+    /// `project P in region R`, for messages.
+    pub fn place(&self) -> String {
         match &self.target.region {
             Some(region) => format!("project {} in region {region}", self.project_id),
             None => format!("project {}", self.project_id),
@@ -36,18 +50,22 @@ fn dli_said(e: &ApiError) -> String {
 }
 
 pub fn read_failure(error: &RetryError, cx: &ReadContext<'_>) -> Diagnostic {
-    let id = cx.connection_id;
+    let id = &cx.subject;
+    let at_id = |d: Diagnostic| match cx.id_attribute {
+        Some(attribute) => d.at(attribute),
+        None => d,
+    };
     let (e, attempts) = match error {
         RetryError::Cancelled { .. } => {
             return Diagnostic::error(
-                format!("Read of enhanced connection {id} cancelled"),
+                format!("Read of {id} cancelled"),
                 "Terraform asked the provider to stop (for example after Ctrl-C) before DLI answered.",
             );
         }
         RetryError::Failed { error, attempts } => (error, *attempts),
         RetryError::WaitTooLong { error, wait, limit } => {
             return Diagnostic::error(
-                format!("DLI asked to wait too long for enhanced connection {id}"),
+                format!("DLI asked to wait too long for {id}"),
                 format!(
                     "{} in {}: {}. It asked to retry after {} s, longer than the {} s this \
                      provider waits for a server; try again later.",
@@ -62,14 +80,13 @@ pub fn read_failure(error: &RetryError, cx: &ReadContext<'_>) -> Diagnostic {
     };
     let said = dli_said(e);
     match e.kind {
-        ErrorKind::NotFound => Diagnostic::error(
-            format!("Enhanced connection {id} not found in {}", cx.place()),
+        ErrorKind::NotFound => at_id(Diagnostic::error(
+            format!("{} not found in {}", cx.subject_capitalized(), cx.place()),
             format!(
                 "DLI answered: {said}. Check connection_id, and that project_id and region are \
                  the ones the connection was created in."
             ),
-        )
-        .at("connection_id"),
+        )),
         ErrorKind::WrongEndpoint => Diagnostic::error(
             format!("No DLI API at {}", e.host),
             format!(
@@ -89,7 +106,7 @@ pub fn read_failure(error: &RetryError, cx: &ReadContext<'_>) -> Diagnostic {
         ErrorKind::Authentication => Diagnostic::error(
             "DLI refused the credentials",
             format!(
-                "Reading enhanced connection {id} in {} was refused: {said}. Check access_key and \
+                "Reading {id} in {} was refused: {said}. Check access_key and \
                  secret_key (and security_token for temporary credentials), the project's \
                  permissions, and this machine's clock (signatures more than 15 minutes off are \
                  refused). Not retried: repeated signature failures lock the access key.",
@@ -104,19 +121,19 @@ pub fn read_failure(error: &RetryError, cx: &ReadContext<'_>) -> Diagnostic {
             ),
         ),
         ErrorKind::Unsuccessful => Diagnostic::error(
-            format!("DLI could not return enhanced connection {id}"),
+            format!("DLI could not return {id}"),
             format!("DLI reported failure for {}: {said}", cx.place()),
         ),
         ErrorKind::Undecodable => Diagnostic::error(
-            format!("Unreadable answer for enhanced connection {id}"),
+            format!("Unreadable answer for {id}"),
             format!("{}: {said}", e.host),
         ),
         ErrorKind::Client => Diagnostic::error(
-            format!("DLI rejected the request for enhanced connection {id}"),
+            format!("DLI rejected the request for {id}"),
             format!("{} in {}: {said}", e.host, cx.place()),
         ),
         ErrorKind::Throttled | ErrorKind::Server | ErrorKind::Transport => Diagnostic::error(
-            format!("Cannot read enhanced connection {id}"),
+            format!("Cannot read {id}"),
             format!(
                 "{} in {}: {said}. Gave up after {attempts} attempt{} (max_retries = {}).",
                 e.host,
@@ -128,20 +145,42 @@ pub fn read_failure(error: &RetryError, cx: &ReadContext<'_>) -> Diagnostic {
     }
 }
 
-pub fn deleted(c: &EnhancedConnection, cx: &ReadContext<'_>) -> Diagnostic {
+/// A connection read by id that DLI reports as deleted.
+pub fn deleted(c: &EnhancedConnection, id: &str, cx: &ReadContext<'_>) -> Diagnostic {
     let name = c
         .name
         .as_deref()
         .map(|n| format!(" ({n})"))
         .unwrap_or_default();
-    Diagnostic::error(
-        format!("Enhanced connection {} was deleted", cx.connection_id),
+    let d = Diagnostic::error(
+        format!("Enhanced connection {id} was deleted"),
         format!(
-            "DLI reports status DELETED for connection {}{name} in {}. Point the data source at \
+            "DLI reports status DELETED for connection {id}{name} in {}. Point the data source at \
              an existing connection, or remove it.",
-            cx.connection_id,
             cx.place()
         ),
-    )
-    .at("connection_id")
+    );
+    match cx.id_attribute {
+        Some(attribute) => d.at(attribute),
+        None => d,
+    }
+}
+
+/// A list that could not be read whole.
+pub fn list_failure(
+    error: &crate::dli::list::ListError<RetryError>,
+    cx: &ReadContext<'_>,
+) -> Diagnostic {
+    use crate::dli::list::ListError;
+    match error {
+        ListError::Page { error, .. } => read_failure(error, cx),
+        ListError::Inconsistent(why) => Diagnostic::error(
+            format!("Inconsistent answers listing {}", cx.subject),
+            format!(
+                "DLI's pages for {} contradict each other: {why}. Connections may have been \
+                 created or deleted while the list was read; try again.",
+                cx.place()
+            ),
+        ),
+    }
 }

@@ -1,19 +1,17 @@
-//! Maps the API's connection to the data source's state. An absent scalar is
-//! null, an absent list is empty, order is the API's, times are RFC 3339 UTC.
+//! Maps the API's connection to state values. An absent scalar is null, an
+//! absent list is empty, order is the API's, times are RFC 3339 UTC.
 
 use crate::dli::model::{EnhancedConnection, Host, QueueInfo, Route};
 use crate::plugin::Value;
 
-pub fn to_state(
-    c: &EnhancedConnection,
-    connection_id: &str,
-    region: Option<&str>,
-    project_id: &str,
-) -> Value {
-    Value::object([
-        ("connection_id", Value::String(connection_id.to_owned())),
-        ("region", Value::string_or_null(region)),
-        ("project_id", Value::String(project_id.to_owned())),
+/// A connection as an object of the attributes in [`super::attributes`].
+pub fn object(c: &EnhancedConnection) -> Value {
+    Value::object(attributes(c))
+}
+
+/// The values of the attributes in [`super::attributes`].
+pub fn attributes(c: &EnhancedConnection) -> Vec<(&'static str, Value)> {
+    vec![
         ("id", text(&c.id)),
         ("name", text(&c.name)),
         ("status", text(&c.status)),
@@ -31,7 +29,7 @@ pub fn to_state(
             "ipv6_enabled",
             c.ipv6_enable.map_or(Value::Null, Value::Bool),
         ),
-    ])
+    ]
 }
 
 fn queue(q: &QueueInfo) -> Value {
@@ -119,12 +117,7 @@ mod tests {
             "../../../tests/fixtures/seed-example-response.json"
         ))
         .unwrap();
-        let s = to_state(
-            &c,
-            "4c693ecc-bab8-4113-a838-129cedc9a563",
-            Some("cn-north-4"),
-            "p",
-        );
+        let s = object(&c);
         let str_of = |v: &Value| v.as_str().known().map(str::to_owned);
         assert_eq!(str_of(s.attr("name")).as_deref(), Some("withvpc"));
         assert_eq!(
@@ -157,9 +150,8 @@ mod tests {
 
     #[test]
     fn absent_scalars_are_null() {
-        let s = to_state(&EnhancedConnection::default(), "id", None, "p");
+        let s = object(&EnhancedConnection::default());
         assert_eq!(s.attr("name"), &Value::Null);
-        assert_eq!(s.attr("region"), &Value::Null);
         assert_eq!(s.attr("hosts"), &Value::List(vec![]));
         assert_eq!(s.attr("ipv6_enabled"), &Value::Null);
     }
@@ -170,9 +162,6 @@ mod tests {
             ipv6_enable: Some(true),
             ..EnhancedConnection::default()
         };
-        assert_eq!(
-            to_state(&c, "id", None, "p").attr("ipv6_enabled"),
-            &Value::Bool(true)
-        );
+        assert_eq!(object(&c).attr("ipv6_enabled"), &Value::Bool(true));
     }
 }

@@ -1,0 +1,187 @@
+//! The list API's semantics: fuzzy name, status and tag filters, creation
+//! order, limit and offset, and the count of all matches.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+
+use crate::fixture::FixtureConnection;
+
+/// The list API's default page size.
+pub const DEFAULT_LIMIT: usize = 100;
+
+/// The query of one list request, already decoded.
+#[derive(Debug, Default, PartialEq)]
+pub struct ListRequest {
+    pub name: Option<String>,
+    pub status: Option<String>,
+    pub tags: Vec<(String, String)>,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+impl ListRequest {
+    /// Reads the query pairs; an unusable value is the API's parameter error.
+    pub fn parse(pairs: &[(String, String)]) -> Result<ListRequest, String> {
+        let mut request = ListRequest {
+            limit: DEFAULT_LIMIT,
+            ..ListRequest::default()
+        };
+        for (key, value) in pairs {
+            let number = || {
+                value
+                    .parse::<usize>()
+                    .map_err(|_| format!("The parameter {key} is invalid: {value:?}"))
+            };
+            match key.as_str() {
+                "limit" => request.limit = number()?,
+                "offset" => request.offset = number()?,
+                "name" => request.name = Some(value.clone()),
+                "status" => request.status = Some(value.clone()),
+                "tags" => {
+                    for tag in value.split(',').filter(|t| !t.is_empty()) {
+                        let (k, v) = tag
+                            .split_once('=')
+                            .ok_or_else(|| format!("The parameter tags is invalid: {value:?}"))?;
+                        request.tags.push((k.to_owned(), v.to_owned()));
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(request)
+    }
+
+    fn matches(&self, connection: &FixtureConnection) -> bool {
+        let field = |name: &str| connection.response.get(name).and_then(Value::as_str);
+        let name_ok = self.name.as_ref().is_none_or(|wanted| {
+            field("name").is_some_and(|n| n.to_lowercase().contains(&wanted.to_lowercase()))
+        });
+        let status_ok = self
+            .status
+            .as_ref()
+            .is_none_or(|wanted| field("status") == Some(wanted.as_str()));
+        let tags_ok = self
+            .tags
+            .iter()
+            .all(|(k, v)| connection.tags.get(k) == Some(v));
+        name_ok && status_ok && tags_ok
+    }
+
+    /// The answer body: the page of matches, in creation order, and their
+    /// count.
+    pub fn answer(&self, connections: &BTreeMap<String, FixtureConnection>) -> Value {
+        let mut matches: Vec<(&String, &FixtureConnection)> = connections
+            .iter()
+            .filter(|(_, c)| self.matches(c))
+            .collect();
+        let created = |c: &FixtureConnection| {
+            c.response
+                .get("create_time")
+                .and_then(Value::as_i64)
+                .unwrap_or(0)
+        };
+        matches.sort_by(|(a_id, a), (b_id, b)| created(a).cmp(&created(b)).then(a_id.cmp(b_id)));
+        let page: Vec<Value> = matches
+            .iter()
+            .skip(self.offset)
+            .take(self.limit)
+            .map(|(_, c)| listed(&c.response))
+            .collect();
+        json!({
+            "is_success": true,
+            "message": "",
+            "count": matches.len(),
+            "connections": page,
+        })
+    }
+}
+
+/// A connection as the list shows it: without the single GET's envelope.
+fn listed(response: &Value) -> Value {
+    let mut item = response.clone();
+    if let Some(object) = item.as_object_mut() {
+        object.remove("is_success");
+        object.remove("message");
+    }
+    item
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn connection(
+        name: &str,
+        status: &str,
+        created: i64,
+        tags: &[(&str, &str)],
+    ) -> FixtureConnection {
+        FixtureConnection {
+            response: json!({"name": name, "status": status, "create_time": created, "is_success": true}),
+            faults: Default::default(),
+            tags: tags
+                .iter()
+                .map(|(k, v)| ((*k).into(), (*v).into()))
+                .collect(),
+        }
+    }
+
+    fn fixture() -> BTreeMap<String, FixtureConnection> {
+        BTreeMap::from([
+            (
+                "a".into(),
+                connection("Orders", "ACTIVE", 3, &[("env", "prod")]),
+            ),
+            ("b".into(), connection("orders-old", "DELETED", 1, &[])),
+            (
+                "c".into(),
+                connection("payments", "ACTIVE", 2, &[("env", "dev")]),
+            ),
+        ])
+    }
+
+    fn names(answer: &Value) -> Vec<&str> {
+        answer["connections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap())
+            .collect()
+    }
+
+    fn parse(query: &[(&str, &str)]) -> ListRequest {
+        let pairs: Vec<(String, String)> = query
+            .iter()
+            .map(|(k, v)| ((*k).into(), (*v).into()))
+            .collect();
+        ListRequest::parse(&pairs).unwrap()
+    }
+
+    #[test]
+    fn filters_are_fuzzy_on_name_exact_on_status_and_tags() {
+        let all = fixture();
+        assert_eq!(
+            names(&parse(&[("name", "ORDER")]).answer(&all)),
+            ["orders-old", "Orders"]
+        );
+        assert_eq!(
+            names(&parse(&[("status", "ACTIVE")]).answer(&all)),
+            ["payments", "Orders"]
+        );
+        assert_eq!(
+            names(&parse(&[("tags", "env=prod")]).answer(&all)),
+            ["Orders"]
+        );
+        let page = parse(&[("limit", "1"), ("offset", "1")]).answer(&all);
+        assert_eq!(names(&page), ["payments"]);
+        assert_eq!(page["count"], json!(3));
+        assert!(page["connections"][0].get("is_success").is_none());
+    }
+
+    #[test]
+    fn bad_numbers_are_parameter_errors() {
+        let pairs = vec![("limit".to_owned(), "many".to_owned())];
+        assert!(ListRequest::parse(&pairs).is_err());
+    }
+}

@@ -1,0 +1,92 @@
+//! Fetching connections for one read: where to send, which project, which
+//! credentials and retry policy, resolved once from the context and the data
+//! source's own arguments.
+
+use tokio_util::sync::CancellationToken;
+
+use super::diagnose::ReadContext;
+use crate::data_source::{Context, Own, Target};
+use crate::dli::list::{self, ListError};
+use crate::dli::retry::{self, RetryError, RetryPolicy};
+use crate::dli::{Credentials, EnhancedConnection, ListQuery, endpoint};
+use crate::plugin::Diagnostic;
+
+pub struct Reader<'a> {
+    cx: &'a Context,
+    pub target: Target,
+    pub project_id: String,
+    credentials: Credentials,
+    policy: RetryPolicy,
+}
+
+impl<'a> Reader<'a> {
+    /// Resolves a read's target, project and credentials, or says what is
+    /// missing.
+    pub fn new(cx: &'a Context, region: &Own<'_>, project: &Own<'_>) -> Result<Self, Diagnostic> {
+        cx.check_requests_possible()?;
+        let target = cx.target(region)?;
+        let project_id = cx.project_id(project)?;
+        endpoint::check_project_id(&project_id)
+            .map_err(|why| Diagnostic::error("Invalid project_id", why).at(project.argument))?;
+        let credentials = cx.credentials()?;
+        Ok(Reader {
+            cx,
+            target,
+            project_id,
+            credentials,
+            policy: RetryPolicy {
+                max_retries: cx.max_retries,
+                ..RetryPolicy::default()
+            },
+        })
+    }
+
+    /// The context for diagnostics about `subject`.
+    pub fn context(&self, subject: String, id_attribute: Option<&'static str>) -> ReadContext<'_> {
+        ReadContext {
+            subject,
+            id_attribute,
+            project_id: &self.project_id,
+            target: &self.target,
+            max_retries: self.cx.max_retries,
+        }
+    }
+
+    /// One connection by id, with retries.
+    pub async fn get(
+        &self,
+        connection_id: &str,
+        cancel: &CancellationToken,
+    ) -> Result<EnhancedConnection, RetryError> {
+        retry::with_retries(self.policy, cancel, || {
+            self.cx.client.get_enhanced_connection(
+                &self.target.base,
+                &self.credentials,
+                &self.project_id,
+                connection_id,
+            )
+        })
+        .await
+    }
+
+    /// Every connection the filter matches, page by page, each page with
+    /// retries.
+    pub async fn list(
+        &self,
+        filter: &ListQuery,
+        cancel: &CancellationToken,
+    ) -> Result<Vec<EnhancedConnection>, ListError<RetryError>> {
+        list::read_all(filter, |query| async move {
+            retry::with_retries(self.policy, cancel, || {
+                self.cx.client.list_enhanced_connections(
+                    &self.target.base,
+                    &self.credentials,
+                    &self.project_id,
+                    &query,
+                )
+            })
+            .await
+        })
+        .await
+    }
+}

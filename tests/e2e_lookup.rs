@@ -1,0 +1,222 @@
+//! Finding connections by name and listing them, through the real
+//! `terraform` against the fake's list API.
+
+mod support;
+
+use dli_fake::{Fixture, Generated, RunningFake};
+use serde_json::{Value, json};
+use support::*;
+
+const ORDERS: &str = "a0000000-0000-4000-8000-000000000001";
+const ORDERS_UPPER: &str = "a0000000-0000-4000-8000-000000000002";
+const ORDERS_ARCHIVE: &str = "a0000000-0000-4000-8000-000000000003";
+const ORDERS_DELETED: &str = "a0000000-0000-4000-8000-000000000004";
+const DUP_1: &str = "a0000000-0000-4000-8000-000000000005";
+const DUP_2: &str = "a0000000-0000-4000-8000-000000000006";
+
+fn connection(id: &str, name: &str, status: &str, created: i64, tags: Value) -> Value {
+    let mut response: Value =
+        serde_json::from_str(include_str!("fixtures/seed-example-response.json")).unwrap();
+    response["id"] = json!(id);
+    response["name"] = json!(name);
+    response["status"] = json!(status);
+    response["create_time"] = json!(created);
+    json!({ "response": response, "tags": tags })
+}
+
+/// Named connections (two of them share a name) and `generated` more.
+async fn start(generated: usize) -> RunningFake {
+    let fixture = json!({
+        "project_id": PROJECT,
+        "credentials": [{"access_key": AK, "secret_key": SK}],
+        "connections": {
+            ORDERS: connection(ORDERS, "orders", "ACTIVE", 1, json!({"env": "prod"})),
+            ORDERS_UPPER: connection(ORDERS_UPPER, "Orders", "ACTIVE", 2, json!({"env": "dev"})),
+            ORDERS_ARCHIVE: connection(ORDERS_ARCHIVE, "orders-archive", "ACTIVE", 3, json!({"env": "prod"})),
+            ORDERS_DELETED: connection(ORDERS_DELETED, "orders", "DELETED", 4, json!({})),
+            DUP_1: connection(DUP_1, "dup", "ACTIVE", 5, json!({})),
+            DUP_2: connection(DUP_2, "dup", "ACTIVE", 6, json!({})),
+        },
+        "generate": {"count": generated, "name_prefix": "bulk", "tags": {"team": "bulk"}},
+    });
+    RunningFake::start(Fixture::from_json(&fixture.to_string()).unwrap())
+        .await
+        .unwrap()
+}
+
+fn config(fake: &RunningFake, body: &str) -> String {
+    format!("{REQUIRED_PROVIDERS}{}{body}", provider_block(&fake.url()))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn by_name_finds_the_exact_live_match_and_reads_it_like_by_id() {
+    let fake = start(0).await;
+    let body = format!(
+        r#"
+data "dli_enhanced_connection" "by_name" {{
+  name = "orders"
+}}
+data "dli_enhanced_connection" "by_id" {{
+  connection_id = "{ORDERS}"
+}}
+output "by_name" {{ value = data.dli_enhanced_connection.by_name }}
+output "by_id" {{ value = data.dli_enhanced_connection.by_id }}
+"#
+    );
+    for tf in terraforms() {
+        let out = Workspace::new(&tf, &config(&fake, &body))
+            .apply_outputs()
+            .await;
+        assert_eq!(out["by_name"]["connection_id"], json!(ORDERS));
+        assert_eq!(out["by_name"], out["by_id"], "the same state either way");
+    }
+    let lists: Vec<_> = fake
+        .state
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/enhanced-connections"))
+        .collect();
+    assert!(!lists.is_empty());
+    assert!(
+        lists.iter().all(|r| r.query.contains("name=orders")),
+        "{lists:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ambiguous_and_missing_names_are_errors_at_the_name_line() {
+    let fake = start(0).await;
+    let body = r#"
+data "dli_enhanced_connection" "ambiguous" {
+  name = "dup"
+}
+data "dli_enhanced_connection" "missing" {
+  name = "order"
+}
+"#;
+    for tf in terraforms() {
+        let text = Workspace::new(&tf, &config(&fake, body)).plan_error().await;
+        for part in [
+            "Error: 2 enhanced connections are named \"dup\"".to_owned(),
+            format!("\"{DUP_1}\", \"{DUP_2}\""),
+            "Set connection_id".to_owned(),
+            "name = \"dup\"".to_owned(),
+            "Error: No enhanced connection named \"order\"".to_owned(),
+            format!("project {PROJECT}"),
+            "Similar names: \"orders\", \"Orders\", \"orders-archive\"".to_owned(),
+            "name = \"order\"".to_owned(),
+        ] {
+            assert!(text.contains(&part), "missing {part:?} in\n{text}");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exactly_one_of_connection_id_and_name_and_unknown_names_wait_for_apply() {
+    let fake = start(0).await;
+    let both = format!(
+        "data \"dli_enhanced_connection\" \"both\" {{\n  connection_id = \"{ORDERS}\"\n  name = \"orders\"\n}}\n"
+    );
+    let neither = "data \"dli_enhanced_connection\" \"neither\" {}\n";
+    let later = r#"
+resource "null_resource" "later" {}
+data "dli_enhanced_connection" "later" {
+  name = replace(null_resource.later.id, "/^.*$/", "orders")
+}
+output "later_id" { value = data.dli_enhanced_connection.later.connection_id }
+"#;
+    for tf in terraforms() {
+        let text = Workspace::new(&tf, &config(&fake, &both))
+            .plan_error()
+            .await;
+        assert!(
+            text.contains("Error: Both connection_id and name are set"),
+            "{text}"
+        );
+        assert!(text.contains("name = \"orders\""), "{text}");
+        let text = Workspace::new(&tf, &config(&fake, neither))
+            .plan_error()
+            .await;
+        assert!(
+            text.contains("Error: Neither connection_id nor name is set"),
+            "{text}"
+        );
+
+        let ws = Workspace::new(&tf, &config(&fake, later));
+        let plan = ws.plan().await;
+        assert!(
+            plan.text().contains("will be read during apply"),
+            "{}",
+            plan.text()
+        );
+        assert_eq!(ws.apply_outputs().await["later_id"], json!(ORDERS));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_list_filters_pages_and_keeps_a_stable_id() {
+    let fake = start(250).await;
+    let body = r#"
+data "dli_enhanced_connections" "all" {}
+data "dli_enhanced_connections" "orders" {
+  name = "ORDERS"
+}
+data "dli_enhanced_connections" "prod" {
+  tags = { env = "prod" }
+}
+data "dli_enhanced_connections" "deleted" {
+  status = "DELETED"
+}
+data "dli_enhanced_connections" "none" {
+  name = "no-such-connection"
+}
+output "all_count" { value = length(data.dli_enhanced_connections.all.ids) }
+output "all_first_last" {
+  value = [data.dli_enhanced_connections.all.ids[0], data.dli_enhanced_connections.all.connections[254].name]
+}
+output "orders" { value = data.dli_enhanced_connections.orders.connections[*].name }
+output "prod" { value = data.dli_enhanced_connections.prod.ids }
+output "deleted" { value = data.dli_enhanced_connections.deleted.ids }
+output "none" { value = data.dli_enhanced_connections.none.connections }
+output "id" { value = data.dli_enhanced_connections.orders.id }
+output "created_at" { value = data.dli_enhanced_connections.orders.connections[0].created_at }
+"#;
+    let mut ids = Vec::new();
+    for tf in terraforms() {
+        let out = Workspace::new(&tf, &config(&fake, body))
+            .apply_outputs()
+            .await;
+        // 6 named (one deleted, left out) and 250 generated.
+        assert_eq!(out["all_count"], json!(255));
+        assert_eq!(
+            out["all_first_last"],
+            json!([ORDERS, "bulk-00249"]),
+            "creation order across pages"
+        );
+        assert_eq!(out["orders"], json!(["orders", "Orders", "orders-archive"]));
+        assert_eq!(out["prod"], json!([ORDERS, ORDERS_ARCHIVE]));
+        assert_eq!(out["deleted"], json!([ORDERS_DELETED]));
+        assert_eq!(out["none"], json!([]));
+        assert_eq!(out["created_at"], json!("1970-01-01T00:00:00.001Z"));
+        ids.push(out["id"].clone());
+    }
+    assert!(ids.windows(2).all(|w| w[0] == w[1]), "{ids:?}");
+    assert_ne!(ids[0], json!(""));
+    // More than two pages of 100 for the unfiltered list.
+    let offsets: Vec<String> = fake
+        .state
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/enhanced-connections") && !r.query.contains("name="))
+        .filter(|r| !r.query.contains("tags=") && !r.query.contains("status="))
+        .map(|r| r.query)
+        .collect();
+    for offset in ["offset=0", "offset=100", "offset=200"] {
+        assert!(offsets.iter().any(|q| q.contains(offset)), "{offsets:?}");
+    }
+}
+
+#[test]
+fn generated_ids_are_uuids() {
+    assert_eq!(Generated::id(255), "9e000000-0000-4000-8000-0000000000ff");
+}
