@@ -34,12 +34,13 @@ trap 'kill $fake_pid 2>/dev/null || true' EXIT
 for _ in $(seq 50); do [ -s "$work/port" ] && break; sleep 0.1; done
 port=$(cat "$work/port")
 
-# Only the demo's own settings: the fake accepts the fixture's demo key.
+# Only the demo's own settings: the fake accepts the fixture's demo key. No
+# project ID: the provider asks the fake's IAM for the project of the region.
 run_terraform() {
   env -u TF_LOG -u TF_CLI_CONFIG_FILE \
     TF_CLI_CONFIG_FILE="$work/cli.tfrc" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1 \
-    HW_DLI_ENDPOINT="http://127.0.0.1:$port" HW_REGION_NAME=cn-north-4 \
-    HW_PROJECT_ID=0123456789abcdef0123456789abcdef \
+    HW_DLI_ENDPOINT="http://127.0.0.1:$port" HW_AUTH_URL="http://127.0.0.1:$port/v3" \
+    HW_REGION_NAME=cn-north-4 \
     HW_ACCESS_KEY=DEMOACCESSKEY0000001 HW_SECRET_KEY=demo-secret-key-not-a-real-one \
     "$terraform_bin" -chdir="$work" "$@"
 }

@@ -3,6 +3,9 @@
   sdk_check.py call --endpoint URL --ak AK --sk SK --project P --connection-id ID [--token T]
       Reads one enhanced connection through the SDK's DLI client and prints the
       response as JSON: proves the fake DLI API accepts the official signer.
+  sdk_check.py call --endpoint URL --ak AK --sk SK --region R --iam-endpoint URL --connection-id ID
+      The same without a project ID: the SDK finds the project of region R
+      through IAM at --iam-endpoint (the fake's IAM).
   sdk_check.py list --endpoint URL --ak AK --sk SK --project P [--name N] [--tags T] [--limit L] [--offset O]
       Lists enhanced connections through the SDK's DLI client (one page) and
       prints the response as JSON: proves the fake's list API speaks the SDK's
@@ -24,10 +27,18 @@ from huaweicloudsdkcore.signer.signer import Signer
 def call(args):
     from huaweicloudsdkdli.v1 import DliClient, ShowEnhancedConnectionRequest
 
+    from huaweicloudsdkcore.region.region import Region
+
     credentials = BasicCredentials(args.ak, args.sk, args.project)
     if args.token:
         credentials = credentials.with_security_token(args.token)
-    client = DliClient.new_builder().with_credentials(credentials).with_endpoints([args.endpoint]).build()
+    builder = DliClient.new_builder()
+    if args.region:
+        credentials = credentials.with_iam_endpoint(args.iam_endpoint)
+        builder = builder.with_credentials(credentials).with_region(Region(args.region, args.endpoint))
+    else:
+        builder = builder.with_credentials(credentials).with_endpoints([args.endpoint])
+    client = builder.build()
     response = client.show_enhanced_connection(ShowEnhancedConnectionRequest(connection_id=args.connection_id))
     print(json.dumps(response.to_dict(), default=str))
 
@@ -66,9 +77,10 @@ def main():
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command", required=True)
     c = sub.add_parser("call")
-    for flag in ("--endpoint", "--ak", "--sk", "--project", "--connection-id"):
+    for flag in ("--endpoint", "--ak", "--sk", "--connection-id"):
         c.add_argument(flag, required=True)
-    c.add_argument("--token")
+    for flag in ("--project", "--token", "--region", "--iam-endpoint"):
+        c.add_argument(flag)
     l = sub.add_parser("list")
     for flag in ("--endpoint", "--ak", "--sk", "--project"):
         l.add_argument(flag, required=True)

@@ -383,3 +383,73 @@ async fn a_host_that_does_not_resolve_is_a_final_error_naming_it() {
         assert!(error.to_string().contains(&host), "{error}");
     }
 }
+
+/// The clock of the renewal test, in seconds since the epoch.
+static NOW: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+
+fn test_clock() -> time::OffsetDateTime {
+    time::OffsetDateTime::from_unix_timestamp(NOW.load(std::sync::atomic::Ordering::SeqCst))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn temporary_credentials_are_fetched_once_and_renewed_before_they_expire() {
+    use terraform_provider_dli::dli::auth::{CredentialProvider, Source};
+    use terraform_provider_dli::dli::iam::AssumeRole;
+
+    let mut fixture = fixture_with(json!({}));
+    fixture.agencies = vec![dli_fake::fixture::FixtureAgency {
+        agency_name: "ci".into(),
+        domain_name: "acme".into(),
+    }];
+    let fake = RunningFake::start(fixture).await.unwrap();
+    let start = time::OffsetDateTime::now_utc().unix_timestamp();
+    NOW.store(start, std::sync::atomic::Ordering::SeqCst);
+    let provider = CredentialProvider::with_clock(
+        Source::AssumeRole {
+            base: Box::new(CredentialProvider::new(Source::Fixed(ak()))),
+            auth_url: reqwest::Url::parse(&format!("{}/v3", fake.url())).unwrap(),
+            role: AssumeRole {
+                agency_name: "ci".into(),
+                domain_name: "acme".into(),
+                duration_seconds: 3600,
+            },
+        },
+        test_clock,
+    );
+    let provider = std::sync::Arc::new(provider);
+    let client = Client::new(&ClientOptions::default()).unwrap();
+    let get = || {
+        let (provider, client) = (provider.clone(), client.clone());
+        async move {
+            provider
+                .credentials(&client, RetryPolicy::default(), &CancellationToken::new())
+                .await
+                .unwrap()
+        }
+    };
+    let asked = || {
+        fake.state
+            .requests()
+            .iter()
+            .filter(|r| r.path == "/v3.0/OS-CREDENTIAL/securitytokens")
+            .count()
+    };
+    // Ten reads at once: one request.
+    let mut reads = tokio::task::JoinSet::new();
+    for _ in 0..10 {
+        reads.spawn(get());
+    }
+    let first = reads.join_all().await;
+    assert_eq!(asked(), 1);
+    assert!(first.iter().all(|c| c.access_key == first[0].access_key));
+    // Ten minutes on: still fresh.
+    NOW.store(start + 600, std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(get().await.access_key, first[0].access_key);
+    assert_eq!(asked(), 1);
+    // Four minutes before expiry: renewed.
+    NOW.store(start + 3600 - 240, std::sync::atomic::Ordering::SeqCst);
+    let renewed = get().await;
+    assert_eq!(asked(), 2);
+    assert_ne!(renewed.access_key, first[0].access_key);
+}

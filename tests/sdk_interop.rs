@@ -84,6 +84,45 @@ async fn the_official_sdk_reads_from_the_fake() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_official_sdk_finds_the_project_through_the_fakes_iam() {
+    let mut fixture = fixture(json!({}));
+    fixture.projects = vec![dli_fake::fixture::FixtureProject {
+        id: PROJECT.into(),
+        name: "cn-north-4".into(),
+    }];
+    let fake = dli_fake::RunningFake::start(fixture).await.unwrap();
+    let url = fake.url();
+    let iam = format!("{url}/v3");
+    let (ok, out, err) = tokio::task::spawn_blocking(move || {
+        sdk(
+            &[
+                "call",
+                "--endpoint",
+                &url,
+                "--ak",
+                AK,
+                "--sk",
+                SK,
+                "--region",
+                "cn-north-4",
+                "--iam-endpoint",
+                &iam,
+                "--connection-id",
+                SEED_ID,
+            ],
+            None,
+        )
+    })
+    .await
+    .unwrap();
+    assert!(ok, "{err}");
+    assert!(out.contains("withvpc"), "{out}");
+    let paths: Vec<String> = fake.state.requests().into_iter().map(|r| r.path).collect();
+    assert_eq!(paths[0], "/v3/projects", "{paths:?}");
+    assert!(paths[1].contains(PROJECT), "{paths:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_official_sdk_lists_from_the_fake() {
     let mut fixture = fixture(json!({}));
     fixture.connections.extend(

@@ -7,8 +7,8 @@ terraform {
   }
 }
 
-# endpoint, project_id and credentials come from HW_* environment variables
-# set by scripts/demo.sh.
+# endpoint, region and credentials come from HW_* environment variables set
+# by scripts/demo.sh; the project is looked up in (the fake's) IAM.
 provider "dli" {}
 
 data "dli_enhanced_connection" "seed" {

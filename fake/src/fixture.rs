@@ -15,6 +15,38 @@ pub struct Fixture {
     /// Many more connections, made up (for paging and scale).
     #[serde(default)]
     pub generate: Option<Generated>,
+    /// Projects IAM lists (`GET /v3/projects?name=`).
+    #[serde(default)]
+    pub projects: Vec<FixtureProject>,
+    /// Agencies the fixture's keys may assume.
+    #[serde(default)]
+    pub agencies: Vec<FixtureAgency>,
+    /// The ECS metadata service, when the fake plays one.
+    #[serde(default)]
+    pub ecs_metadata: Option<EcsMetadata>,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+pub struct FixtureProject {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+pub struct FixtureAgency {
+    pub agency_name: String,
+    pub domain_name: String,
+}
+
+/// The instance's metadata service.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct EcsMetadata {
+    /// Whether an agency is attached to the instance.
+    #[serde(default)]
+    pub agency: bool,
+    /// Lifetime of the credentials it hands out, in seconds (default 3600).
+    #[serde(default)]
+    pub lifetime_seconds: Option<u64>,
 }
 
 /// `count` connections named `{name_prefix}-{index:05}`, ACTIVE, created one

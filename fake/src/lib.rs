@@ -6,6 +6,7 @@
 //! `dli-fake` binary, the tests and the benchmark use it.
 
 pub mod fixture;
+pub mod iam;
 pub mod list;
 pub mod registry;
 pub mod server;

@@ -13,8 +13,8 @@ use axum::response::Response;
 use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 
-use crate::fixture::Fixture;
-use crate::verify;
+use crate::fixture::{Fixture, FixtureCredential};
+use crate::{iam, verify};
 
 /// One request as the fake saw it, for tests to assert on.
 #[derive(Clone, Debug)]
@@ -28,6 +28,8 @@ pub struct RecordedRequest {
     pub access_key: Option<String>,
     pub security_token: Option<String>,
     pub user_agent: Option<String>,
+    /// The body, for the few calls that have one.
+    pub body: String,
 }
 
 /// Shared state of one fake: the fixture, fault counters and the log.
@@ -37,6 +39,11 @@ pub struct FakeState {
     requests: Mutex<Vec<RecordedRequest>>,
     connections_accepted: Arc<AtomicU64>,
     next_request_id: AtomicU64,
+    /// Temporary credentials handed out (agencies, metadata), accepted
+    /// like the fixture's own.
+    issued: Mutex<Vec<FixtureCredential>>,
+    /// Metadata session tokens handed out.
+    session_tokens: Mutex<Vec<String>>,
 }
 
 impl FakeState {
@@ -47,7 +54,33 @@ impl FakeState {
             requests: Mutex::default(),
             connections_accepted: Arc::default(),
             next_request_id: AtomicU64::new(1),
+            issued: Mutex::default(),
+            session_tokens: Mutex::default(),
         })
+    }
+
+    /// Hands out new temporary credentials, for `whom`.
+    fn issue(&self, whom: &str) -> FixtureCredential {
+        let mut issued = self.issued.lock().unwrap_or_else(|e| e.into_inner());
+        let n = issued.len() + 1;
+        let credential = FixtureCredential {
+            access_key: format!("TMP{n:017}"),
+            secret_key: format!("temporary-secret-{n}-{}", whom.len()),
+            security_token: Some(format!("temporary-token-{n}")),
+        };
+        issued.push(credential.clone());
+        credential
+    }
+
+    /// Keys the gateway accepts now: the fixture's and those handed out.
+    fn accepted_credentials(&self) -> Vec<FixtureCredential> {
+        let issued = self.issued.lock().unwrap_or_else(|e| e.into_inner());
+        self.fixture
+            .credentials
+            .iter()
+            .chain(issued.iter())
+            .cloned()
+            .collect()
     }
 
     /// Every request answered so far, in order.
@@ -132,9 +165,24 @@ enum Route<'a> {
     Connection { project: &'a str, id: &'a str },
     /// `GET /v2.0/{project}/datasource/enhanced-connections`
     List { project: &'a str },
+    /// IAM: `GET /v3/projects`
+    Projects,
+    /// IAM: `POST /v3.0/OS-CREDENTIAL/securitytokens`
+    SecurityTokens,
+    /// Metadata: `PUT /meta-data/latest/api/token`
+    MetadataToken,
+    /// Metadata: `GET /openstack/latest/securitykey`
+    SecurityKey,
 }
 
 fn route<'a>(method: &Method, path: &'a str) -> Option<Route<'a>> {
+    match (method.as_str(), path.trim_end_matches('/')) {
+        ("GET", "/v3/projects") => return Some(Route::Projects),
+        ("POST", "/v3.0/OS-CREDENTIAL/securitytokens") => return Some(Route::SecurityTokens),
+        ("PUT", "/meta-data/latest/api/token") => return Some(Route::MetadataToken),
+        ("GET", "/openstack/latest/securitykey") => return Some(Route::SecurityKey),
+        _ => {}
+    }
     if method != Method::GET {
         return None;
     }
@@ -173,6 +221,7 @@ async fn handle(
         access_key: None,
         security_token: header("x-security-token"),
         user_agent: header("user-agent"),
+        body: String::from_utf8_lossy(&body).into_owned(),
     };
     let response = answer(&state, &method, &uri, &headers, &body, &mut record).await;
     record.status = response.status().as_u16();
@@ -207,14 +256,21 @@ async fn answer(
             "The API does not exist or has not been published in the environment",
         );
     };
+    // The metadata service is unsigned: it trusts the instance.
+    match route {
+        Route::MetadataToken => return metadata_token(state),
+        Route::SecurityKey => return security_key(state, headers),
+        _ => {}
+    }
     let now = time::OffsetDateTime::now_utc();
+    let accepted = state.accepted_credentials();
     let verified = verify::verify(
         method.as_str(),
         uri.path(),
         uri.query().unwrap_or(""),
         headers,
         body,
-        &state.fixture.credentials,
+        &accepted,
         now,
     );
     match verified {
@@ -227,33 +283,61 @@ async fn answer(
             );
         }
     }
-    let project = match route {
-        Route::Connection { project, .. } | Route::List { project } => project,
-    };
-    let header_project = headers.get("x-project-id").and_then(|v| v.to_str().ok());
-    if project != state.fixture.project_id || header_project.is_some_and(|p| p != project) {
-        return error(
-            StatusCode::FORBIDDEN,
-            "DLI.0013",
-            &format!("The project {project} does not exist or you have no permission for it"),
-        );
-    }
-    let connection_id = match route {
-        Route::Connection { id, .. } => id,
-        Route::List { .. } => {
+    match route {
+        Route::Projects => {
             let pairs = verify::query_pairs(uri.query().unwrap_or(""));
-            return match crate::list::ListRequest::parse(&pairs) {
-                Ok(request) => json_response(
-                    StatusCode::OK,
-                    request
-                        .answer(&state.fixture.connections)
-                        .to_string()
-                        .into_bytes(),
-                ),
-                Err(why) => error(StatusCode::BAD_REQUEST, "DLI.0001", &why),
-            };
+            iam::projects(&state.fixture, &pairs)
         }
-    };
+        Route::SecurityTokens => match iam::assume_role_request(&state.fixture, body) {
+            Ok((whom, lifetime)) => {
+                let credential = state.issue(&whom);
+                json_response(
+                    StatusCode::CREATED,
+                    iam::credential_body(&credential, lifetime),
+                )
+            }
+            Err((status, why)) => iam::error(status, &why),
+        },
+        Route::List { project } => match project_refusal(state, headers, project) {
+            Some(refusal) => refusal,
+            None => {
+                let pairs = verify::query_pairs(uri.query().unwrap_or(""));
+                match crate::list::ListRequest::parse(&pairs) {
+                    Ok(request) => json_response(
+                        StatusCode::OK,
+                        request
+                            .answer(&state.fixture.connections)
+                            .to_string()
+                            .into_bytes(),
+                    ),
+                    Err(why) => error(StatusCode::BAD_REQUEST, "DLI.0001", &why),
+                }
+            }
+        },
+        Route::Connection { project, id } => match project_refusal(state, headers, project) {
+            Some(refusal) => refusal,
+            None => connection(state, id).await,
+        },
+        Route::MetadataToken | Route::SecurityKey => unreachable!("answered above"),
+    }
+}
+
+/// DLI's refusal of a project the keys cannot use, if it is one.
+fn project_refusal(state: &FakeState, headers: &HeaderMap, project: &str) -> Option<Response> {
+    let header_project = headers.get("x-project-id").and_then(|v| v.to_str().ok());
+    (project != state.fixture.project_id || header_project.is_some_and(|p| p != project)).then(
+        || {
+            error(
+                StatusCode::FORBIDDEN,
+                "DLI.0013",
+                &format!("The project {project} does not exist or you have no permission for it"),
+            )
+        },
+    )
+}
+
+/// One connection, with its faults.
+async fn connection(state: &FakeState, connection_id: &str) -> Response {
     let Some(connection) = state.fixture.connections.get(connection_id) else {
         return error(
             StatusCode::BAD_REQUEST,
@@ -315,6 +399,64 @@ async fn broken_body(response: Response) -> Response {
     Response::from_parts(parts, Body::from_stream(stream))
 }
 
+/// `PUT /meta-data/latest/api/token`: a session token.
+fn metadata_token(state: &FakeState) -> Response {
+    if state.fixture.ecs_metadata.is_none() {
+        return plain(StatusCode::NOT_FOUND, "Not Found");
+    }
+    let mut tokens = state
+        .session_tokens
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    let token = format!("metadata-session-{}", tokens.len() + 1);
+    tokens.push(token.clone());
+    plain(StatusCode::OK, &token)
+}
+
+/// `GET /openstack/latest/securitykey`: the instance agency's credentials,
+/// for a valid session token.
+fn security_key(state: &FakeState, headers: &HeaderMap) -> Response {
+    let Some(metadata) = &state.fixture.ecs_metadata else {
+        return plain(StatusCode::NOT_FOUND, "Not Found");
+    };
+    let token = headers
+        .get("x-metadata-token")
+        .and_then(|v| v.to_str().ok());
+    let valid = token.is_some_and(|t| {
+        state
+            .session_tokens
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .any(|known| known == t)
+    });
+    if !valid {
+        return plain(
+            StatusCode::UNAUTHORIZED,
+            "Unauthorized: invalid metadata token",
+        );
+    }
+    if !metadata.agency {
+        return plain(
+            StatusCode::UNAUTHORIZED,
+            "Please configure Cloud Service Agency first",
+        );
+    }
+    let credential = state.issue("ecs");
+    json_response(
+        StatusCode::OK,
+        iam::credential_body(&credential, metadata.lifetime_seconds.unwrap_or(3600)),
+    )
+}
+
+fn plain(status: StatusCode, text: &str) -> Response {
+    Response::builder()
+        .status(status)
+        .header("content-type", "text/plain")
+        .body(Body::from(text.to_owned()))
+        .unwrap_or_default()
+}
+
 fn fault(status: u16) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     match status.as_u16() {
@@ -347,7 +489,7 @@ fn error(status: StatusCode, code: &str, message: &str) -> Response {
     json_response(status, body.to_string().into_bytes())
 }
 
-fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
+pub(crate) fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
     Response::builder()
         .status(status)
         .header("content-type", "application/json;charset=utf8")

@@ -2,9 +2,16 @@
 //! resolved settings, each with where it came from. Data sources never look
 //! at the provider's configuration themselves.
 
-use reqwest::Url;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
-use crate::dli::{Client, Credentials, endpoint};
+use reqwest::Url;
+use tokio::sync::OnceCell;
+use tokio_util::sync::CancellationToken;
+
+use crate::dli::auth::{AuthError, CredentialProvider};
+use crate::dli::retry::{self, RetryError, RetryPolicy};
+use crate::dli::{Client, Credentials, endpoint, iam};
 use crate::plugin::Diagnostic;
 
 /// One provider setting as a read sees it.
@@ -43,13 +50,71 @@ pub struct Context {
     pub project_id: Setting<String>,
     pub cloud: Setting<String>,
     pub endpoint: Setting<Url>,
-    /// The credentials, or why there are none (missing, incomplete or
-    /// unknown until apply).
-    pub credentials: Result<Credentials, Diagnostic>,
+    /// Where credentials come from, or why there are none (missing,
+    /// incomplete or unknown until apply).
+    pub credentials: Result<Arc<CredentialProvider>, Diagnostic>,
+    /// How to find the project when no project ID is set.
+    pub project_lookup: ProjectLookup,
     pub max_retries: u32,
     /// Provider arguments unknown until apply that every request needs
     /// (TLS and retry settings); empty when all are known.
     pub unknown_for_requests: Vec<&'static str>,
+}
+
+/// Looked-up project IDs, one per IAM endpoint and project name, each
+/// looked up once.
+#[derive(Debug, Default)]
+pub struct ProjectLookup {
+    pub name: Setting<String>,
+    pub auth_url: Setting<Url>,
+    found: Mutex<HashMap<String, Arc<LookedUp>>>,
+}
+
+/// One look-up's result, shared by every read that waits for it.
+type LookedUp = OnceCell<Result<String, Diagnostic>>;
+
+impl ProjectLookup {
+    pub fn new(name: Setting<String>, auth_url: Setting<Url>) -> Self {
+        ProjectLookup {
+            name,
+            auth_url,
+            found: Mutex::default(),
+        }
+    }
+
+    fn cell(&self, auth_url: &Url, name: &str) -> Arc<LookedUp> {
+        let mut found = self.found.lock().unwrap_or_else(|e| e.into_inner());
+        found
+            .entry(format!("{auth_url} {name}"))
+            .or_default()
+            .clone()
+    }
+}
+
+impl<T> Default for Setting<T> {
+    fn default() -> Self {
+        Setting::Unset {
+            hint: String::new(),
+        }
+    }
+}
+
+/// What went wrong, in the service's own words.
+fn retry_said(e: &RetryError) -> String {
+    match e {
+        RetryError::Cancelled { .. } => "cancelled (Terraform asked the provider to stop)".into(),
+        RetryError::Failed { error, .. } => error.to_string(),
+        RetryError::WaitTooLong { error, wait, .. } => {
+            format!("{error}; it asked to wait {} s", wait.as_secs())
+        }
+    }
+}
+
+fn auth_failure(e: &AuthError) -> Diagnostic {
+    Diagnostic::error(
+        "Cannot get credentials",
+        format!("Asking for {} failed: {}.", e.wanted, retry_said(&e.error)),
+    )
 }
 
 /// Where a read sends its requests, and how that was decided, for errors.
@@ -94,12 +159,32 @@ impl Context {
         }
     }
 
-    pub fn credentials(&self) -> Result<Credentials, Diagnostic> {
-        self.credentials.clone()
+    pub fn retry_policy(&self) -> RetryPolicy {
+        RetryPolicy {
+            max_retries: self.max_retries,
+            ..RetryPolicy::default()
+        }
     }
 
-    /// The project of a read: the data source's own, else the provider's.
-    pub fn project_id(&self, own: &Own<'_>) -> Result<String, Diagnostic> {
+    /// The credentials to sign with now (fetching temporary ones if due).
+    pub async fn credentials(&self, cancel: &CancellationToken) -> Result<Credentials, Diagnostic> {
+        let provider = self.credentials.as_ref().map_err(Clone::clone)?;
+        provider
+            .credentials(&self.client, self.retry_policy(), cancel)
+            .await
+            .map_err(|e| auth_failure(&e))
+    }
+
+    /// The project of a read: the data source's own, else the provider's,
+    /// else the one IAM knows by `project_name` (or the region's name), looked
+    /// up once per region however many reads wait for it.
+    pub async fn project_id(
+        &self,
+        own: &Own<'_>,
+        target: &Target,
+        credentials: &Credentials,
+        cancel: &CancellationToken,
+    ) -> Result<String, Diagnostic> {
         if let Some(project_id) = own.value {
             return Ok(project_id.to_owned());
         }
@@ -109,14 +194,112 @@ impl Context {
                 argument,
                 "to know the project; or set this data source's project_id",
             )),
-            Setting::Unset { hint } => Err(Diagnostic::error(
-                "Missing project_id",
+            Setting::Unset { hint } => {
+                let lookup = &self.project_lookup;
+                let name = match (&lookup.name, &target.region) {
+                    (Setting::Known { value, .. }, _) => value.clone(),
+                    (Setting::Unknown { argument }, _) => {
+                        return Err(unknown_until_apply(argument, "to look up the project"));
+                    }
+                    (Setting::Unset { .. }, Some(region)) => region.clone(),
+                    (Setting::Unset { .. }, None) => {
+                        return Err(Diagnostic::error(
+                            "Missing project_id",
+                            format!(
+                                "No project is set for this read, and no region to look it up \
+                                 by. Set {hint}, or this data source's \"{}\".",
+                                own.argument
+                            ),
+                        ));
+                    }
+                };
+                let auth_url = self.auth_url(target)?;
+                let cell = lookup.cell(&auth_url, &name);
+                cell.get_or_init(|| {
+                    self.look_up_project(auth_url.clone(), name.clone(), credentials, cancel)
+                })
+                .await
+                .clone()
+            }
+        }
+    }
+
+    /// IAM's endpoint for a read: the provider's `auth_url`, else the one
+    /// of the read's region.
+    fn auth_url(&self, target: &Target) -> Result<Url, Diagnostic> {
+        match &self.project_lookup.auth_url {
+            Setting::Known { value, .. } => return Ok(value.clone()),
+            Setting::Unknown { argument } => {
+                return Err(unknown_until_apply(argument, "to look up the project"));
+            }
+            Setting::Unset { .. } => {}
+        }
+        let missing = |why: String| {
+            Diagnostic::error(
+                "Cannot look up the project",
                 format!(
-                    "No project is set for this read. Set {hint}, or this data source's \
-                     \"{}\".",
-                    own.argument
+                    "No project_id is set, and {why}. Set project_id, or auth_url (HW_AUTH_URL) \
+                     so that the project can be looked up."
+                ),
+            )
+        };
+        let region = target
+            .region
+            .as_deref()
+            .ok_or_else(|| missing("no region to find IAM by".into()))?;
+        let cloud = self
+            .cloud
+            .value()
+            .map_or_else(|| endpoint::default_cloud(region), String::as_str);
+        endpoint::iam_url(region, cloud).map_err(missing)
+    }
+
+    async fn look_up_project(
+        &self,
+        auth_url: Url,
+        name: String,
+        credentials: &Credentials,
+        cancel: &CancellationToken,
+    ) -> Result<String, Diagnostic> {
+        tracing::debug!(
+            project_name = name.as_str(),
+            "looking up the project in IAM"
+        );
+        let found = retry::with_retries(self.retry_policy(), cancel, || {
+            iam::projects_named(&self.client, &auth_url, credentials, &name)
+        })
+        .await
+        .map_err(|e| {
+            Diagnostic::error(
+                "Cannot look up the project",
+                format!(
+                    "Asking IAM at {auth_url} for the project {name:?} failed: {}. Set project_id \
+                     to skip the look-up.",
+                    retry_said(&e)
+                ),
+            )
+        })?;
+        match found.as_slice() {
+            [one] => Ok(one.id.clone()),
+            [] => Err(Diagnostic::error(
+                format!("No project {name:?} for these credentials"),
+                format!(
+                    "IAM at {auth_url} lists no project named {name:?} that these credentials can \
+                     see: wrong region, or no access to it. Check the region (or project_name), \
+                     or set project_id."
                 ),
             )),
+            several => {
+                let ids: Vec<&str> = several.iter().map(|p| p.id.as_str()).collect();
+                Err(Diagnostic::error(
+                    format!("Several projects are named {name:?}"),
+                    format!(
+                        "IAM lists the projects {} under this name. Set project_id to the one \
+                         you mean.",
+                        ids.join(", ")
+                    ),
+                ))
+            }
         }
     }
 

@@ -112,6 +112,7 @@ pub fn schema() -> Schema {
                  as the `dli_enhanced_connection` data source.",
             ),
         ],
+        blocks: Vec::new(),
     }
 }
 
@@ -199,7 +200,9 @@ pub async fn read(
         argument: "project_id",
         value: own("project_id"),
     };
-    let reader = Reader::new(cx, &region, &project).map_err(|d| vec![d])?;
+    let reader = Reader::new(cx, &region, &project, cancel)
+        .await
+        .map_err(|d| vec![d])?;
     let filter = filter_of(config);
     let context = reader.context("the enhanced connections".into(), None);
     let mut found = reader

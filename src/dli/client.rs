@@ -43,6 +43,8 @@ impl Default for ClientOptions {
 #[derive(Clone, Debug)]
 pub struct Client {
     http: reqwest::Client,
+    /// For the ECS metadata service: never through a proxy; made on first use.
+    metadata_http: std::sync::Arc<std::sync::OnceLock<reqwest::Client>>,
     timeout: Duration,
 }
 
@@ -73,8 +75,27 @@ impl Client {
             .map_err(|e| format!("cannot build the HTTP client: {}", error_chain(&e)))?;
         Ok(Client {
             http,
+            metadata_http: Default::default(),
             timeout: options.timeout,
         })
+    }
+
+    /// Temporary credentials from the ECS metadata service at `endpoint`.
+    pub async fn ecs_credentials(
+        &self,
+        endpoint: &Url,
+    ) -> Result<super::temporary::Temporary, ApiError> {
+        let http = self.metadata_http.get_or_init(|| {
+            reqwest::Client::builder()
+                .no_proxy()
+                .user_agent(format!(
+                    "terraform-provider-dli/{}",
+                    env!("CARGO_PKG_VERSION")
+                ))
+                .build()
+                .unwrap_or_default()
+        });
+        super::metadata::ecs_credentials(http, endpoint).await
     }
 
     /// `GET /v2.0/{project_id}/datasource/enhanced-connections/{connection_id}`,

@@ -30,6 +30,13 @@ pub fn resolve(
     Ok(url)
 }
 
+/// IAM's endpoint for a region: `https://iam.{region}.{cloud}/v3`.
+pub fn iam_url(region: &str, cloud: &str) -> Result<Url, String> {
+    check_region(region)?;
+    check_cloud(cloud)?;
+    parse_base(&format!("https://iam.{region}.{cloud}/v3"))
+}
+
 /// The cloud domain used when none is set: Europe has its own.
 pub fn default_cloud(region: &str) -> &'static str {
     if region.starts_with("eu-west-1") {

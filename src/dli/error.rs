@@ -103,17 +103,35 @@ pub fn classify(status: u16, code: Option<&str>, message: &str) -> ErrorKind {
     }
 }
 
-/// The error fields of a body: `error_code`/`error_msg`, or `code`/`message`.
+/// The error fields of a body: `error_code`/`error_msg`, `code`/`message`,
+/// or IAM's `{"error": {"code", "message"}}`.
 pub fn error_fields(body: &[u8]) -> (Option<String>, Option<String>) {
     #[derive(serde::Deserialize)]
     struct Body {
         error_code: Option<String>,
         error_msg: Option<String>,
-        code: Option<String>,
+        code: Option<serde_json::Value>,
         message: Option<String>,
+        error: Option<Box<Body>>,
     }
+    fn text(code: Option<serde_json::Value>) -> Option<String> {
+        match code? {
+            serde_json::Value::String(s) => Some(s),
+            other => Some(other.to_string()),
+        }
+    }
+    let fields = |b: Body| {
+        let code = match b.error_code {
+            Some(code) => Some(code),
+            None => text(b.code),
+        };
+        (code, b.error_msg.or(b.message))
+    };
     match serde_json::from_slice::<Body>(body) {
-        Ok(b) => (b.error_code.or(b.code), b.error_msg.or(b.message)),
+        Ok(Body {
+            error: Some(inner), ..
+        }) => fields(*inner),
+        Ok(b) => fields(b),
         Err(_) => (None, None),
     }
 }
@@ -202,6 +220,12 @@ mod tests {
             (Some("APIGW.0308".into()), Some("limit".into()))
         );
         assert_eq!(error_fields(b"<html>"), (None, None));
+        assert_eq!(
+            error_fields(
+                br#"{"error":{"code":403,"message":"agency not found","title":"Forbidden"}}"#
+            ),
+            (Some("403".into()), Some("agency not found".into()))
+        );
     }
 
     #[test]

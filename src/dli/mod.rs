@@ -1,6 +1,9 @@
 //! The DLI API client. Knows nothing about Terraform.
 //!
 //! - `credentials`: AK/SK and security token, redacted in `Debug`.
+//! - `auth`: where credentials come from (fixed, ECS metadata, assumed
+//!   agency), fetched once and renewed; `temporary`, `metadata`, `iam`: the
+//!   calls behind it, and IAM's project look-up.
 //! - `signer`: SDK-HMAC-SHA256, step by step.
 //! - `endpoint`: base URL from region/cloud or an override.
 //! - `client`: the HTTP client and one call per API.
@@ -10,15 +13,19 @@
 //! - `list`: reading every page of the connection list.
 //! - `error`: classified API errors.
 
+pub mod auth;
 pub mod client;
 pub mod credentials;
 pub mod endpoint;
 pub mod error;
+pub mod iam;
 pub mod list;
+pub mod metadata;
 pub mod model;
 pub mod resolve;
 pub mod retry;
 pub mod signer;
+pub mod temporary;
 
 pub use client::{Client, ClientOptions};
 pub use credentials::{Credentials, Secret};

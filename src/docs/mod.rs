@@ -21,6 +21,18 @@ const EXAMPLES: &[(&str, &str)] = &[
         include_str!("../../examples/provider/provider.tf"),
     ),
     (
+        "examples/provider/shared-config.tf",
+        include_str!("../../examples/provider/shared-config.tf"),
+    ),
+    (
+        "examples/provider/assume-role.tf",
+        include_str!("../../examples/provider/assume-role.tf"),
+    ),
+    (
+        "examples/provider/ecs-metadata.tf",
+        include_str!("../../examples/provider/ecs-metadata.tf"),
+    ),
+    (
         "examples/data-sources/dli_enhanced_connection/data-source.tf",
         include_str!("../../examples/data-sources/dli_enhanced_connection/data-source.tf"),
     ),
@@ -130,6 +142,29 @@ fn schema_section(schema: &Schema, nested: &NestedDescriptions<'_>) -> String {
             }
             out.push_str(&line);
             out.push('\n');
+        }
+    }
+    if !schema.blocks.is_empty() {
+        out.push_str("\n### Blocks\n\n");
+        for b in &schema.blocks {
+            out.push_str(&format!(
+                "- `{0}` (Block, at most one) {1} (see [below for nested schema](#nestedblock--{0}))\n",
+                b.name, b.description
+            ));
+        }
+    }
+    for b in &schema.blocks {
+        out.push_str(&format!(
+            "\n<a id=\"nestedblock--{0}\"></a>\n### Nested Schema for `{0}`\n\nOptional:\n\n",
+            b.name
+        ));
+        for a in &b.attributes {
+            out.push_str(&format!(
+                "- `{}` ({}) {}\n",
+                a.name,
+                type_name(&a.ty),
+                a.description
+            ));
         }
     }
     for a in &attributes {

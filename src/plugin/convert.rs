@@ -3,13 +3,44 @@
 use super::codec;
 use super::diagnostics::{AttributePath, Diagnostic, PathStep, Severity};
 use super::proto::tfplugin6 as pb;
-use super::schema::{DescriptionKind, Mode, Schema};
+use super::schema::{Attribute, DescriptionKind, Mode, Schema};
 use super::types::Type;
 use super::value::Value;
 
 pub(crate) fn schema(schema: &Schema) -> pb::Schema {
-    let attributes = schema
-        .attributes
+    let block_types = schema
+        .blocks
+        .iter()
+        .map(|b| pb::schema::NestedBlock {
+            type_name: b.name.to_owned(),
+            block: Some(pb::schema::Block {
+                version: schema.version,
+                attributes: attributes(&b.attributes),
+                block_types: Vec::new(),
+                description: b.description.to_owned(),
+                description_kind: pb::StringKind::Markdown as i32,
+                deprecated: false,
+            }),
+            nesting: pb::schema::nested_block::NestingMode::Single as i32,
+            min_items: 0,
+            max_items: 0,
+        })
+        .collect();
+    pb::Schema {
+        version: schema.version,
+        block: Some(pb::schema::Block {
+            version: schema.version,
+            attributes: attributes(&schema.attributes),
+            block_types,
+            description: schema.description.to_owned(),
+            description_kind: pb::StringKind::Markdown as i32,
+            deprecated: false,
+        }),
+    }
+}
+
+fn attributes(attributes: &[Attribute]) -> Vec<pb::schema::Attribute> {
+    attributes
         .iter()
         .map(|a| pb::schema::Attribute {
             name: a.name.to_owned(),
@@ -22,18 +53,7 @@ pub(crate) fn schema(schema: &Schema) -> pb::Schema {
             description_kind: description_kind(a.description_kind) as i32,
             deprecated: false,
         })
-        .collect();
-    pb::Schema {
-        version: schema.version,
-        block: Some(pb::schema::Block {
-            version: schema.version,
-            attributes,
-            block_types: Vec::new(),
-            description: schema.description.to_owned(),
-            description_kind: pb::StringKind::Markdown as i32,
-            deprecated: false,
-        }),
-    }
+        .collect()
 }
 
 fn description_kind(kind: DescriptionKind) -> pb::StringKind {
@@ -138,7 +158,39 @@ mod tests {
                     "h",
                 ),
             ],
+            blocks: vec![crate::plugin::schema::Block {
+                name: "assume_role",
+                description: "b",
+                attributes: vec![Attribute::new(
+                    "agency_name",
+                    Type::String,
+                    Mode::Optional,
+                    "a",
+                )],
+            }],
         }
+    }
+
+    #[test]
+    fn single_blocks_are_nested_blocks_and_objects_in_values() {
+        let pb = schema(&sample());
+        let nested = &pb.block.unwrap().block_types[0];
+        assert_eq!(nested.type_name, "assume_role");
+        assert_eq!(
+            nested.nesting,
+            pb::schema::nested_block::NestingMode::Single as i32
+        );
+        assert_eq!(
+            nested.block.as_ref().unwrap().attributes[0].name,
+            "agency_name"
+        );
+        let Type::Object(attrs) = sample().object_type() else {
+            panic!()
+        };
+        assert_eq!(
+            attrs["assume_role"],
+            Type::object([("agency_name", Type::String)])
+        );
     }
 
     #[test]

@@ -55,9 +55,15 @@ impl Diagnostic {
         }
     }
 
-    /// Points the diagnostic at a top-level attribute.
+    /// Points the diagnostic at an attribute: `region`, or one inside a
+    /// block as `assume_role.duration`.
     pub fn at(mut self, attribute: &str) -> Self {
-        self.attribute = Some(AttributePath::attribute(attribute));
+        self.attribute = Some(AttributePath(
+            attribute
+                .split('.')
+                .map(|step| PathStep::Attribute(step.to_owned()))
+                .collect(),
+        ));
         self
     }
 }

@@ -28,6 +28,6 @@ pub mod value;
 pub use codec::{CodecError, decode_json, decode_msgpack, encode_msgpack};
 pub use diagnostics::{AttributePath, Diagnostic, PathStep, Severity};
 pub use provider::{Provider, ProviderSchemas};
-pub use schema::{Attribute, DescriptionKind, Mode, Schema};
+pub use schema::{Attribute, Block, DescriptionKind, Mode, Schema};
 pub use types::Type;
 pub use value::{Known, Number, Value};

@@ -55,18 +55,40 @@ impl Attribute {
     }
 }
 
-/// The schema of a provider or a data source: one block of attributes.
+/// A nested block written at most once (`assume_role { ... }`); its value
+/// is an object of its attributes, or null when the block is absent.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Block {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub attributes: Vec<Attribute>,
+}
+
+impl Block {
+    pub fn object_type(&self) -> Type {
+        Type::object(self.attributes.iter().map(|a| (a.name, a.ty.clone())))
+    }
+}
+
+/// The schema of a provider or a data source: a block of attributes and
+/// single nested blocks.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Schema {
     pub version: i64,
     pub description: &'static str,
     pub attributes: Vec<Attribute>,
+    pub blocks: Vec<Block>,
 }
 
 impl Schema {
     /// The object type of a config or state under this schema.
     pub fn object_type(&self) -> Type {
-        Type::object(self.attributes.iter().map(|a| (a.name, a.ty.clone())))
+        Type::object(
+            self.attributes
+                .iter()
+                .map(|a| (a.name, a.ty.clone()))
+                .chain(self.blocks.iter().map(|b| (b.name, b.object_type()))),
+        )
     }
 
     pub fn attribute(&self, name: &str) -> Option<&Attribute> {

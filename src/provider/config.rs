@@ -6,7 +6,7 @@ use std::time::Duration;
 use reqwest::Url;
 
 use crate::data_source::Setting;
-use crate::dli::{Credentials, Secret, endpoint};
+use crate::dli::{Secret, endpoint};
 use crate::plugin::{Diagnostic, Known, Value};
 
 pub const DEFAULT_MAX_RETRIES: u32 = 5;
@@ -18,9 +18,16 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 pub struct Settings {
     pub region: Setting<String>,
     pub project_id: Setting<String>,
+    pub project_name: Setting<String>,
+    pub auth_url: Setting<Url>,
     pub access_key: Setting<String>,
     pub secret_key: Setting<Secret>,
     pub security_token: Setting<Secret>,
+    /// The hcloud configuration file and profile, when either is named.
+    pub shared_config: Option<SharedConfigChoice>,
+    /// The ECS metadata service's base URL, when its use is enabled.
+    pub ecs_metadata: Option<Url>,
+    pub assume_role: Option<AssumeRoleSettings>,
     pub cloud: Setting<String>,
     pub endpoint: Setting<Url>,
     pub max_retries: u32,
@@ -31,19 +38,49 @@ pub struct Settings {
     pub unknown: Vec<&'static str>,
 }
 
-/// Each argument and the environment variable that stands in for it.
-pub const ENV_VARS: &[(&str, &str)] = &[
-    ("region", "HW_REGION_NAME"),
-    ("project_id", "HW_PROJECT_ID"),
-    ("access_key", "HW_ACCESS_KEY"),
-    ("secret_key", "HW_SECRET_KEY"),
-    ("security_token", "HW_SECURITY_TOKEN"),
-    ("cloud", "HW_CLOUD"),
-    ("endpoint", "HW_DLI_ENDPOINT"),
-    ("max_retries", "HW_MAX_RETRIES"),
-    ("request_timeout", "HW_REQUEST_TIMEOUT"),
-    ("insecure", "HW_INSECURE"),
-    ("cacert_file", "HW_CACERT_FILE"),
+/// Which hcloud profile to read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SharedConfigChoice {
+    /// The file, or `None` for `~/.hcloud/config.json`.
+    pub file: Option<(String, Source)>,
+    /// The profile, or `None` for the file's `current`.
+    pub profile: Option<(String, Source)>,
+}
+
+/// The agency to assume.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AssumeRoleSettings {
+    pub agency_name: String,
+    pub domain_name: String,
+    pub duration_seconds: u32,
+}
+
+pub const DEFAULT_ASSUME_ROLE_DURATION: u32 = 3600;
+pub const DEFAULT_ECS_METADATA_ENDPOINT: &str = "http://169.254.169.254";
+
+/// Each argument and the environment variables that stand in for it, in
+/// order of precedence (`HW_*` before `OS_*`).
+pub const ENV_VARS: &[(&str, &[&str])] = &[
+    ("region", &["HW_REGION_NAME", "OS_REGION_NAME"]),
+    ("project_id", &["HW_PROJECT_ID", "OS_PROJECT_ID"]),
+    ("project_name", &["HW_PROJECT_NAME", "OS_PROJECT_NAME"]),
+    ("auth_url", &["HW_AUTH_URL", "OS_AUTH_URL"]),
+    ("access_key", &["HW_ACCESS_KEY", "OS_ACCESS_KEY"]),
+    ("secret_key", &["HW_SECRET_KEY", "OS_SECRET_KEY"]),
+    ("security_token", &["HW_SECURITY_TOKEN"]),
+    ("shared_config_file", &["HW_SHARED_CONFIG_FILE"]),
+    ("profile", &["HW_PROFILE"]),
+    ("use_ecs_metadata", &["HW_USE_ECS_METADATA"]),
+    ("ecs_metadata_endpoint", &["HW_ECS_METADATA_ENDPOINT"]),
+    ("assume_role.agency_name", &["HW_ASSUME_ROLE_AGENCY_NAME"]),
+    ("assume_role.domain_name", &["HW_ASSUME_ROLE_DOMAIN_NAME"]),
+    ("assume_role.duration", &["HW_ASSUME_ROLE_DURATION"]),
+    ("cloud", &["HW_CLOUD"]),
+    ("endpoint", &["HW_DLI_ENDPOINT"]),
+    ("max_retries", &["HW_MAX_RETRIES"]),
+    ("request_timeout", &["HW_REQUEST_TIMEOUT"]),
+    ("insecure", &["HW_INSECURE"]),
+    ("cacert_file", &["HW_CACERT_FILE"]),
 ];
 
 /// Arguments every request depends on: while one is unknown, nothing can be
@@ -51,19 +88,43 @@ pub const ENV_VARS: &[(&str, &str)] = &[
 const NEEDED_BY_EVERY_REQUEST: &[&str] =
     &["max_retries", "request_timeout", "insecure", "cacert_file"];
 
-pub fn env_var_of(argument: &str) -> &'static str {
+/// Arguments that decide the credentials.
+pub const CREDENTIAL_ARGUMENTS: &[&str] = &[
+    "access_key",
+    "secret_key",
+    "security_token",
+    "shared_config_file",
+    "profile",
+    "use_ecs_metadata",
+    "ecs_metadata_endpoint",
+    "assume_role.agency_name",
+    "assume_role.domain_name",
+    "assume_role.duration",
+];
+
+/// The environment variables of an argument, most important first.
+pub fn env_vars_of(argument: &str) -> &'static [&'static str] {
     ENV_VARS
         .iter()
         .find(|(arg, _)| *arg == argument)
-        .map_or("", |(_, env)| env)
+        .map_or(&[], |(_, vars)| vars)
 }
 
 /// Where to set an argument, for messages about a missing one.
 pub fn hint(argument: &str) -> String {
-    format!(
-        "the provider argument \"{argument}\" or the environment variable {}",
-        env_var_of(argument)
-    )
+    let vars = env_vars_of(argument);
+    let place = match argument.split_once('.') {
+        Some((block, field)) => format!("\"{field}\" in the provider's {block} block"),
+        None => format!("the provider argument \"{argument}\""),
+    };
+    match vars {
+        [] => place,
+        [one] => format!("{place} or the environment variable {one}"),
+        [first, rest @ ..] => format!(
+            "{place} or the environment variable {first} (or {})",
+            rest.join(", ")
+        ),
+    }
 }
 
 /// Where an argument's raw text came from, for error messages.
@@ -105,20 +166,139 @@ struct Resolver<'a> {
 }
 
 impl Resolver<'_> {
+    /// The configured value of `name` (`block.field` inside a block).
+    fn value(&self, name: &str) -> &Value {
+        name.split('.')
+            .fold(self.config, |value, step| value.attr(step))
+    }
+
+    /// The first of an argument's environment variables that is set.
+    fn env_text(&self, name: &'static str) -> Option<(String, Source)> {
+        env_vars_of(name).iter().find_map(|var| {
+            (self.env)(var)
+                .filter(|v| !v.trim().is_empty())
+                .map(|v| (v.trim().to_owned(), Source::Env(var)))
+        })
+    }
+
     /// The text of a string argument, or of its environment variable.
     fn text(&mut self, name: &'static str) -> Option<(String, Source)> {
-        match self.config.attr(name) {
+        match self.value(name) {
             Value::Unknown => {
                 self.unknown.push(name);
                 None
             }
             Value::String(s) if !s.is_empty() => Some((s.clone(), Source::Argument(name))),
             Value::Number(_) | Value::Bool(_) => None,
+            _ => self.env_text(name),
+        }
+    }
+
+    /// A whole number argument (or its variable's text) within `range`.
+    fn whole_number(
+        &mut self,
+        name: &'static str,
+        range: std::ops::RangeInclusive<u32>,
+        default: u32,
+    ) -> u32 {
+        let (text, source) = match self.value(name) {
+            Value::Unknown => {
+                self.unknown.push(name);
+                return default;
+            }
+            number @ Value::Number(_) => match number.as_i64() {
+                Known::Value(n) => (n.to_string(), Source::Argument(name)),
+                _ => ("not a whole number".into(), Source::Argument(name)),
+            },
+            _ => match self.env_text(name) {
+                Some(found) => found,
+                None => return default,
+            },
+        };
+        match text.parse::<u32>() {
+            Ok(n) if range.contains(&n) => n,
             _ => {
-                let var = env_var_of(name);
-                (self.env)(var)
-                    .filter(|v| !v.trim().is_empty())
-                    .map(|v| (v.trim().to_owned(), Source::Env(var)))
+                let field = name.rsplit('.').next().unwrap_or(name);
+                self.errors.push(source.error(format!(
+                    "{field} must be a whole number from {} to {}, got {text}.",
+                    range.start(),
+                    range.end()
+                )));
+                default
+            }
+        }
+    }
+
+    /// A bool argument, or its variable (`true`/`false`/`1`/`0`).
+    fn flag(&mut self, name: &'static str) -> bool {
+        match self.value(name).as_bool() {
+            Known::Unknown => {
+                self.unknown.push(name);
+                false
+            }
+            Known::Value(b) => b,
+            Known::Null => match self.env_text(name) {
+                None => false,
+                Some((text, source)) => match text.to_ascii_lowercase().as_str() {
+                    "1" | "true" => true,
+                    "0" | "false" => false,
+                    _ => {
+                        self.errors
+                            .push(source.error(format!("{text:?} is not true or false.")));
+                        false
+                    }
+                },
+            },
+        }
+    }
+
+    fn shared_config(&mut self) -> Option<SharedConfigChoice> {
+        let file = self.text("shared_config_file");
+        let profile = self.text("profile");
+        (file.is_some() || profile.is_some()).then_some(SharedConfigChoice { file, profile })
+    }
+
+    fn ecs_metadata(&mut self) -> Option<Url> {
+        let endpoint = self.setting("ecs_metadata_endpoint", endpoint::parse_endpoint);
+        if !self.flag("use_ecs_metadata") {
+            return None;
+        }
+        match endpoint {
+            Setting::Known { value, .. } => Some(value),
+            _ => Url::parse(DEFAULT_ECS_METADATA_ENDPOINT).ok(),
+        }
+    }
+
+    fn assume_role(&mut self) -> Option<AssumeRoleSettings> {
+        let agency = self.text("assume_role.agency_name");
+        let domain = self.text("assume_role.domain_name");
+        let duration = self.whole_number(
+            "assume_role.duration",
+            900..=86400,
+            DEFAULT_ASSUME_ROLE_DURATION,
+        );
+        match (agency, domain) {
+            (Some((agency_name, _)), Some((domain_name, _))) => Some(AssumeRoleSettings {
+                agency_name,
+                domain_name,
+                duration_seconds: duration,
+            }),
+            (None, None) => None,
+            (Some((_, source)), None) | (None, Some((_, source))) => {
+                let missing = if matches!(
+                    source,
+                    Source::Argument("assume_role.agency_name")
+                        | Source::Env("HW_ASSUME_ROLE_AGENCY_NAME")
+                ) {
+                    "assume_role.domain_name"
+                } else {
+                    "assume_role.agency_name"
+                };
+                self.errors.push(source.error(format!(
+                    "assume_role needs both an agency name and the domain that owns it; set {}.",
+                    hint(missing)
+                )));
+                None
             }
         }
     }
@@ -144,32 +324,6 @@ impl Resolver<'_> {
         }
     }
 
-    fn max_retries(&mut self) -> u32 {
-        let (text, source) = match self.config.attr("max_retries") {
-            Value::Unknown => {
-                self.unknown.push("max_retries");
-                return DEFAULT_MAX_RETRIES;
-            }
-            Value::Number(_) => match self.config.attr("max_retries").as_i64() {
-                Known::Value(n) => (n.to_string(), Source::Argument("max_retries")),
-                _ => ("not a whole number".into(), Source::Argument("max_retries")),
-            },
-            _ => match self.text("max_retries") {
-                Some(found) => found,
-                None => return DEFAULT_MAX_RETRIES,
-            },
-        };
-        match text.parse::<u32>() {
-            Ok(n) if n <= 100 => n,
-            _ => {
-                self.errors.push(source.error(format!(
-                    "max_retries must be a whole number from 0 to 100, got {text}."
-                )));
-                DEFAULT_MAX_RETRIES
-            }
-        }
-    }
-
     fn request_timeout(&mut self) -> Duration {
         let Some((text, source)) = self.text("request_timeout") else {
             return DEFAULT_REQUEST_TIMEOUT;
@@ -182,28 +336,6 @@ impl Resolver<'_> {
                 )));
                 DEFAULT_REQUEST_TIMEOUT
             }
-        }
-    }
-
-    fn insecure(&mut self) -> bool {
-        match self.config.attr("insecure").as_bool() {
-            Known::Unknown => {
-                self.unknown.push("insecure");
-                false
-            }
-            Known::Value(b) => b,
-            Known::Null => match self.text("insecure") {
-                None => false,
-                Some((text, source)) => match text.to_ascii_lowercase().as_str() {
-                    "1" | "true" => true,
-                    "0" | "false" => false,
-                    _ => {
-                        self.errors
-                            .push(source.error(format!("{text:?} is not true or false.")));
-                        false
-                    }
-                },
-            },
         }
     }
 }
@@ -229,14 +361,19 @@ pub fn resolve(
         project_id: r.setting("project_id", |t| {
             endpoint::check_project_id(t).map(|()| t.to_owned())
         }),
+        project_name: r.setting("project_name", plain),
+        auth_url: r.setting("auth_url", endpoint::parse_endpoint),
         access_key: r.setting("access_key", plain),
         secret_key: r.setting("secret_key", |t| Ok(Secret::new(t))),
         security_token: r.setting("security_token", |t| Ok(Secret::new(t))),
+        shared_config: r.shared_config(),
+        ecs_metadata: r.ecs_metadata(),
+        assume_role: r.assume_role(),
         cloud: r.setting("cloud", |t| endpoint::check_cloud(t).map(|()| t.to_owned())),
         endpoint: r.setting("endpoint", endpoint::parse_endpoint),
-        max_retries: r.max_retries(),
+        max_retries: r.whole_number("max_retries", 0..=100, DEFAULT_MAX_RETRIES),
         request_timeout: r.request_timeout(),
-        insecure: r.insecure(),
+        insecure: r.flag("insecure"),
         cacert_file: r.text("cacert_file"),
         unknown: Vec::new(),
     };
@@ -258,64 +395,6 @@ impl Settings {
             .copied()
             .filter(|a| NEEDED_BY_EVERY_REQUEST.contains(a))
             .collect()
-    }
-
-    /// The credentials for a read, or an error naming what is missing (or
-    /// unknown) and where to set it.
-    pub fn credentials(&self) -> Result<Credentials, Diagnostic> {
-        let unknown: Vec<&str> = ["access_key", "secret_key", "security_token"]
-            .into_iter()
-            .filter(|a| self.unknown.contains(a))
-            .collect();
-        if !unknown.is_empty() {
-            return Err(Diagnostic::error(
-                "Credentials not known yet",
-                format!(
-                    "The provider arguments {} are known only after apply, and every read is \
-                     signed with them. Give the provider values known at plan time.",
-                    unknown.join(", ")
-                ),
-            ));
-        }
-        let missing = |args: &[&str]| {
-            let names: Vec<String> = args.iter().map(|a| hint(a)).collect();
-            names.join(", and ")
-        };
-        let credentials = match (self.access_key.value(), self.secret_key.value()) {
-            (Some(ak), Some(sk)) => Credentials {
-                access_key: ak.clone(),
-                secret_key: sk.clone(),
-                security_token: self.security_token.value().cloned(),
-            },
-            (None, None) => {
-                return Err(Diagnostic::error(
-                    "Missing DLI credentials",
-                    format!(
-                        "The provider has no access key and secret key. Set {}.",
-                        missing(&["access_key", "secret_key"])
-                    ),
-                ));
-            }
-            (Some(_), None) => {
-                return Err(Diagnostic::error(
-                    "Incomplete DLI credentials: secret key missing",
-                    format!(
-                        "An access key is set but no secret key. Set {}.",
-                        missing(&["secret_key"])
-                    ),
-                ));
-            }
-            (None, Some(_)) => {
-                return Err(Diagnostic::error(
-                    "Incomplete DLI credentials: access key missing",
-                    format!(
-                        "A secret key is set but no access key. Set {}.",
-                        missing(&["access_key"])
-                    ),
-                ));
-            }
-        };
-        Ok(credentials)
     }
 }
 
@@ -416,14 +495,16 @@ mod tests {
         assert!(matches!(s.region, Setting::Unknown { argument: "region" }));
         assert_eq!(s.unknown, ["region", "max_retries"]);
         assert_eq!(s.unknown_for_requests(), ["max_retries"]);
-        assert!(s.credentials().is_err());
+        assert!(crate::provider::credentials::source(&s, None).is_err());
     }
 
     #[test]
     fn unknown_credentials_are_reported_as_unknown_not_missing() {
         let cfg = config(&[("secret_key", Value::Unknown)]);
         let s = resolve(&cfg, &env(&[("HW_ACCESS_KEY", "AK")])).unwrap();
-        let d = s.credentials().unwrap_err();
+        let Err(d) = crate::provider::credentials::source(&s, None) else {
+            panic!()
+        };
         assert!(d.summary.contains("not known yet"), "{d}");
         assert!(s.unknown_for_requests().is_empty());
     }
@@ -454,21 +535,23 @@ mod tests {
     #[test]
     fn missing_credentials_name_argument_and_env_var() {
         let s = resolve(&Value::Null, &env(&[])).unwrap();
-        let d = s.credentials().unwrap_err();
+        let Err(d) = crate::provider::credentials::source(&s, None) else {
+            panic!()
+        };
         assert!(
             d.detail.contains("\"access_key\"") && d.detail.contains("HW_ACCESS_KEY"),
             "{d}"
         );
         let s = resolve(&Value::Null, &env(&[("HW_ACCESS_KEY", "AK")])).unwrap();
-        let d = s.credentials().unwrap_err();
+        let Err(d) = crate::provider::credentials::source(&s, None) else {
+            panic!()
+        };
         assert!(d.detail.contains("HW_SECRET_KEY"), "{d}");
         let s = resolve(&Value::Null, &env(&[("HW_SECRET_KEY", "SK")])).unwrap();
-        assert!(
-            s.credentials()
-                .unwrap_err()
-                .detail
-                .contains("HW_ACCESS_KEY")
-        );
+        let Err(d) = crate::provider::credentials::source(&s, None) else {
+            panic!()
+        };
+        assert!(d.detail.contains("HW_ACCESS_KEY"), "{d}");
     }
 
     #[test]

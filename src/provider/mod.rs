@@ -2,7 +2,9 @@
 //! shared HTTP client and the resolved settings) it hands its data sources.
 
 pub mod config;
+pub mod credentials;
 pub mod schema;
+pub mod shared_config;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
@@ -10,10 +12,13 @@ use std::sync::{Arc, RwLock};
 use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
 
-use crate::data_source::{Context, DataSource, enhanced_connection, enhanced_connections};
+use crate::data_source::context::ProjectLookup;
+use crate::data_source::{Context, DataSource, Setting, enhanced_connection, enhanced_connections};
+use crate::dli::auth::CredentialProvider;
 use crate::dli::{Client, ClientOptions};
 use crate::plugin::{Diagnostic, Provider, ProviderSchemas, Value};
-use config::{Settings, Source};
+use config::{Settings, SharedConfigChoice, Source};
+use shared_config::Profile;
 
 /// The provider's source address in the registry.
 pub const ADDRESS: &str = "registry.terraform.io/dli-community/dli";
@@ -121,6 +126,55 @@ fn ca_bundle_error(source: Source, why: String) -> Diagnostic {
     }
 }
 
+impl DliProvider {
+    /// Reads the named hcloud profile; a problem is one error naming the
+    /// file and the profile.
+    async fn load_profile(&self, choice: &SharedConfigChoice) -> Result<Profile, Diagnostic> {
+        let path = match &choice.file {
+            Some((path, _)) => path.clone(),
+            None => match (self.env)("HOME") {
+                Some(home) => format!("{home}/.hcloud/config.json"),
+                None => "~/.hcloud/config.json".to_owned(),
+            },
+        };
+        let profile = choice.profile.as_ref().map(|(name, _)| name.as_str());
+        let shown = match profile {
+            Some(name) => format!("profile {name:?} of {path}"),
+            None => format!("the current profile of {path}"),
+        };
+        let parsed = match tokio::fs::read_to_string(&path).await {
+            Ok(text) => shared_config::parse(&text, profile),
+            Err(e) => Err(format!("it cannot be read: {e}")),
+        };
+        parsed.map_err(|why| {
+            let d = Diagnostic::error(
+                "Cannot use the hcloud profile",
+                format!("Reading {shown} for credentials failed: {why}. Nothing was sent."),
+            );
+            match (&choice.file, &choice.profile) {
+                (Some((_, Source::Argument(name))), _) | (_, Some((_, Source::Argument(name)))) => {
+                    d.at(name)
+                }
+                _ => d,
+            }
+        })
+    }
+}
+
+/// A setting that the profile fills when nothing else set it.
+fn or_from_profile(
+    setting: Setting<String>,
+    value: Option<&String>,
+    profile: &Profile,
+) -> Setting<String> {
+    match (setting, value) {
+        (Setting::Unset { .. }, Some(value)) => {
+            Setting::known(value.clone(), format!("hcloud profile {:?}", profile.name))
+        }
+        (setting, _) => setting,
+    }
+}
+
 #[async_trait]
 impl Provider for DliProvider {
     fn schemas(&self) -> &ProviderSchemas {
@@ -163,13 +217,30 @@ impl Provider for DliProvider {
             max_retries = settings.max_retries,
             "provider configured"
         );
+        let profile = match &settings.shared_config {
+            Some(choice) => match self.load_profile(choice).await {
+                Ok(profile) => Some(profile),
+                Err(d) => return vec![d],
+            },
+            None => None,
+        };
+        let credentials = credentials::source(&settings, profile.as_ref())
+            .map(|source| Arc::new(CredentialProvider::new(source)));
+        let (region, project_id) = match &profile {
+            Some(p) => (
+                or_from_profile(settings.region.clone(), p.region.as_ref(), p),
+                or_from_profile(settings.project_id.clone(), p.project_id.as_ref(), p),
+            ),
+            None => (settings.region.clone(), settings.project_id.clone()),
+        };
         let context = Context {
             client,
-            credentials: settings.credentials(),
+            credentials,
             unknown_for_requests: settings.unknown_for_requests(),
             max_retries: settings.max_retries,
-            region: settings.region,
-            project_id: settings.project_id,
+            project_lookup: ProjectLookup::new(settings.project_name, settings.auth_url),
+            region,
+            project_id,
             cloud: settings.cloud,
             endpoint: settings.endpoint,
         };

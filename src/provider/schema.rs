@@ -1,6 +1,6 @@
 //! The `dli` provider's arguments.
 
-use crate::plugin::{Attribute, Mode, Schema, Type};
+use crate::plugin::{Attribute, Block, Mode, Schema, Type};
 
 pub fn provider_schema() -> Schema {
     use Mode::Optional;
@@ -11,15 +11,27 @@ pub fn provider_schema() -> Schema {
                       in the configuration wins over the variable.",
         attributes: vec![
             Attribute::new("region", Type::String, Optional,
-                "Region of the DLI service, e.g. `cn-north-4`. Also `HW_REGION_NAME`. Needed unless `endpoint` is set."),
+                "Region of the DLI service, e.g. `cn-north-4`. Also `HW_REGION_NAME` or `OS_REGION_NAME`. Needed unless `endpoint` is set."),
             Attribute::new("project_id", Type::String, Optional,
-                "Project ID the connections belong to. Also `HW_PROJECT_ID`. Needed for every read unless the data source sets its own."),
+                "Project ID the connections belong to. Also `HW_PROJECT_ID` or `OS_PROJECT_ID`. When no project ID is set anywhere, the provider asks IAM for the project named `project_name` (by default the region) at the first read."),
+            Attribute::new("project_name", Type::String, Optional,
+                "Name of the project to look up in IAM when no `project_id` is set. Also `HW_PROJECT_NAME` or `OS_PROJECT_NAME`. Defaults to the region."),
+            Attribute::new("auth_url", Type::String, Optional,
+                "IAM endpoint, for the project look-up and `assume_role`. Also `HW_AUTH_URL` or `OS_AUTH_URL`. Defaults to `https://iam.{region}.{cloud}/v3`."),
             Attribute::new("access_key", Type::String, Optional,
-                "Access key (AK) of the credentials. Also `HW_ACCESS_KEY`."),
+                "Access key (AK) of the credentials. Also `HW_ACCESS_KEY` or `OS_ACCESS_KEY`."),
             Attribute::new("secret_key", Type::String, Optional,
-                "Secret key (SK) of the credentials. Also `HW_SECRET_KEY`.").sensitive(),
+                "Secret key (SK) of the credentials. Also `HW_SECRET_KEY` or `OS_SECRET_KEY`.").sensitive(),
             Attribute::new("security_token", Type::String, Optional,
                 "Security token of temporary credentials, sent as `X-Security-Token`. Also `HW_SECURITY_TOKEN`.").sensitive(),
+            Attribute::new("shared_config_file", Type::String, Optional,
+                "Path of an hcloud (KooCLI) configuration file whose profile supplies the credentials, region and project ID. Also `HW_SHARED_CONFIG_FILE`. Defaults to `~/.hcloud/config.json` when only `profile` is set. Read only when this or `profile` is set; the file must be stored unencrypted."),
+            Attribute::new("profile", Type::String, Optional,
+                "Profile of the hcloud configuration file to use (modes `AKSK` and `SSO`). Also `HW_PROFILE`. Defaults to the file's `current` profile."),
+            Attribute::new("use_ecs_metadata", Type::Bool, Optional,
+                "Take temporary credentials of the agency of the ECS instance this runs on, from its metadata service. Also `HW_USE_ECS_METADATA`. Defaults to `false`: the metadata service is never contacted unless this is set."),
+            Attribute::new("ecs_metadata_endpoint", Type::String, Optional,
+                "Base URL of the ECS metadata service. Also `HW_ECS_METADATA_ENDPOINT`. Defaults to `http://169.254.169.254`."),
             Attribute::new("cloud", Type::String, Optional,
                 "Cloud domain used to build the endpoint `https://dli.{region}.{cloud}`. Also `HW_CLOUD`. Defaults to `myhuaweicloud.com` (`myhuaweicloud.eu` for `eu-west-1*` regions). A plain domain: `@`, `/`, `?`, `#`, `:` and spaces are refused."),
             Attribute::new("endpoint", Type::String, Optional,
@@ -33,5 +45,17 @@ pub fn provider_schema() -> Schema {
             Attribute::new("cacert_file", Type::String, Optional,
                 "Path of a PEM file with extra CA certificates to trust. Also `HW_CACERT_FILE`."),
         ],
+        blocks: vec![Block {
+            name: "assume_role",
+            description: "Act as an IAM agency: the permanent key found (arguments, environment, shared config or ECS metadata) asks IAM for temporary credentials of the agency once, and every read is signed with them; they are renewed before they expire. Without this block, `HW_ASSUME_ROLE_AGENCY_NAME` and `HW_ASSUME_ROLE_DOMAIN_NAME` (and `HW_ASSUME_ROLE_DURATION`) do the same.",
+            attributes: vec![
+                Attribute::new("agency_name", Type::String, Optional,
+                    "Name of the agency to assume. Also `HW_ASSUME_ROLE_AGENCY_NAME`."),
+                Attribute::new("domain_name", Type::String, Optional,
+                    "Name of the account (domain) that owns the agency. Also `HW_ASSUME_ROLE_DOMAIN_NAME`."),
+                Attribute::new("duration", Type::Number, Optional,
+                    "Lifetime of the temporary credentials in seconds, 900 to 86400. Also `HW_ASSUME_ROLE_DURATION`. Defaults to `3600`."),
+            ],
+        }],
     }
 }

@@ -20,24 +20,28 @@ pub struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
-    /// Resolves a read's target, project and credentials, or says what is
+    /// Resolves a read's target, credentials and project, or says what is
     /// missing.
-    pub fn new(cx: &'a Context, region: &Own<'_>, project: &Own<'_>) -> Result<Self, Diagnostic> {
+    pub async fn new(
+        cx: &'a Context,
+        region: &Own<'_>,
+        project: &Own<'_>,
+        cancel: &CancellationToken,
+    ) -> Result<Self, Diagnostic> {
         cx.check_requests_possible()?;
         let target = cx.target(region)?;
-        let project_id = cx.project_id(project)?;
+        let credentials = cx.credentials(cancel).await?;
+        let project_id = cx
+            .project_id(project, &target, &credentials, cancel)
+            .await?;
         endpoint::check_project_id(&project_id)
             .map_err(|why| Diagnostic::error("Invalid project_id", why).at(project.argument))?;
-        let credentials = cx.credentials()?;
         Ok(Reader {
             cx,
             target,
             project_id,
             credentials,
-            policy: RetryPolicy {
-                max_retries: cx.max_retries,
-                ..RetryPolicy::default()
-            },
+            policy: cx.retry_policy(),
         })
     }
 

@@ -88,6 +88,7 @@ pub fn schema() -> Schema {
                       and subnet it links to, the queues and elastic resource pools bound to \
                       it, its host entries and routes.",
         attributes,
+        blocks: Vec::new(),
     }
 }
 
@@ -195,7 +196,9 @@ pub async fn read(
         argument: "project_id",
         value: own("project_id"),
     };
-    let reader = Reader::new(cx, &region, &project).map_err(|d| vec![d])?;
+    let reader = Reader::new(cx, &region, &project, cancel)
+        .await
+        .map_err(|d| vec![d])?;
     let (connection_id, id_attribute) = match (own("connection_id"), own("name")) {
         (Some(id), _) => (id.to_owned(), "connection_id"),
         (None, Some(name)) => (find_by_name(&reader, name, cancel).await?, "name"),

@@ -1,0 +1,112 @@
+//! IAM calls: the project of a region (`GET /v3/projects?name=`) and
+//! temporary credentials of an agency
+//! (`POST /v3.0/OS-CREDENTIAL/securitytokens`). Both are signed like every
+//! other call.
+
+use reqwest::Url;
+use serde::Deserialize;
+
+use super::client::{Client, Request};
+use super::credentials::Credentials;
+use super::error::{ApiError, ErrorKind};
+use super::model::Outcome;
+use super::temporary::{self, Temporary};
+
+/// A project as IAM lists it.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+pub struct Project {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct Projects {
+    #[serde(default)]
+    projects: Vec<Project>,
+}
+
+impl Outcome for Projects {
+    fn unsuccessful(&self) -> Option<String> {
+        None
+    }
+}
+
+/// `auth_url` with `segments` appended to its path.
+fn under(auth_url: &Url, segments: &[&str]) -> Url {
+    let mut url = auth_url.clone();
+    if let Ok(mut path) = url.path_segments_mut() {
+        path.pop_if_empty().extend(segments);
+    }
+    url
+}
+
+/// The projects named `name` that the credentials can see.
+pub async fn projects_named(
+    client: &Client,
+    auth_url: &Url,
+    credentials: &Credentials,
+    name: &str,
+) -> Result<Vec<Project>, ApiError> {
+    let url = under(auth_url, &["projects"]);
+    let query = [("name".to_owned(), name.to_owned())];
+    let answer: Projects = client
+        .get_json(url, &query, credentials, None, "a project list")
+        .await?;
+    Ok(answer.projects)
+}
+
+/// What to ask IAM for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AssumeRole {
+    pub agency_name: String,
+    pub domain_name: String,
+    pub duration_seconds: u32,
+}
+
+/// Temporary credentials of an agency, asked for with a permanent key. The
+/// call goes to the auth URL's host, whatever its path.
+pub async fn assume_role(
+    client: &Client,
+    auth_url: &Url,
+    credentials: &Credentials,
+    role: &AssumeRole,
+) -> Result<Temporary, ApiError> {
+    let mut url = auth_url.clone();
+    url.set_path("/v3.0/OS-CREDENTIAL/securitytokens");
+    let body = serde_json::json!({"auth": {"identity": {
+        "methods": ["assume_role"],
+        "assume_role": {
+            "agency_name": role.agency_name,
+            "domain_name": role.domain_name,
+            "duration_seconds": role.duration_seconds,
+        }
+    }}})
+    .to_string();
+    let request = Request {
+        method: reqwest::Method::POST,
+        url,
+        query: &[],
+        project_id: None,
+        json_body: Some(&body),
+    };
+    let answer = client.send(request, credentials).await?;
+    temporary::decode(&answer.body)
+        .map_err(|why| answer.failure(ErrorKind::Undecodable, format!("IAM's answer: {why}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_go_under_the_auth_url() {
+        let base = Url::parse("https://iam.cn-north-4.myhuaweicloud.com/v3").unwrap();
+        assert_eq!(
+            under(&base, &["projects"]).as_str(),
+            "https://iam.cn-north-4.myhuaweicloud.com/v3/projects"
+        );
+        let slash = Url::parse("http://127.0.0.1:8080/v3/").unwrap();
+        assert_eq!(under(&slash, &["projects"]).path(), "/v3/projects");
+    }
+}
