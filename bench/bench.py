@@ -8,6 +8,14 @@ the same run (`make bench`):
    (+ the lower bound 200 x 50 ms / parallelism 10)
 4. peak RSS of our provider during (3), stripped binary size, TCP connections
    the fake DLI API accepted during (3)
+5. a plan with 300 data sources against a gateway that allows 20 requests/s
+   per key: time and refused (429) requests, ours vs the same plan with the
+   provider as it was before reads shared one pace (BASELINE_REV, built here)
+6. a plan with 20 data sources and a wrong secret key: signed requests sent,
+   ours vs BASELINE_REV
+7. the soak (RSS after 1k, 10k and 50k reads through one process over gRPC)
+   and a 5,000-connection list (time, peak RSS), from tests/endurance.rs in
+   release mode
 
 Each timing is the median of BENCH_RUNS runs (default 7). Writes
 bench/results/latest.json and bench/results/latest.svg and prints a table.
@@ -37,6 +45,11 @@ AK, SK = "BENCHACCESSKEY000001", "bench-secret"
 SEED_ID = "4c693ecc-bab8-4113-a838-129cedc9a563"
 MANY = 200
 LATENCY_MS = int(os.environ.get("BENCH_LATENCY_MS", "50"))
+# The provider before reads shared one pace and one credential gate: each
+# read backed off on its own, and every read sent its own signed request.
+BASELINE_REV = os.environ.get("BENCH_BASELINE_REV", "5618f4c")
+BASELINE_DIR = ROOT / "bench" / "results" / "tmp" / "baseline"
+THROTTLED_READS, RATE_LIMIT, BAD_KEY_READS = 300, 20, 20
 
 TARGETS = {
     "handshake_ratio": 0.2,
@@ -45,6 +58,11 @@ TARGETS = {
     "peak_rss_mb": 12.0,
     "binary_mb": 8.0,
     "connections": 10,
+    "throttled_refused": 30,
+    "throttled_plan_s": 25.0,
+    "bad_key_signed": 2,
+    "soak_growth_kb": 512,
+    "list_5000_peak_rss_mb": 48.0,
 }
 
 
@@ -86,14 +104,14 @@ def median(fn, runs=RUNS):
 class Fake:
     """The release dli-fake with a generated fixture."""
 
-    def __init__(self, tmp):
+    def __init__(self, tmp, rate_limit=None):
         seed = json.loads((ROOT / "tests" / "fixtures" / "seed-example-response.json").read_text())
         connections = {SEED_ID: {"response": seed}}
         for i in range(MANY):
             cid = many_id(i)
             connections[cid] = {"response": dict(seed, id=cid), "faults": {"latency_ms": LATENCY_MS}}
         fixture = {"project_id": PROJECT, "credentials": [{"access_key": AK, "secret_key": SK}],
-                   "connections": connections}
+                   "connections": connections, "rate_limit": rate_limit}
         self.tmp = tmp
         (tmp / "fixture.json").write_text(json.dumps(fixture))
         self.stats = tmp / "stats.json"
@@ -117,29 +135,94 @@ def many_id(i):
     return f"{i:08x}-0000-4000-8000-{i:012x}"
 
 
-def workspace(tmp, name, main_tf):
+def workspace(tmp, name, main_tf, provider=None):
     d = tmp / name
     d.mkdir()
     (d / "main.tf").write_text(main_tf)
     (d / "cli.tfrc").write_text(
         "provider_installation {\n  dev_overrides {\n"
-        f'    "registry.terraform.io/dli-community/dli" = "{OURS.parent}"\n'
+        f'    "registry.terraform.io/dli-community/dli" = "{provider or OURS.parent}"\n'
         f'    "registry.terraform.io/hashicorp/null" = "{NULL.parent}"\n'
         "  }\n  direct {}\n}\n")
     return d
 
 
-def plan_seconds(tf, d, fake_url=""):
+def plan_seconds(tf, d, fake_url="", sk=SK, expect_success=True):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_", "HW_"))}
     env.update(TF_CLI_CONFIG_FILE=str(d / "cli.tfrc"), TF_IN_AUTOMATION="1", CHECKPOINT_DISABLE="1",
-               HW_DLI_ENDPOINT=fake_url, HW_PROJECT_ID=PROJECT, HW_ACCESS_KEY=AK, HW_SECRET_KEY=SK)
+               HW_DLI_ENDPOINT=fake_url, HW_PROJECT_ID=PROJECT, HW_ACCESS_KEY=AK, HW_SECRET_KEY=sk)
     start = time.perf_counter()
     out = subprocess.run([tf, "plan", "-input=false", "-no-color", "-lock=false"], cwd=d, env=env,
                          capture_output=True, text=True)
     elapsed = time.perf_counter() - start
-    if out.returncode != 0:
-        sys.exit(f"plan failed in {d}:\n{out.stdout}\n{out.stderr}")
+    if (out.returncode == 0) != expect_success:
+        sys.exit(f"plan {'failed' if expect_success else 'succeeded'} in {d}:\n{out.stdout}\n{out.stderr}")
     return elapsed
+
+
+def baseline_binary():
+    """Builds the provider at BASELINE_REV (once; kept under bench/results/tmp)."""
+    binary = BASELINE_DIR / "target" / "release" / "terraform-provider-dli"
+    stamp = BASELINE_DIR / "rev"
+    if binary.exists() and stamp.exists() and stamp.read_text() == BASELINE_REV:
+        return binary
+    src = BASELINE_DIR / "src"
+    shutil.rmtree(BASELINE_DIR, ignore_errors=True)
+    BASELINE_DIR.mkdir(parents=True)
+    subprocess.run(["git", "worktree", "prune"], cwd=ROOT, check=True)
+    subprocess.run(["git", "worktree", "add", "--detach", src, BASELINE_REV], cwd=ROOT, check=True,
+                   capture_output=True)
+    try:
+        # Thin LTO: the baseline's speed is not what is compared, its requests are.
+        env = dict(os.environ, CARGO_PROFILE_RELEASE_LTO="thin", CARGO_PROFILE_RELEASE_CODEGEN_UNITS="16")
+        subprocess.run(["cargo", "build", "--quiet", "--locked", "--release", "--bin", "terraform-provider-dli",
+                        "--target-dir", BASELINE_DIR / "target"], cwd=src, env=env, check=True)
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", src], cwd=ROOT, check=True)
+    stamp.write_text(BASELINE_REV)
+    return binary
+
+
+def provider_dir(tmp, name, binary):
+    """A directory holding `binary` as terraform-provider-dli, for dev_overrides."""
+    d = tmp / name
+    d.mkdir()
+    shutil.copy(binary, d / "terraform-provider-dli")
+    return d
+
+
+def gateway_runs(tf, tmp, provider):
+    """The throttled 300-read plan and the bad-key 20-read plan with one
+    provider build: (seconds, refused) and signed requests."""
+    ws = workspace(tmp, f"throttled-{provider.name}", DLI +
+                   f'data "dli_enhanced_connection" "c" {{\n  count = {THROTTLED_READS}\n'
+                   f'  connection_id = "{SEED_ID}"\n}}\n', provider)
+    fake = Fake(make_dir(tmp / f"fake-throttled-{provider.name}"), rate_limit=RATE_LIMIT)
+    seconds = plan_seconds(tf, ws, fake.url)
+    refused = fake.stop()["by_status"].get("429", 0)
+    ws = workspace(tmp, f"bad-key-{provider.name}", DLI +
+                   f'data "dli_enhanced_connection" "c" {{\n  count = {BAD_KEY_READS}\n'
+                   f'  connection_id = "{SEED_ID}"\n}}\n', provider)
+    fake = Fake(make_dir(tmp / f"fake-bad-key-{provider.name}"))
+    plan_seconds(tf, ws, fake.url, sk="not-the-secret", expect_success=False)
+    signed = fake.stop()["by_status"].get("401", 0)
+    return seconds, refused, signed
+
+
+def endurance():
+    """RSS after 1k/10k/50k reads, and the 5,000-connection list, measured by
+    tests/endurance.rs against the release build."""
+    out = subprocess.run(["cargo", "test", "--quiet", "--locked", "--release", "--test", "endurance", "--",
+                          "--nocapture", "--test-threads=1"], cwd=ROOT, capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"endurance tests failed:\n{out.stdout[-3000:]}\n{out.stderr[-3000:]}")
+    import re
+    rss = re.search(r"RSS: (\d+) kB at 1k, (\d+) kB at 10k, (\d+) kB at 50k", out.stderr)
+    lst = re.search(r"5000-connection list: ([\d.]+)(ms|s), peak RSS of the provider: (\d+) kB", out.stderr)
+    if not rss or not lst:
+        sys.exit("endurance output not understood:\n" + out.stderr[-3000:])
+    list_s = float(lst.group(1)) / (1000 if lst.group(2) == "ms" else 1)
+    return [int(rss.group(i)) for i in (1, 2, 3)], list_s, int(lst.group(3)) / 1024
 
 
 class PeakRss:
@@ -227,6 +310,12 @@ def main():
         fake.stop()
         plan200_null = median(lambda: plan_seconds(tf, many_null))
         lower_bound = MANY * LATENCY_MS / 1000 / 10
+
+        ours_dir = provider_dir(tmp, "ours-bin", OURS)
+        base_dir = provider_dir(tmp, "baseline-bin", baseline_binary())
+        throttled_ours_s, refused_ours, signed_ours = gateway_runs(tf, tmp, ours_dir)
+        throttled_base_s, refused_base, signed_base = gateway_runs(tf, tmp, base_dir)
+        soak_kb, list_s, list_peak_mb = endurance()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -242,6 +331,12 @@ def main():
         "peak_rss_mb": peak_rss_mb,
         "binary_mb": binary_mb,
         "connections": connections,
+        "throttled_300": {"ours": {"seconds": throttled_ours_s, "refused": refused_ours},
+                          "baseline": {"seconds": throttled_base_s, "refused": refused_base},
+                          "rate_limit_per_s": RATE_LIMIT},
+        "bad_key_20_signed": {"ours": signed_ours, "baseline": signed_base},
+        "soak_rss_kb": {"1k": soak_kb[0], "10k": soak_kb[1], "50k": soak_kb[2]},
+        "list_5000": {"seconds": list_s, "peak_rss_mb": list_peak_mb},
     }
     ratios = {
         "handshake_ratio": hs_ours / hs_null,
@@ -250,6 +345,11 @@ def main():
         "peak_rss_mb": peak_rss_mb,
         "binary_mb": binary_mb,
         "connections": connections,
+        "throttled_refused": refused_ours,
+        "throttled_plan_s": throttled_ours_s,
+        "bad_key_signed": signed_ours,
+        "soak_growth_kb": soak_kb[2] - soak_kb[1],
+        "list_5000_peak_rss_mb": list_peak_mb,
     }
     results["checks"] = {k: {"value": ratios[k], "target": TARGETS[k], "met": ratios[k] <= TARGETS[k]} for k in TARGETS}
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -272,6 +372,16 @@ def print_table(r):
         ("peak RSS during 200-plan (MB)", f"{r['peak_rss_mb']:.1f}", ""),
         ("stripped binary (MB)", f"{r['binary_mb']:.2f}", ""),
         ("TCP connections to the API", f"{r['connections']}", ""),
+        (f"plan, {THROTTLED_READS} reads @{RATE_LIMIT}/s limit (s)", f"{r['throttled_300']['ours']['seconds']:.1f}",
+         f"{r['throttled_300']['baseline']['seconds']:.1f} (each read backs off alone)"),
+        ("  requests refused with 429", f"{r['throttled_300']['ours']['refused']}",
+         f"{r['throttled_300']['baseline']['refused']} (each read backs off alone)"),
+        (f"plan, {BAD_KEY_READS} reads, wrong key: signed", f"{r['bad_key_20_signed']['ours']}",
+         f"{r['bad_key_20_signed']['baseline']} (no credential gate)"),
+        ("soak RSS at 1k/10k/50k reads (kB)",
+         f"{r['soak_rss_kb']['1k']}/{r['soak_rss_kb']['10k']}/{r['soak_rss_kb']['50k']}", ""),
+        ("list of 5,000 connections (s)", f"{r['list_5000']['seconds']:.2f}", ""),
+        ("  peak RSS (MB)", f"{r['list_5000']['peak_rss_mb']:.1f}", ""),
     ]
     print(f"{r['terraform']} on {r['machine']}, median of {r['runs']} runs\n")
     print(f"{'measure':36} {'ours':>10}  baseline")

@@ -24,6 +24,10 @@ pub struct Fixture {
     /// The ECS metadata service, when the fake plays one.
     #[serde(default)]
     pub ecs_metadata: Option<EcsMetadata>,
+    /// Signed requests each access key may make per second (per clock
+    /// second, like the gateway's policy); more are refused with 429.
+    #[serde(default)]
+    pub rate_limit: Option<u32>,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]

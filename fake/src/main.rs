@@ -3,8 +3,8 @@
 //!
 //! Usage: `dli-fake [--fixture FILE] [--port N] [--port-file FILE] [--stats-file FILE]`
 //! Prints `listening on http://127.0.0.1:PORT` on stdout; logs requests on
-//! stderr; on Ctrl-C/SIGTERM writes `{"connections_accepted":N,"requests":M}`
-//! to the stats file, if given.
+//! stderr; on Ctrl-C/SIGTERM writes `{"connections_accepted":N,"requests":M,
+//! "by_status":{"200":…}}` to the stats file, if given.
 
 use std::process::ExitCode;
 
@@ -86,9 +86,15 @@ async fn serve() -> Result<(), String> {
         } => {}
     }
     if let Some(path) = &args.stats_file {
+        let requests = state.requests();
+        let mut by_status = std::collections::BTreeMap::<String, usize>::new();
+        for r in &requests {
+            *by_status.entry(r.status.to_string()).or_default() += 1;
+        }
         let stats = serde_json::json!({
             "connections_accepted": state.connections_accepted(),
-            "requests": state.requests().len(),
+            "requests": requests.len(),
+            "by_status": by_status,
         });
         std::fs::write(path, stats.to_string()).map_err(|e| format!("{path}: {e}"))?;
     }

@@ -44,6 +44,8 @@ pub struct FakeState {
     issued: Mutex<Vec<FixtureCredential>>,
     /// Metadata session tokens handed out.
     session_tokens: Mutex<Vec<String>>,
+    /// Per access key: the current clock second and the requests in it.
+    windows: Mutex<HashMap<String, (u64, u32)>>,
 }
 
 impl FakeState {
@@ -56,7 +58,23 @@ impl FakeState {
             next_request_id: AtomicU64::new(1),
             issued: Mutex::default(),
             session_tokens: Mutex::default(),
+            windows: Mutex::default(),
         })
+    }
+
+    /// True when `access_key` is over the fixture's rate limit this second.
+    fn over_limit(&self, access_key: &str) -> Option<u32> {
+        let limit = self.fixture.rate_limit?;
+        let second = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
+        let window = windows.entry(access_key.to_owned()).or_insert((second, 0));
+        if window.0 != second {
+            *window = (second, 0);
+        }
+        window.1 += 1;
+        (window.1 > limit).then_some(limit)
     }
 
     /// Hands out new temporary credentials, for `whom`.
@@ -274,7 +292,18 @@ async fn answer(
         now,
     );
     match verified {
-        Ok(credential) => record.access_key = Some(credential.access_key.clone()),
+        Ok(credential) => {
+            record.access_key = Some(credential.access_key.clone());
+            if let Some(limit) = state.over_limit(&credential.access_key) {
+                return error(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "APIG.0308",
+                    &format!(
+                        "The throttling threshold has been reached: policy user over ratelimit,limit:{limit},time:1 second"
+                    ),
+                );
+            }
+        }
         Err(failure) => {
             return error(
                 StatusCode::UNAUTHORIZED,
@@ -473,7 +502,7 @@ fn fault(status: u16) -> Response {
         429 => error(
             status,
             "APIGW.0308",
-            "The throttling threshold has been reached: policy user over ratelimit,limit:200,time:5 minute",
+            "The throttling threshold has been reached: policy user over ratelimit,limit:20,time:1 second",
         ),
         500..=599 => error(
             status,

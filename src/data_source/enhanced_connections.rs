@@ -216,7 +216,9 @@ pub async fn read(
         .iter()
         .map(|c| Value::string_or_null(c.id.clone()))
         .collect();
-    let connections = found.iter().map(state::object).collect();
+    // Each connection's model is dropped as soon as it is mapped: a long
+    // list is never held twice.
+    let connections = found.drain(..).map(|c| state::object(&c)).collect();
     let region = reader.target.region.as_deref();
     Ok(Value::object([
         ("name", Value::string_or_null(filter.name.clone())),

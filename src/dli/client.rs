@@ -1,13 +1,18 @@
 //! The DLI HTTP client: one pooled `reqwest` client per provider, signing
 //! every request and turning each answer into a model or a classified error.
 
-use std::time::Duration;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use reqwest::Url;
+use sha2::{Digest, Sha256};
 
 use super::credentials::Credentials;
 use super::endpoint;
 use super::error::{self, ApiError, ErrorKind};
+use super::gate::{Gate, Pass};
+use super::throttle::Limiter;
 use serde::de::DeserializeOwned;
 
 use super::model::{self, ConnectionList, EnhancedConnection, ListQuery, Outcome};
@@ -39,12 +44,40 @@ impl Default for ClientOptions {
     }
 }
 
-/// A DLI API client. Cheap to clone; clones share one connection pool.
+/// The credential gates and paces every call shares, by key and endpoint.
+#[derive(Debug, Default)]
+struct Guards {
+    gates: Mutex<HashMap<String, Arc<Gate>>>,
+    limiters: Mutex<HashMap<String, Arc<Limiter>>>,
+}
+
+impl Guards {
+    /// The gate of a key: its access key and a digest of its secret, so a
+    /// wrong secret for the same access key has a gate of its own.
+    fn gate(&self, credentials: &Credentials) -> Arc<Gate> {
+        let digest = Sha256::digest(credentials.secret_key.expose().as_bytes());
+        let key = format!("{} {}", credentials.access_key, hex::encode(&digest[..8]));
+        let mut gates = self.gates.lock().unwrap_or_else(|e| e.into_inner());
+        gates.entry(key).or_default().clone()
+    }
+
+    fn limiter(&self, host: &str, access_key: &str) -> Arc<Limiter> {
+        let mut limiters = self.limiters.lock().unwrap_or_else(|e| e.into_inner());
+        limiters
+            .entry(format!("{host} {access_key}"))
+            .or_default()
+            .clone()
+    }
+}
+
+/// A DLI API client. Cheap to clone; clones share one connection pool, and
+/// the credential gates and paces.
 #[derive(Clone, Debug)]
 pub struct Client {
     http: reqwest::Client,
+    guards: Arc<Guards>,
     /// For the ECS metadata service: never through a proxy; made on first use.
-    metadata_http: std::sync::Arc<std::sync::OnceLock<reqwest::Client>>,
+    metadata_http: Arc<std::sync::OnceLock<reqwest::Client>>,
     timeout: Duration,
 }
 
@@ -75,6 +108,7 @@ impl Client {
             .map_err(|e| format!("cannot build the HTTP client: {}", error_chain(&e)))?;
         Ok(Client {
             http,
+            guards: Arc::default(),
             metadata_http: Default::default(),
             timeout: options.timeout,
         })
@@ -171,8 +205,67 @@ impl Client {
     }
 
     /// Signs and sends one request; a 2xx answer comes back whole, anything
-    /// else as a classified error (by status first, then by body).
+    /// else as a classified error (by status first, then by body). It first
+    /// passes the key's credential gate and the shared pace of its endpoint
+    /// and key.
     pub async fn send(
+        &self,
+        request: Request<'_>,
+        credentials: &Credentials,
+    ) -> Result<Answer, ApiError> {
+        let host = endpoint::host_header(&request.url);
+        let gate = self.guards.gate(credentials);
+        let pass = gate.enter().await?;
+        let limiter = self.guards.limiter(&host, &credentials.access_key);
+        self.wait_for_slot(&limiter, &host).await?;
+        let started = Instant::now();
+        let result = self.send_now(request, credentials).await;
+        match &result {
+            Err(e) if e.kind == ErrorKind::Throttled => {
+                limiter.throttled(
+                    started,
+                    Instant::now(),
+                    e.retry_after,
+                    super::throttle::stated_limit(&e.message),
+                );
+            }
+            Err(e) if e.status.is_none() => {}
+            _ => limiter.accepted(started),
+        }
+        if let Pass::Prove(_holding) = &pass {
+            gate.settle(&result.as_ref().map(|_| ()));
+        }
+        result
+    }
+
+    /// Waits for this request's turn in the shared pace; a turn further
+    /// away than the request timeout fails the attempt instead.
+    async fn wait_for_slot(&self, limiter: &Limiter, host: &str) -> Result<(), ApiError> {
+        let now = Instant::now();
+        let slot = limiter.reserve(now);
+        if slot <= now {
+            return Ok(());
+        }
+        if slot - now > self.timeout {
+            return Err(ApiError {
+                kind: ErrorKind::Transport,
+                status: None,
+                code: None,
+                message: format!(
+                    "the gateway throttles this key, and the next free turn is further away than \
+                     the request timeout of {:?}",
+                    self.timeout
+                ),
+                request_id: None,
+                retry_after: None,
+                host: host.to_owned(),
+            });
+        }
+        tokio::time::sleep_until(slot.into()).await;
+        Ok(())
+    }
+
+    async fn send_now(
         &self,
         request: Request<'_>,
         credentials: &Credentials,

@@ -41,7 +41,7 @@ impl ErrorKind {
 }
 
 /// A failed API call. `Display` is complete and safe to show a user.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct ApiError {
     pub kind: ErrorKind,
     /// HTTP status, when an answer arrived.

@@ -9,6 +9,8 @@
 //! - `client`: the HTTP client and one call per API.
 //! - `resolve`: host lookup that tells a missing name from a network failure.
 //! - `retry`: retries with backoff, honouring `Retry-After`.
+//! - `gate`, `throttle`: one proven request per key before the rest, and
+//!   one pace per endpoint and key once the gateway throttles.
 //! - `model`: the response types and the list query.
 //! - `list`: reading every page of the connection list.
 //! - `error`: classified API errors.
@@ -18,6 +20,7 @@ pub mod client;
 pub mod credentials;
 pub mod endpoint;
 pub mod error;
+pub mod gate;
 pub mod iam;
 pub mod list;
 pub mod metadata;
@@ -26,6 +29,7 @@ pub mod resolve;
 pub mod retry;
 pub mod signer;
 pub mod temporary;
+pub mod throttle;
 
 pub use client::{Client, ClientOptions};
 pub use credentials::{Credentials, Secret};

@@ -169,87 +169,104 @@ fn parse_decimal(text: &str) -> Option<Number> {
 }
 
 /// Encodes `value` as msgpack for type `ty`; the result conforms to the type
-/// (objects carry every attribute, null where unset).
+/// (objects carry every attribute, null where unset). Written straight into
+/// the buffer: a large state is never held twice.
 pub fn encode_msgpack(value: &Value, ty: &Type) -> Result<Vec<u8>, CodecError> {
-    let raw = to_msgpack(value, ty, "")?;
     let mut out = Vec::with_capacity(256);
-    rmpv::encode::write_value(&mut out, &raw).map_err(|e| error("", e.to_string()))?;
+    write_value(&mut out, value, ty, &At::Root)?;
     Ok(out)
 }
 
-fn to_msgpack(value: &Value, ty: &Type, path: &str) -> Result<Mp, CodecError> {
-    Ok(match (value, ty) {
-        (Value::Unknown, _) => Mp::Ext(UNKNOWN_EXT_TYPE, vec![0]),
-        (Value::Null, _) => Mp::Nil,
-        (value, Type::Dynamic) => {
-            let actual = infer_type(value, path)?;
-            let type_json = actual.to_json_bytes();
-            Mp::Array(vec![
-                Mp::Binary(type_json),
-                to_msgpack(value, &actual, path)?,
-            ])
+/// Where in a value the encoder is; rendered only for an error.
+enum At<'a> {
+    Root,
+    Attr(&'a At<'a>, &'a str),
+    Index(&'a At<'a>, usize),
+    Key(&'a At<'a>, &'a str),
+}
+
+impl At<'_> {
+    fn render(&self) -> String {
+        match self {
+            At::Root => String::new(),
+            At::Attr(parent, name) => join(&parent.render(), name),
+            At::Index(parent, i) => format!("{}[{i}]", parent.render()),
+            At::Key(parent, k) => format!("{}[{k:?}]", parent.render()),
         }
-        (Value::TypedNull(_), _) => Mp::Nil,
-        (Value::String(s), Type::String) => Mp::from(s.as_str()),
+    }
+}
+
+fn write_value(out: &mut Vec<u8>, value: &Value, ty: &Type, at: &At<'_>) -> Result<(), CodecError> {
+    use rmp::encode as mp;
+    match (value, ty) {
+        (Value::Unknown, _) => {
+            written(mp::write_ext_meta(out, 1, UNKNOWN_EXT_TYPE));
+            out.push(0);
+        }
+        (Value::Null, _) => written(mp::write_nil(out)),
+        (value, Type::Dynamic) => {
+            let actual = infer_type(value, &at.render())?;
+            written(mp::write_array_len(out, 2));
+            let type_json = actual.to_json_bytes();
+            written(mp::write_bin(out, &type_json));
+            write_value(out, value, &actual, at)?;
+        }
+        (Value::TypedNull(_), _) => written(mp::write_nil(out)),
+        (Value::String(s), Type::String) => written(mp::write_str(out, s)),
         (Value::Number(n), Type::Number) => match n {
-            Number::Int(i) => Mp::from(*i),
-            Number::Uint(u) => Mp::from(*u),
+            Number::Int(i) => {
+                written(mp::write_sint(out, *i));
+            }
+            Number::Uint(u) => {
+                written(mp::write_uint(out, *u));
+            }
             // cty numbers are finite: Terraform could not decode these.
             Number::Float(f) if !f.is_finite() => {
-                return Err(error(path, format!("{f} is not a Terraform number")));
+                return Err(error(
+                    &at.render(),
+                    format!("{f} is not a Terraform number"),
+                ));
             }
-            Number::Float(f) => Mp::F64(*f),
-            Number::Decimal(text) => Mp::from(text.as_str()),
+            Number::Float(f) => written(mp::write_f64(out, *f)),
+            Number::Decimal(text) => written(mp::write_str(out, text)),
         },
-        (Value::Bool(b), Type::Bool) => Mp::Boolean(*b),
-        (Value::List(items), Type::List(elem)) | (Value::Set(items), Type::Set(elem)) => Mp::Array(
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, item)| to_msgpack(item, elem, &format!("{path}[{i}]")))
-                .collect::<Result<_, _>>()?,
-        ),
-        (Value::Tuple(items), Type::Tuple(types)) if items.len() == types.len() => Mp::Array(
-            items
-                .iter()
-                .zip(types)
-                .enumerate()
-                .map(|(i, (item, ty))| to_msgpack(item, ty, &format!("{path}[{i}]")))
-                .collect::<Result<_, _>>()?,
-        ),
-        (Value::Map(map), Type::Map(elem)) => Mp::Map(
-            map.iter()
-                .map(|(k, v)| {
-                    Ok((
-                        Mp::from(k.as_str()),
-                        to_msgpack(v, elem, &format!("{path}[{k:?}]"))?,
-                    ))
-                })
-                .collect::<Result<_, CodecError>>()?,
-        ),
+        (Value::Bool(b), Type::Bool) => written(mp::write_bool(out, *b)),
+        (Value::List(items), Type::List(elem)) | (Value::Set(items), Type::Set(elem)) => {
+            written(mp::write_array_len(out, len32(items.len(), at)?));
+            for (i, item) in items.iter().enumerate() {
+                write_value(out, item, elem, &At::Index(at, i))?;
+            }
+        }
+        (Value::Tuple(items), Type::Tuple(types)) if items.len() == types.len() => {
+            written(mp::write_array_len(out, len32(items.len(), at)?));
+            for (i, (item, ty)) in items.iter().zip(types).enumerate() {
+                write_value(out, item, ty, &At::Index(at, i))?;
+            }
+        }
+        (Value::Map(map), Type::Map(elem)) => {
+            written(mp::write_map_len(out, len32(map.len(), at)?));
+            for (k, v) in map {
+                written(mp::write_str(out, k));
+                write_value(out, v, elem, &At::Key(at, k))?;
+            }
+        }
         (Value::Object(attrs), Type::Object(types)) => {
             if let Some(extra) = attrs.keys().find(|k| !types.contains_key(*k)) {
                 return Err(error(
-                    path,
+                    &at.render(),
                     format!("attribute {extra:?} is not in the schema"),
                 ));
             }
-            Mp::Map(
-                types
-                    .iter()
-                    .map(|(name, ty)| {
-                        let v = attrs.get(name).unwrap_or(&Value::Null);
-                        Ok((
-                            Mp::from(name.as_str()),
-                            to_msgpack(v, ty, &join(path, name))?,
-                        ))
-                    })
-                    .collect::<Result<_, CodecError>>()?,
-            )
+            written(mp::write_map_len(out, len32(types.len(), at)?));
+            for (name, ty) in types {
+                written(mp::write_str(out, name));
+                let v = attrs.get(name).unwrap_or(&Value::Null);
+                write_value(out, v, ty, &At::Attr(at, name))?;
+            }
         }
         (value, ty) => {
             return Err(error(
-                path,
+                &at.render(),
                 format!(
                     "a {} value cannot be encoded as {}",
                     value_kind(value),
@@ -257,7 +274,15 @@ fn to_msgpack(value: &Value, ty: &Type, path: &str) -> Result<Mp, CodecError> {
                 ),
             ));
         }
-    })
+    }
+    Ok(())
+}
+
+/// Writing into a `Vec<u8>` cannot fail: the writers' results carry nothing.
+fn written<T, E>(_: Result<T, E>) {}
+
+fn len32(len: usize, at: &At<'_>) -> Result<u32, CodecError> {
+    u32::try_from(len).map_err(|_| error(&at.render(), "too many elements for msgpack"))
 }
 
 /// The concrete type of a known value, for encoding it where the schema says

@@ -2,6 +2,9 @@
 //! API per test, and a Terraform working directory with its own CLI config.
 #![allow(dead_code)]
 
+pub mod plugin;
+pub mod wire;
+
 use std::path::{Path, PathBuf};
 use std::process::Output;
 

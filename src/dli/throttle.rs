@@ -1,0 +1,257 @@
+//! One request rate for every call that shares an endpoint and an access
+//! key: the gateway limits a key, not a read. Unlimited until the gateway
+//! throttles (429); then everyone pauses (for its `Retry-After`, or
+//! [`DEFAULT_PAUSE`]), resumes a little below the rate the gateway just
+//! accepted, and speeds up gradually while it keeps accepting.
+
+use std::collections::VecDeque;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// Huawei advises waiting 2 to 5 s after a 429 that says nothing.
+pub const DEFAULT_PAUSE: Duration = Duration::from_secs(2);
+
+/// After a 429, resume at this share of the rate just accepted.
+const RESUME_SHARE: f64 = 0.9;
+
+/// A later 429 cuts the rate to this share of the current one.
+const CUT_SHARE: f64 = 0.7;
+
+/// The rate never grows past this share of a limit the gateway stated.
+const CEILING_SHARE: f64 = 0.95;
+
+/// Every this long without a 429, the rate grows by [`GROWTH`].
+const GROWTH_EVERY: Duration = Duration::from_secs(3);
+const GROWTH: f64 = 1.05;
+
+/// The window over which accepted requests are counted.
+const WINDOW: Duration = Duration::from_secs(1);
+
+#[derive(Debug, Default)]
+struct State {
+    /// Requests per second, once the gateway has throttled.
+    rate: Option<f64>,
+    /// When the next request may start.
+    next_slot: Option<Instant>,
+    /// Nobody starts before this.
+    paused_until: Option<Instant>,
+    /// When the rate last changed.
+    changed_at: Option<Instant>,
+    /// When the last 429 slowed everyone down.
+    throttled_at: Option<Instant>,
+    /// Never grow past this: just under the limit the gateway stated.
+    ceiling: Option<f64>,
+    /// Start times of recently accepted requests.
+    accepted: VecDeque<Instant>,
+}
+
+/// The shared pace of one endpoint and key.
+#[derive(Debug, Default)]
+pub struct Limiter {
+    state: Mutex<State>,
+}
+
+impl Limiter {
+    /// Reserves a start time for one request: now while unlimited, else the
+    /// next free slot. The caller sleeps until it.
+    pub fn reserve(&self, now: Instant) -> Instant {
+        let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let mut at = now;
+        if let Some(paused) = s.paused_until {
+            at = at.max(paused);
+        }
+        let Some(rate) = s.rate else {
+            return at;
+        };
+        let rate = grown(rate, s.changed_at, now, s.ceiling);
+        if let Some(next) = s.next_slot {
+            at = at.max(next);
+        }
+        s.next_slot = Some(at + Duration::from_secs_f64(1.0 / rate));
+        at
+    }
+
+    /// The gateway accepted a request started at `started`.
+    pub fn accepted(&self, started: Instant) {
+        let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        s.accepted.push_back(started);
+        while s
+            .accepted
+            .front()
+            .is_some_and(|t| started.saturating_duration_since(*t) > WINDOW)
+        {
+            s.accepted.pop_front();
+        }
+    }
+
+    /// The gateway throttled a request started at `started`: pause everyone
+    /// and slow down, once per burst. `stated` is the limit the gateway's
+    /// message gave, in requests per second, if it gave one.
+    pub fn throttled(
+        &self,
+        started: Instant,
+        now: Instant,
+        retry_after: Option<Duration>,
+        stated: Option<f64>,
+    ) {
+        let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let resume = now + retry_after.unwrap_or(DEFAULT_PAUSE);
+        if s.throttled_at.is_some_and(|t| started <= t) {
+            // Sent before the last slow-down: the same burst, already
+            // answered. Only a longer Retry-After extends the pause.
+            if retry_after.is_some() && s.paused_until.is_some_and(|p| p < resume) {
+                s.paused_until = Some(resume);
+                s.next_slot = Some(resume);
+            }
+            return;
+        }
+        let rate = match (s.rate, stated) {
+            (None, Some(limit)) => limit * RESUME_SHARE,
+            (None, None) => {
+                let recent = s
+                    .accepted
+                    .iter()
+                    .filter(|t| now.saturating_duration_since(**t) <= WINDOW)
+                    .count();
+                (recent.max(1) as f64) * RESUME_SHARE
+            }
+            (Some(rate), _) => grown(rate, s.changed_at, now, s.ceiling) * CUT_SHARE,
+        };
+        if let Some(limit) = stated {
+            s.ceiling = Some(limit * CEILING_SHARE);
+        }
+        s.rate = Some(rate.max(0.5));
+        s.throttled_at = Some(now);
+        s.changed_at = Some(resume);
+        s.paused_until = Some(resume);
+        s.next_slot = Some(resume);
+        tracing::debug!(
+            rate_per_second = rate,
+            pause_ms = (resume - now).as_millis() as u64,
+            "the gateway throttles: slowing every read down"
+        );
+    }
+
+    /// The current rate, if limited (for logs and tests).
+    pub fn rate(&self, now: Instant) -> Option<f64> {
+        let s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        s.rate.map(|rate| grown(rate, s.changed_at, now, s.ceiling))
+    }
+}
+
+/// The limit a gateway's 429 message states, in requests per second:
+/// `…policy user over ratelimit,limit:20,time:1 second` gives 20.
+pub fn stated_limit(message: &str) -> Option<f64> {
+    let after = |key: &str| message.split(key).nth(1);
+    let limit: f64 = after("limit:")?
+        .split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()?;
+    let time = after("time:")?.trim_start();
+    let digits: String = time.chars().take_while(char::is_ascii_digit).collect();
+    let count: f64 = digits.parse().ok()?;
+    let unit = time[digits.len()..].trim_start();
+    let seconds = if unit.starts_with("second") {
+        1.0
+    } else if unit.starts_with("minute") {
+        60.0
+    } else if unit.starts_with("hour") {
+        3600.0
+    } else {
+        return None;
+    };
+    (limit > 0.0 && count > 0.0).then(|| limit / (count * seconds))
+}
+
+/// `rate`, grown for every [`GROWTH_EVERY`] since `since`, up to `ceiling`.
+fn grown(rate: f64, since: Option<Instant>, now: Instant, ceiling: Option<f64>) -> f64 {
+    let steps = since.map_or(0, |t| {
+        (now.saturating_duration_since(t).as_secs_f64() / GROWTH_EVERY.as_secs_f64()) as i32
+    });
+    let grown = rate * GROWTH.powi(steps.min(200));
+    ceiling.map_or(grown, |c| grown.min(c.max(rate)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unlimited_until_throttled() {
+        let l = Limiter::default();
+        let now = Instant::now();
+        for _ in 0..100 {
+            assert_eq!(l.reserve(now), now);
+        }
+        assert_eq!(l.rate(now), None);
+    }
+
+    #[test]
+    fn a_429_pauses_everyone_then_paces_below_the_accepted_rate() {
+        let l = Limiter::default();
+        let t0 = Instant::now();
+        for i in 0..20 {
+            l.accepted(t0 + Duration::from_millis(i * 40));
+        }
+        let t1 = t0 + Duration::from_millis(800);
+        l.throttled(t0, t1, None, None);
+        assert_eq!(l.rate(t1), Some(18.0));
+        let first = l.reserve(t1);
+        assert_eq!(first, t1 + DEFAULT_PAUSE);
+        let second = l.reserve(t1);
+        let gap = second - first;
+        assert!((gap.as_secs_f64() - 1.0 / 18.0).abs() < 1e-6, "{gap:?}");
+        // More 429s from requests sent before it do not slow down again.
+        l.throttled(t1, t1 + Duration::from_millis(1), None, None);
+        assert_eq!(l.rate(t1), Some(18.0));
+        assert_eq!(l.reserve(t1) - first, gap * 2);
+    }
+
+    #[test]
+    fn retry_after_sets_the_pause_and_the_rate_grows_back() {
+        let l = Limiter::default();
+        let t0 = Instant::now();
+        l.accepted(t0);
+        l.throttled(t0, t0, Some(Duration::from_secs(5)), None);
+        assert_eq!(l.reserve(t0), t0 + Duration::from_secs(5));
+        let later = t0 + Duration::from_secs(5) + GROWTH_EVERY * 2;
+        let rate = l.rate(later).unwrap();
+        assert!((rate - 0.9 * GROWTH * GROWTH).abs() < 1e-9, "{rate}");
+    }
+
+    #[test]
+    fn the_gateways_stated_limit_sets_the_pace() {
+        let message = "The throttling threshold has been reached: policy user over ratelimit,limit:20,time:1 second";
+        assert_eq!(stated_limit(message), Some(20.0));
+        assert_eq!(
+            stated_limit("ratelimit,limit:200, time:5 minute"),
+            Some(200.0 / 300.0)
+        );
+        assert_eq!(stated_limit("slow down"), None);
+        let l = Limiter::default();
+        let t0 = Instant::now();
+        l.throttled(t0, t0, None, stated_limit(message));
+        assert_eq!(l.rate(t0), Some(18.0));
+        let much_later = t0 + Duration::from_secs(600);
+        assert_eq!(
+            l.rate(much_later),
+            Some(19.0),
+            "grows to just under the limit"
+        );
+    }
+
+    #[test]
+    fn later_429s_cut_the_rate() {
+        let l = Limiter::default();
+        let t0 = Instant::now();
+        for _ in 0..10 {
+            l.accepted(t0);
+        }
+        l.throttled(t0, t0, None, None);
+        let t1 = t0 + DEFAULT_PAUSE + Duration::from_millis(100);
+        l.throttled(t1, t1, None, None);
+        let rate = l.rate(t1).unwrap();
+        assert!((rate - 9.0 * CUT_SHARE).abs() < 1e-9, "{rate}");
+    }
+}

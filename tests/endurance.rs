@@ -1,0 +1,146 @@
+//! Long runs and large results, driven over gRPC straight to one provider
+//! process (no Terraform in between): memory and file descriptors stay flat
+//! over 50,000 reads, and a 5,000-connection list stays small.
+
+mod support;
+
+use dli_fake::{Fixture, RunningFake};
+use serde_json::json;
+use support::plugin::*;
+use support::wire::tfplugin6 as pb;
+use support::*;
+
+const CONCURRENCY: usize = 10;
+
+async fn configured(
+    fake: &RunningFake,
+) -> (
+    Plugin,
+    pb::provider_client::ProviderClient<tonic::transport::Channel>,
+    tonic::transport::Channel,
+) {
+    let identity = client_identity();
+    let plugin = launch(Some(&identity.pem), false).await;
+    let channel = connect(&plugin, &identity).await.unwrap();
+    let mut provider = pb::provider_client::ProviderClient::new(channel.clone());
+    let configured = provider
+        .configure_provider(pb::configure_provider::Request {
+            terraform_version: "1.11.4".into(),
+            config: Some(provider_config(&fake.url())),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(
+        configured.diagnostics.is_empty(),
+        "{:?}",
+        configured.diagnostics
+    );
+    (plugin, provider, channel)
+}
+
+/// `total` reads, `CONCURRENCY` at a time; every one must succeed.
+async fn read_many(
+    provider: &pb::provider_client::ProviderClient<tonic::transport::Channel>,
+    total: usize,
+) {
+    let mut workers = tokio::task::JoinSet::new();
+    for worker in 0..CONCURRENCY {
+        let mut provider = provider.clone();
+        let share = total / CONCURRENCY + usize::from(worker < total % CONCURRENCY);
+        workers.spawn(async move {
+            for _ in 0..share {
+                let response = provider
+                    .read_data_source(read_request(SEED_ID))
+                    .await
+                    .unwrap()
+                    .into_inner();
+                assert!(
+                    response.diagnostics.is_empty(),
+                    "{:?}",
+                    response.diagnostics
+                );
+                assert!(response.state.is_some());
+            }
+        });
+    }
+    while let Some(done) = workers.join_next().await {
+        done.unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_thousand_reads_keep_memory_and_descriptors_flat() {
+    let fake = start_fake(json!({})).await;
+    let (mut plugin, provider, channel) = configured(&fake).await;
+    let pid = plugin.child.id().unwrap();
+    read_many(&provider, 1_000).await;
+    let rss_1k = status_kb(pid, "VmRSS");
+    read_many(&provider, 9_000).await;
+    let (rss_10k, fds_10k) = (status_kb(pid, "VmRSS"), open_fds(pid));
+    read_many(&provider, 40_000).await;
+    let (rss_50k, fds_50k) = (status_kb(pid, "VmRSS"), open_fds(pid));
+    eprintln!(
+        "RSS: {rss_1k} kB at 1k, {rss_10k} kB at 10k, {rss_50k} kB at 50k; fds {fds_10k} → {fds_50k}"
+    );
+    assert!(
+        rss_50k <= rss_10k + 512,
+        "resident memory grew by {} kB from read 10,000 to 50,000",
+        rss_50k.saturating_sub(rss_10k)
+    );
+    assert!(
+        fds_50k <= fds_10k + 2,
+        "file descriptors grew: {fds_10k} → {fds_50k}"
+    );
+    assert_eq!(
+        fake.state
+            .requests()
+            .iter()
+            .filter(|r| r.status == 200)
+            .count(),
+        50_000
+    );
+    shutdown(channel, &mut plugin).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_five_thousand_connection_list_stays_under_48_mb() {
+    let fixture = json!({
+        "project_id": PROJECT,
+        "credentials": [{"access_key": AK, "secret_key": SK}],
+        "generate": {"count": 5000, "name_prefix": "bulk"},
+    });
+    let fake = RunningFake::start(Fixture::from_json(&fixture.to_string()).unwrap())
+        .await
+        .unwrap();
+    let (mut plugin, mut provider, channel) = configured(&fake).await;
+    let pid = plugin.child.id().unwrap();
+    let schema = terraform_provider_dli::data_source::enhanced_connections::schema();
+    let started = std::time::Instant::now();
+    let response = provider
+        .read_data_source(read_request_of(&schema, "dli_enhanced_connections", &[]))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(
+        response.diagnostics.is_empty(),
+        "{:?}",
+        response.diagnostics
+    );
+    let state = terraform_provider_dli::plugin::decode_msgpack(
+        &response.state.unwrap().msgpack,
+        &schema.object_type(),
+    )
+    .unwrap();
+    let terraform_provider_dli::plugin::Value::List(ids) = state.attr("ids") else {
+        panic!("no ids")
+    };
+    assert_eq!(ids.len(), 5000);
+    let took = started.elapsed();
+    let peak = status_kb(pid, "VmHWM");
+    eprintln!("5000-connection list: {took:?}, peak RSS of the provider: {peak} kB");
+    assert!(peak <= 48 * 1024, "peak resident memory {peak} kB");
+    // 50 pages of 100.
+    assert_eq!(fake.state.requests().len(), 50);
+    shutdown(channel, &mut plugin).await;
+}
