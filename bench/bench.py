@@ -155,9 +155,9 @@ def plan_seconds(tf, d, fake_url="", sk=SK, expect_success=True):
     out = subprocess.run([tf, "plan", "-input=false", "-no-color", "-lock=false"], cwd=d, env=env,
                          capture_output=True, text=True)
     elapsed = time.perf_counter() - start
-    if (out.returncode == 0) != expect_success:
+    if expect_success is not None and (out.returncode == 0) != expect_success:
         sys.exit(f"plan {'failed' if expect_success else 'succeeded'} in {d}:\n{out.stdout}\n{out.stderr}")
-    return elapsed
+    return elapsed if expect_success is not None else (elapsed, out.returncode == 0)
 
 
 def baseline_binary():
@@ -193,12 +193,13 @@ def provider_dir(tmp, name, binary):
 
 def gateway_runs(tf, tmp, provider):
     """The throttled 300-read plan and the bad-key 20-read plan with one
-    provider build: (seconds, refused) and signed requests."""
+    provider build: (seconds, whether the plan succeeded, refused) and signed
+    requests."""
     ws = workspace(tmp, f"throttled-{provider.name}", DLI +
                    f'data "dli_enhanced_connection" "c" {{\n  count = {THROTTLED_READS}\n'
                    f'  connection_id = "{SEED_ID}"\n}}\n', provider)
     fake = Fake(make_dir(tmp / f"fake-throttled-{provider.name}"), rate_limit=RATE_LIMIT)
-    seconds = plan_seconds(tf, ws, fake.url)
+    seconds, succeeded = plan_seconds(tf, ws, fake.url, expect_success=None)
     refused = fake.stop()["by_status"].get("429", 0)
     ws = workspace(tmp, f"bad-key-{provider.name}", DLI +
                    f'data "dli_enhanced_connection" "c" {{\n  count = {BAD_KEY_READS}\n'
@@ -206,7 +207,7 @@ def gateway_runs(tf, tmp, provider):
     fake = Fake(make_dir(tmp / f"fake-bad-key-{provider.name}"))
     plan_seconds(tf, ws, fake.url, sk="not-the-secret", expect_success=False)
     signed = fake.stop()["by_status"].get("401", 0)
-    return seconds, refused, signed
+    return seconds, succeeded, refused, signed
 
 
 def endurance():
@@ -313,8 +314,10 @@ def main():
 
         ours_dir = provider_dir(tmp, "ours-bin", OURS)
         base_dir = provider_dir(tmp, "baseline-bin", baseline_binary())
-        throttled_ours_s, refused_ours, signed_ours = gateway_runs(tf, tmp, ours_dir)
-        throttled_base_s, refused_base, signed_base = gateway_runs(tf, tmp, base_dir)
+        throttled_ours_s, ok_ours, refused_ours, signed_ours = gateway_runs(tf, tmp, ours_dir)
+        if not ok_ours:
+            sys.exit("the throttled plan failed with our provider")
+        throttled_base_s, ok_base, refused_base, signed_base = gateway_runs(tf, tmp, base_dir)
         soak_kb, list_s, list_peak_mb = endurance()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -332,7 +335,8 @@ def main():
         "binary_mb": binary_mb,
         "connections": connections,
         "throttled_300": {"ours": {"seconds": throttled_ours_s, "refused": refused_ours},
-                          "baseline": {"seconds": throttled_base_s, "refused": refused_base},
+                          "baseline": {"seconds": throttled_base_s, "refused": refused_base,
+                                       "plan_succeeded": ok_base},
                           "rate_limit_per_s": RATE_LIMIT},
         "bad_key_20_signed": {"ours": signed_ours, "baseline": signed_base},
         "soak_rss_kb": {"1k": soak_kb[0], "10k": soak_kb[1], "50k": soak_kb[2]},
@@ -375,7 +379,8 @@ def print_table(r):
         (f"plan, {THROTTLED_READS} reads @{RATE_LIMIT}/s limit (s)", f"{r['throttled_300']['ours']['seconds']:.1f}",
          f"{r['throttled_300']['baseline']['seconds']:.1f} (each read backs off alone)"),
         ("  requests refused with 429", f"{r['throttled_300']['ours']['refused']}",
-         f"{r['throttled_300']['baseline']['refused']} (each read backs off alone)"),
+         f"{r['throttled_300']['baseline']['refused']} (each read backs off alone"
+         f"{'' if r['throttled_300']['baseline']['plan_succeeded'] else '; the plan failed'})"),
         (f"plan, {BAD_KEY_READS} reads, wrong key: signed", f"{r['bad_key_20_signed']['ours']}",
          f"{r['bad_key_20_signed']['baseline']} (no credential gate)"),
         ("soak RSS at 1k/10k/50k reads (kB)",

@@ -7,43 +7,12 @@ mod support;
 use dli_fake::{Fixture, RunningFake};
 use serde_json::json;
 use support::plugin::*;
-use support::wire::tfplugin6 as pb;
 use support::*;
 
 const CONCURRENCY: usize = 10;
 
-async fn configured(
-    fake: &RunningFake,
-) -> (
-    Plugin,
-    pb::provider_client::ProviderClient<tonic::transport::Channel>,
-    tonic::transport::Channel,
-) {
-    let identity = client_identity();
-    let plugin = launch(Some(&identity.pem), false).await;
-    let channel = connect(&plugin, &identity).await.unwrap();
-    let mut provider = pb::provider_client::ProviderClient::new(channel.clone());
-    let configured = provider
-        .configure_provider(pb::configure_provider::Request {
-            terraform_version: "1.11.4".into(),
-            config: Some(provider_config(&fake.url())),
-        })
-        .await
-        .unwrap()
-        .into_inner();
-    assert!(
-        configured.diagnostics.is_empty(),
-        "{:?}",
-        configured.diagnostics
-    );
-    (plugin, provider, channel)
-}
-
 /// `total` reads, `CONCURRENCY` at a time; every one must succeed.
-async fn read_many(
-    provider: &pb::provider_client::ProviderClient<tonic::transport::Channel>,
-    total: usize,
-) {
+async fn read_many(provider: &ProviderClient, total: usize) {
     let mut workers = tokio::task::JoinSet::new();
     for worker in 0..CONCURRENCY {
         let mut provider = provider.clone();
@@ -72,7 +41,7 @@ async fn read_many(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fifty_thousand_reads_keep_memory_and_descriptors_flat() {
     let fake = start_fake(json!({})).await;
-    let (mut plugin, provider, channel) = configured(&fake).await;
+    let (mut plugin, provider, channel) = configured(&fake.url(), false).await;
     let pid = plugin.child.id().unwrap();
     read_many(&provider, 1_000).await;
     let rss_1k = status_kb(pid, "VmRSS");
@@ -113,7 +82,7 @@ async fn a_five_thousand_connection_list_stays_under_48_mb() {
     let fake = RunningFake::start(Fixture::from_json(&fixture.to_string()).unwrap())
         .await
         .unwrap();
-    let (mut plugin, mut provider, channel) = configured(&fake).await;
+    let (mut plugin, mut provider, channel) = configured(&fake.url(), false).await;
     let pid = plugin.child.id().unwrap();
     let schema = terraform_provider_dli::data_source::enhanced_connections::schema();
     let started = std::time::Instant::now();

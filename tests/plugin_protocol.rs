@@ -92,23 +92,7 @@ async fn pinned_client_certificate_is_required_and_shutdown_exits_cleanly() {
 async fn sigint_is_ignored_and_stop_provider_cancels_in_flight_reads() {
     let hang_id = "a1a1a1a1-0000-4000-8000-000000000001";
     let fake = start_fake(json!({ hang_id: {"response": {}, "faults": {"hang": true}} })).await;
-    let identity = client_identity();
-    let mut plugin = launch(Some(&identity.pem), true).await;
-    let channel = connect(&plugin, &identity).await.unwrap();
-    let mut provider = pb::provider_client::ProviderClient::new(channel.clone());
-    let configured = provider
-        .configure_provider(pb::configure_provider::Request {
-            terraform_version: "1.11.4".into(),
-            config: Some(provider_config(&fake.url())),
-        })
-        .await
-        .unwrap()
-        .into_inner();
-    assert!(
-        configured.diagnostics.is_empty(),
-        "{:?}",
-        configured.diagnostics
-    );
+    let (mut plugin, mut provider, channel) = configured(&fake.url(), true).await;
 
     let mut reader = provider.clone();
     let read = tokio::spawn(async move { reader.read_data_source(read_request(hang_id)).await });
@@ -176,17 +160,7 @@ async fn concurrent_reads_are_served_concurrently() {
         serde_json::from_str(include_str!("fixtures/seed-example-response.json")).unwrap();
     let fake =
         start_fake(json!({ slow_id: {"response": seed, "faults": {"latency_ms": 1000}} })).await;
-    let identity = client_identity();
-    let mut plugin = launch(Some(&identity.pem), false).await;
-    let channel = connect(&plugin, &identity).await.unwrap();
-    let mut provider = pb::provider_client::ProviderClient::new(channel.clone());
-    provider
-        .configure_provider(pb::configure_provider::Request {
-            terraform_version: "1.11.4".into(),
-            config: Some(provider_config(&fake.url())),
-        })
-        .await
-        .unwrap();
+    let (mut plugin, provider, channel) = configured(&fake.url(), false).await;
 
     let reads: Vec<_> = (0..10)
         .map(|_| {

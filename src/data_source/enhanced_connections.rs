@@ -7,9 +7,9 @@ use async_trait::async_trait;
 use sha2::{Digest, Sha256};
 use tokio_util::sync::CancellationToken;
 
+use super::connection::validate_location;
 use super::connection::{self, Reader, diagnose, state};
-use super::enhanced_connection::validate_location;
-use super::{Context, DataSource, Own};
+use super::{Context, DataSource};
 use crate::dli::ListQuery;
 use crate::plugin::{Attribute, Diagnostic, Known, Mode, Schema, Type, Value};
 
@@ -191,18 +191,7 @@ pub async fn read(
     if !problems.is_empty() {
         return Err(problems);
     }
-    let own = |name| config.attr(name).as_str().known();
-    let region = Own {
-        argument: "region",
-        value: own("region"),
-    };
-    let project = Own {
-        argument: "project_id",
-        value: own("project_id"),
-    };
-    let reader = Reader::new(cx, &region, &project, cancel)
-        .await
-        .map_err(|d| vec![d])?;
+    let reader = Reader::for_config(cx, config, cancel).await?;
     let filter = filter_of(config);
     let context = reader.context("the enhanced connections".into(), None);
     let mut found = reader

@@ -247,19 +247,15 @@ impl Client {
             return Ok(());
         }
         if slot - now > self.timeout {
-            return Err(ApiError {
-                kind: ErrorKind::Transport,
-                status: None,
-                code: None,
-                message: format!(
+            return Err(ApiError::unanswered(
+                ErrorKind::Transport,
+                host,
+                format!(
                     "the gateway throttles this key, and the next free turn is further away than \
                      the request timeout of {:?}",
                     self.timeout
                 ),
-                request_id: None,
-                retry_after: None,
-                host: host.to_owned(),
-            });
+            ));
         }
         tokio::time::sleep_until(slot.into()).await;
         Ok(())
@@ -396,15 +392,7 @@ impl Client {
         } else {
             (ErrorKind::Transport, error_chain(e))
         };
-        ApiError {
-            kind,
-            status: None,
-            code: None,
-            message,
-            request_id: None,
-            retry_after: None,
-            host: host.to_owned(),
-        }
+        ApiError::unanswered(kind, host, message)
     }
 }
 

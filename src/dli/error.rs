@@ -58,6 +58,21 @@ pub struct ApiError {
     pub host: String,
 }
 
+impl ApiError {
+    /// A failure before any answer came: no status, code or request id.
+    pub fn unanswered(kind: ErrorKind, host: &str, message: String) -> Self {
+        ApiError {
+            kind,
+            status: None,
+            code: None,
+            message,
+            request_id: None,
+            retry_after: None,
+            host: host.to_owned(),
+        }
+    }
+}
+
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.status {

@@ -104,13 +104,5 @@ fn failed(host: &str, e: &reqwest::Error) -> ApiError {
     } else {
         format!("cannot reach the metadata service: {e}")
     };
-    ApiError {
-        kind: ErrorKind::Transport,
-        status: None,
-        code: None,
-        message,
-        request_id: None,
-        retry_after: None,
-        host: host.to_owned(),
-    }
+    ApiError::unanswered(ErrorKind::Transport, host, message)
 }

@@ -179,15 +179,7 @@ mod tests {
     }
 
     fn err(kind: ErrorKind) -> ApiError {
-        ApiError {
-            kind,
-            status: None,
-            code: None,
-            message: "m".into(),
-            request_id: None,
-            retry_after: None,
-            host: "h".into(),
-        }
+        ApiError::unanswered(kind, "h", "m".into())
     }
 
     fn fast(max_retries: u32) -> RetryPolicy {

@@ -281,3 +281,32 @@ pub fn provider_config_with(endpoint: &str, extra: &[(&str, &str)]) -> pb::Dynam
         json: vec![],
     }
 }
+
+/// The provider's gRPC client.
+pub type ProviderClient = pb::provider_client::ProviderClient<Channel>;
+
+/// A provider launched (with AutoMTLS; in its own process group if asked),
+/// connected and configured for the fake at `endpoint`.
+pub async fn configured(
+    endpoint: &str,
+    own_process_group: bool,
+) -> (Plugin, ProviderClient, Channel) {
+    let identity = client_identity();
+    let plugin = launch(Some(&identity.pem), own_process_group).await;
+    let channel = connect(&plugin, &identity).await.unwrap();
+    let mut provider = pb::provider_client::ProviderClient::new(channel.clone());
+    let configured = provider
+        .configure_provider(pb::configure_provider::Request {
+            terraform_version: "1.11.4".into(),
+            config: Some(provider_config(endpoint)),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(
+        configured.diagnostics.is_empty(),
+        "{:?}",
+        configured.diagnostics
+    );
+    (plugin, provider, channel)
+}

@@ -6,7 +6,8 @@ pub mod diagnose;
 pub mod reader;
 pub mod state;
 
-use crate::plugin::{Attribute, Mode, Type};
+use crate::dli::endpoint;
+use crate::plugin::{Attribute, Diagnostic, Known, Mode, Type, Value};
 
 pub use reader::Reader;
 
@@ -135,6 +136,37 @@ pub fn nested_field_descriptions(attribute: &str) -> Vec<(&'static str, &'static
         ],
         _ => Vec::new(),
     }
+}
+
+/// A `project_id` that is not a project ID, on its attribute.
+pub fn project_id_problem(project_id: &str) -> Option<Diagnostic> {
+    endpoint::check_project_id(project_id)
+        .err()
+        .map(|why| Diagnostic::error("Invalid project_id", why).at("project_id"))
+}
+
+/// A data source `region` that is not a region name.
+pub fn region_problem(region: &str) -> Option<Diagnostic> {
+    endpoint::check_region(region).err().map(|why| {
+        Diagnostic::error(
+            "Invalid region",
+            format!("{why}. Leave region out to use the provider's."),
+        )
+        .at("region")
+    })
+}
+
+/// Checks the arguments every connection data source shares: region and
+/// project_id, when known.
+pub fn validate_location(config: &Value) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    if let Known::Value(region) = config.attr("region").as_str() {
+        problems.extend(region_problem(region));
+    }
+    if let Known::Value(project_id) = config.attr("project_id").as_str() {
+        problems.extend(project_id_problem(project_id));
+    }
+    problems
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use crate::data_source::{Context, Own, Target};
 use crate::dli::list::{self, ListError};
 use crate::dli::retry::{self, RetryError, RetryPolicy};
 use crate::dli::{Credentials, EnhancedConnection, ListQuery, endpoint};
-use crate::plugin::Diagnostic;
+use crate::plugin::{Diagnostic, Value};
 
 pub struct Reader<'a> {
     cx: &'a Context,
@@ -43,6 +43,27 @@ impl<'a> Reader<'a> {
             credentials,
             policy: cx.retry_policy(),
         })
+    }
+
+    /// A reader for a data source whose config has the arguments `region`
+    /// and `project_id`.
+    pub async fn for_config(
+        cx: &'a Context,
+        config: &Value,
+        cancel: &CancellationToken,
+    ) -> Result<Self, Vec<Diagnostic>> {
+        let own = |name| config.attr(name).as_str().known();
+        let region = Own {
+            argument: "region",
+            value: own("region"),
+        };
+        let project = Own {
+            argument: "project_id",
+            value: own("project_id"),
+        };
+        Self::new(cx, &region, &project, cancel)
+            .await
+            .map_err(|d| vec![d])
     }
 
     /// The context for diagnostics about `subject`.

@@ -5,9 +5,9 @@
 use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
 
-use super::connection::{self, Reader, diagnose, state};
-use super::{Context, DataSource, Own};
-use crate::dli::{ListQuery, endpoint, model};
+use super::connection::{self, Reader, diagnose, state, validate_location};
+use super::{Context, DataSource};
+use crate::dli::{ListQuery, model};
 use crate::plugin::{Attribute, Diagnostic, Known, Mode, Schema, Type, Value};
 
 pub const TYPE_NAME: &str = "dli_enhanced_connection";
@@ -115,36 +115,6 @@ fn connection_id_problem(id: &str) -> Option<Diagnostic> {
     })
 }
 
-fn project_id_problem(project_id: &str) -> Option<Diagnostic> {
-    endpoint::check_project_id(project_id)
-        .err()
-        .map(|why| Diagnostic::error("Invalid project_id", why).at("project_id"))
-}
-
-/// A data source `region` that is not a region name.
-pub fn region_problem(region: &str) -> Option<Diagnostic> {
-    endpoint::check_region(region).err().map(|why| {
-        Diagnostic::error(
-            "Invalid region",
-            format!("{why}. Leave region out to use the provider's."),
-        )
-        .at("region")
-    })
-}
-
-/// Checks the arguments every connection data source shares: region and
-/// project_id, when known.
-pub fn validate_location(config: &Value) -> Vec<Diagnostic> {
-    let mut problems = Vec::new();
-    if let Known::Value(region) = config.attr("region").as_str() {
-        problems.extend(region_problem(region));
-    }
-    if let Known::Value(project_id) = config.attr("project_id").as_str() {
-        problems.extend(project_id_problem(project_id));
-    }
-    problems
-}
-
 /// Checks what is known; unknown values are checked at read time.
 pub fn validate(config: &Value) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
@@ -187,18 +157,8 @@ pub async fn read(
     if !problems.is_empty() {
         return Err(problems);
     }
+    let reader = Reader::for_config(cx, config, cancel).await?;
     let own = |name| config.attr(name).as_str().known();
-    let region = Own {
-        argument: "region",
-        value: own("region"),
-    };
-    let project = Own {
-        argument: "project_id",
-        value: own("project_id"),
-    };
-    let reader = Reader::new(cx, &region, &project, cancel)
-        .await
-        .map_err(|d| vec![d])?;
     let (connection_id, id_attribute) = match (own("connection_id"), own("name")) {
         (Some(id), _) => (id.to_owned(), "connection_id"),
         (None, Some(name)) => (find_by_name(&reader, name, cancel).await?, "name"),
