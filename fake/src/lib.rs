@@ -8,6 +8,7 @@
 pub mod fixture;
 pub mod iam;
 pub mod list;
+pub mod metadata;
 pub mod registry;
 pub mod server;
 pub mod tls;

@@ -14,7 +14,7 @@ use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 
 use crate::fixture::{Fixture, FixtureCredential};
-use crate::{iam, verify};
+use crate::{iam, metadata, verify};
 
 /// One request as the fake saw it, for tests to assert on.
 #[derive(Clone, Debug)]
@@ -34,7 +34,7 @@ pub struct RecordedRequest {
 
 /// Shared state of one fake: the fixture, fault counters and the log.
 pub struct FakeState {
-    fixture: Fixture,
+    pub(crate) fixture: Fixture,
     attempts: Mutex<HashMap<String, usize>>,
     requests: Mutex<Vec<RecordedRequest>>,
     connections_accepted: Arc<AtomicU64>,
@@ -43,7 +43,7 @@ pub struct FakeState {
     /// like the fixture's own.
     issued: Mutex<Vec<FixtureCredential>>,
     /// Metadata session tokens handed out.
-    session_tokens: Mutex<Vec<String>>,
+    pub(crate) session_tokens: Mutex<Vec<String>>,
     /// Per access key: the current clock second and the requests in it.
     windows: Mutex<HashMap<String, (u64, u32)>>,
 }
@@ -78,7 +78,7 @@ impl FakeState {
     }
 
     /// Hands out new temporary credentials, for `whom`.
-    fn issue(&self, whom: &str) -> FixtureCredential {
+    pub(crate) fn issue(&self, whom: &str) -> FixtureCredential {
         let mut issued = self.issued.lock().unwrap_or_else(|e| e.into_inner());
         let n = issued.len() + 1;
         let credential = FixtureCredential {
@@ -276,8 +276,8 @@ async fn answer(
     };
     // The metadata service is unsigned: it trusts the instance.
     match route {
-        Route::MetadataToken => return metadata_token(state),
-        Route::SecurityKey => return security_key(state, headers),
+        Route::MetadataToken => return metadata::session_token(state),
+        Route::SecurityKey => return metadata::security_key(state, headers),
         _ => {}
     }
     let now = time::OffsetDateTime::now_utc();
@@ -426,64 +426,6 @@ async fn broken_body(response: Response) -> Response {
     parts.headers.insert("content-length", bytes.len().into());
     let stream = tokio_stream::wrappers::ReceiverStream::new(rx);
     Response::from_parts(parts, Body::from_stream(stream))
-}
-
-/// `PUT /meta-data/latest/api/token`: a session token.
-fn metadata_token(state: &FakeState) -> Response {
-    if state.fixture.ecs_metadata.is_none() {
-        return plain(StatusCode::NOT_FOUND, "Not Found");
-    }
-    let mut tokens = state
-        .session_tokens
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
-    let token = format!("metadata-session-{}", tokens.len() + 1);
-    tokens.push(token.clone());
-    plain(StatusCode::OK, &token)
-}
-
-/// `GET /openstack/latest/securitykey`: the instance agency's credentials,
-/// for a valid session token.
-fn security_key(state: &FakeState, headers: &HeaderMap) -> Response {
-    let Some(metadata) = &state.fixture.ecs_metadata else {
-        return plain(StatusCode::NOT_FOUND, "Not Found");
-    };
-    let token = headers
-        .get("x-metadata-token")
-        .and_then(|v| v.to_str().ok());
-    let valid = token.is_some_and(|t| {
-        state
-            .session_tokens
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-            .any(|known| known == t)
-    });
-    if !valid {
-        return plain(
-            StatusCode::UNAUTHORIZED,
-            "Unauthorized: invalid metadata token",
-        );
-    }
-    if !metadata.agency {
-        return plain(
-            StatusCode::UNAUTHORIZED,
-            "Please configure Cloud Service Agency first",
-        );
-    }
-    let credential = state.issue("ecs");
-    json_response(
-        StatusCode::OK,
-        iam::credential_body(&credential, metadata.lifetime_seconds.unwrap_or(3600)),
-    )
-}
-
-fn plain(status: StatusCode, text: &str) -> Response {
-    Response::builder()
-        .status(status)
-        .header("content-type", "text/plain")
-        .body(Body::from(text.to_owned()))
-        .unwrap_or_default()
 }
 
 fn fault(status: u16) -> Response {
