@@ -1,5 +1,6 @@
 //! The DLI HTTP client: one pooled `reqwest` client per provider, signing
-//! every request and turning each answer into a model or a classified error.
+//! every request (after its key's credential gate and its endpoint's pace)
+//! and turning each answer into a model or a classified error.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
