@@ -365,8 +365,10 @@ async fn cloud_and_endpoint_cannot_send_signed_requests_to_another_host() {
             "{text}"
         );
 
-        // From the environment: the error names the variable.
-        let ws = Workspace::new(&tf, &base("")).env("HW_CLOUD", &format!("x.com/@{evil}"));
+        // From the environment: the error names the variable. (Were it let
+        // through, the user info would still only lead to the fake.)
+        let ws =
+            Workspace::new(&tf, &base("")).env("HW_CLOUD", &format!("myhuaweicloud.com@{evil}/x"));
         let text = ws.plan_error().await;
         assert!(
             text.contains("Error: Invalid environment variable HW_CLOUD"),

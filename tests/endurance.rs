@@ -16,20 +16,12 @@ async fn read_many(provider: &ProviderClient, total: usize) {
     let mut workers = tokio::task::JoinSet::new();
     for worker in 0..CONCURRENCY {
         let mut provider = provider.clone();
+        let schema = terraform_provider_dli::data_source::enhanced_connection::schema();
         let share = total / CONCURRENCY + usize::from(worker < total % CONCURRENCY);
         workers.spawn(async move {
             for _ in 0..share {
-                let response = provider
-                    .read_data_source(read_request(SEED_ID))
-                    .await
-                    .unwrap()
-                    .into_inner();
-                assert!(
-                    response.diagnostics.is_empty(),
-                    "{:?}",
-                    response.diagnostics
-                );
-                assert!(response.state.is_some());
+                let state = read_state(&mut provider, read_request(SEED_ID), &schema).await;
+                assert!(!state.is_null());
             }
         });
     }
@@ -86,21 +78,8 @@ async fn a_five_thousand_connection_list_stays_under_48_mb() {
     let pid = plugin.child.id().unwrap();
     let schema = terraform_provider_dli::data_source::enhanced_connections::schema();
     let started = std::time::Instant::now();
-    let response = provider
-        .read_data_source(read_request_of(&schema, "dli_enhanced_connections", &[]))
-        .await
-        .unwrap()
-        .into_inner();
-    assert!(
-        response.diagnostics.is_empty(),
-        "{:?}",
-        response.diagnostics
-    );
-    let state = terraform_provider_dli::plugin::decode_msgpack(
-        &response.state.unwrap().msgpack,
-        &schema.object_type(),
-    )
-    .unwrap();
+    let request = read_request_of(&schema, "dli_enhanced_connections", &[]);
+    let state = read_state(&mut provider, request, &schema).await;
     let terraform_provider_dli::plugin::Value::List(ids) = state.attr("ids") else {
         panic!("no ids")
     };

@@ -137,17 +137,8 @@ async fn sigint_is_ignored_and_stop_provider_cancels_in_flight_reads() {
     );
 
     // The process still serves reads after a stop.
-    let ok = provider
-        .read_data_source(read_request(SEED_ID))
-        .await
-        .unwrap()
-        .into_inner();
-    assert!(ok.diagnostics.is_empty(), "{:?}", ok.diagnostics);
-    let state = terraform_provider_dli::plugin::decode_msgpack(
-        &ok.state.unwrap().msgpack,
-        &terraform_provider_dli::data_source::enhanced_connection::schema().object_type(),
-    )
-    .unwrap();
+    let schema = terraform_provider_dli::data_source::enhanced_connection::schema();
+    let state = read_state(&mut provider, read_request(SEED_ID), &schema).await;
     assert_eq!(state.attr("name"), &Value::String("withvpc".into()));
 
     shutdown(channel, &mut plugin).await;

@@ -35,42 +35,51 @@ fn sdk(args: &[&str], stdin: Option<&str>) -> (bool, String, String) {
     )
 }
 
+/// `sdk` with `command`, `--endpoint url --ak ak --sk sk` and `rest`, run
+/// off the async threads (the fake answers on them).
+async fn sdk_against(
+    command: &str,
+    url: &str,
+    (ak, sk): (&str, &str),
+    rest: &[&str],
+) -> (bool, String, String) {
+    let args: Vec<String> = [command, "--endpoint", url, "--ak", ak, "--sk", sk]
+        .into_iter()
+        .chain(rest.iter().copied())
+        .map(str::to_owned)
+        .collect();
+    tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        sdk(&args, None)
+    })
+    .await
+    .unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_official_sdk_reads_from_the_fake() {
     let fake = start_fake(json!({})).await;
     let url = fake.url();
     let call = |ak: &'static str, sk: &'static str, token: Option<&'static str>| {
         let url = url.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut args = vec![
-                "call",
-                "--endpoint",
-                &url,
-                "--ak",
-                ak,
-                "--sk",
-                sk,
-                "--project",
-                PROJECT,
-                "--connection-id",
-                SEED_ID,
-            ];
+        async move {
+            let mut rest = vec!["--project", PROJECT, "--connection-id", SEED_ID];
             if let Some(token) = token {
-                args.extend(["--token", token]);
+                rest.extend(["--token", token]);
             }
-            sdk(&args, None)
-        })
+            sdk_against("call", &url, (ak, sk), &rest).await
+        }
     };
-    let (ok, out, err) = call(AK, SK, None).await.unwrap();
+    let (ok, out, err) = call(AK, SK, None).await;
     assert!(ok, "{err}");
     let body: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(body["name"], json!("withvpc"));
     assert_eq!(body["hosts"][1]["ip"], json!("192.168.0.2"));
 
-    let (ok, _, err) = call(TMP_AK, TMP_SK, Some(TOKEN)).await.unwrap();
+    let (ok, _, err) = call(TMP_AK, TMP_SK, Some(TOKEN)).await;
     assert!(ok, "temporary credentials: {err}");
 
-    let (ok, _, err) = call(AK, "wrong-secret", None).await.unwrap();
+    let (ok, _, err) = call(AK, "wrong-secret", None).await;
     assert!(!ok);
     assert!(err.contains("APIGW.0301"), "{err}");
     assert_eq!(
@@ -93,28 +102,15 @@ async fn the_official_sdk_finds_the_project_through_the_fakes_iam() {
     let fake = dli_fake::RunningFake::start(fixture).await.unwrap();
     let url = fake.url();
     let iam = format!("{url}/v3");
-    let (ok, out, err) = tokio::task::spawn_blocking(move || {
-        sdk(
-            &[
-                "call",
-                "--endpoint",
-                &url,
-                "--ak",
-                AK,
-                "--sk",
-                SK,
-                "--region",
-                "cn-north-4",
-                "--iam-endpoint",
-                &iam,
-                "--connection-id",
-                SEED_ID,
-            ],
-            None,
-        )
-    })
-    .await
-    .unwrap();
+    let rest = [
+        "--region",
+        "cn-north-4",
+        "--iam-endpoint",
+        &iam,
+        "--connection-id",
+        SEED_ID,
+    ];
+    let (ok, out, err) = sdk_against("call", &url, (AK, SK), &rest).await;
     assert!(ok, "{err}");
     assert!(out.contains("withvpc"), "{out}");
     let paths: Vec<String> = fake.state.requests().into_iter().map(|r| r.path).collect();
@@ -138,32 +134,22 @@ async fn the_official_sdk_lists_from_the_fake() {
     let url = fake.url();
     let list = |extra: &'static [&'static str]| {
         let url = url.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut args = vec![
-                "list",
-                "--endpoint",
-                &url,
-                "--ak",
-                AK,
-                "--sk",
-                SK,
-                "--project",
-                PROJECT,
-            ];
-            args.extend(extra);
-            sdk(&args, None)
-        })
+        async move {
+            let rest: Vec<&str> = ["--project", PROJECT]
+                .into_iter()
+                .chain(extra.iter().copied())
+                .collect();
+            sdk_against("list", &url, (AK, SK), &rest).await
+        }
     };
-    let (ok, out, err) = list(&["--limit", "100", "--offset", "100", "--tags", "env=prod"])
-        .await
-        .unwrap();
+    let (ok, out, err) = list(&["--limit", "100", "--offset", "100", "--tags", "env=prod"]).await;
     assert!(ok, "{err}");
     let page: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(page["count"], json!(150));
     assert_eq!(page["connections"].as_array().unwrap().len(), 50);
     assert_eq!(page["connections"][0]["name"], json!("bulk-00100"));
 
-    let (ok, out, err) = list(&["--name", "WITHVPC"]).await.unwrap();
+    let (ok, out, err) = list(&["--name", "WITHVPC"]).await;
     assert!(ok, "{err}");
     let page: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(page["count"], json!(1));

@@ -47,12 +47,9 @@ pub fn projects(fixture: &Fixture, query: &[(String, String)]) -> Response {
     response
 }
 
-/// The agency and lifetime a `securitytokens` body asks for, or IAM's
-/// refusal (status and message).
-pub fn assume_role_request(
-    fixture: &Fixture,
-    body: &[u8],
-) -> Result<(String, u64), (StatusCode, String)> {
+/// The lifetime a `securitytokens` body asks for, for an agency the fixture
+/// has, or IAM's refusal (status and message).
+pub fn assume_role_request(fixture: &Fixture, body: &[u8]) -> Result<u64, (StatusCode, String)> {
     let bad = |why: &str| Err((StatusCode::BAD_REQUEST, why.to_owned()));
     let Ok(request) = serde_json::from_slice::<Value>(body) else {
         return bad("The request body is not valid JSON.");
@@ -85,7 +82,7 @@ pub fn assume_role_request(
             ),
         ));
     }
-    Ok((format!("{domain}/{agency}"), duration))
+    Ok(duration)
 }
 
 /// `{"credential": {...}}` for a freshly issued temporary credential.

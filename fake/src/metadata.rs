@@ -52,7 +52,7 @@ pub fn security_key(state: &FakeState, headers: &HeaderMap) -> Response {
             "Please configure Cloud Service Agency first",
         );
     }
-    let credential = state.issue("ecs");
+    let credential = state.issue();
     json_response(
         StatusCode::OK,
         iam::credential_body(&credential, metadata.lifetime_seconds.unwrap_or(3600)),

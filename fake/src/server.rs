@@ -77,13 +77,13 @@ impl FakeState {
         (window.1 > limit).then_some(limit)
     }
 
-    /// Hands out new temporary credentials, for `whom`.
-    pub(crate) fn issue(&self, whom: &str) -> FixtureCredential {
+    /// Hands out new temporary credentials.
+    pub(crate) fn issue(&self) -> FixtureCredential {
         let mut issued = self.issued.lock().unwrap_or_else(|e| e.into_inner());
         let n = issued.len() + 1;
         let credential = FixtureCredential {
             access_key: format!("TMP{n:017}"),
-            secret_key: format!("temporary-secret-{n}-{}", whom.len()),
+            secret_key: format!("temporary-secret-{n}"),
             security_token: Some(format!("temporary-token-{n}")),
         };
         issued.push(credential.clone());
@@ -318,8 +318,8 @@ async fn answer(
             iam::projects(&state.fixture, &pairs)
         }
         Route::SecurityTokens => match iam::assume_role_request(&state.fixture, body) {
-            Ok((whom, lifetime)) => {
-                let credential = state.issue(&whom);
+            Ok(lifetime) => {
+                let credential = state.issue();
                 json_response(
                     StatusCode::CREATED,
                     iam::credential_body(&credential, lifetime),

@@ -63,7 +63,7 @@ pub struct Context {
 
 /// Looked-up project IDs, one per IAM endpoint and project name, each
 /// looked up once.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct ProjectLookup {
     pub name: Setting<String>,
     pub auth_url: Setting<Url>,
@@ -88,14 +88,6 @@ impl ProjectLookup {
             .entry(format!("{auth_url} {name}"))
             .or_default()
             .clone()
-    }
-}
-
-impl<T> Default for Setting<T> {
-    fn default() -> Self {
-        Setting::Unset {
-            hint: String::new(),
-        }
     }
 }
 

@@ -187,10 +187,6 @@ pub async fn read(
     config: &Value,
     cancel: &CancellationToken,
 ) -> Result<Value, Vec<Diagnostic>> {
-    let problems = validate(config);
-    if !problems.is_empty() {
-        return Err(problems);
-    }
     let reader = Reader::for_config(cx, config, cancel).await?;
     let filter = filter_of(config);
     let context = reader.context("the enhanced connections".into(), None);

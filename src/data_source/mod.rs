@@ -28,7 +28,8 @@ pub trait DataSource: Send + Sync {
     /// Checks what is known of a config; unknown values pass.
     fn validate(&self, config: &Value) -> Vec<Diagnostic>;
 
-    /// Reads with a wholly known config. `cancel` fires on StopProvider.
+    /// Reads with a wholly known config that [`DataSource::validate`] has
+    /// accepted. `cancel` fires on StopProvider.
     async fn read(
         &self,
         cx: &Context,

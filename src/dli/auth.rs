@@ -10,7 +10,6 @@ use tokio_util::sync::CancellationToken;
 
 use super::client::Client;
 use super::credentials::Credentials;
-use super::error::ApiError;
 use super::iam::{self, AssumeRole};
 use super::retry::{self, RetryError, RetryPolicy};
 use super::temporary::{self, Temporary};
@@ -131,16 +130,6 @@ impl CredentialProvider {
                     error,
                 })
             }
-        }
-    }
-}
-
-impl AuthError {
-    /// The API error, when there was one.
-    pub fn api_error(&self) -> Option<&ApiError> {
-        match &self.error {
-            RetryError::Failed { error, .. } | RetryError::WaitTooLong { error, .. } => Some(error),
-            RetryError::Cancelled { .. } => None,
         }
     }
 }

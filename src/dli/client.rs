@@ -220,7 +220,7 @@ impl Client {
         let limiter = self.guards.limiter(&host, &credentials.access_key);
         self.wait_for_slot(&limiter, &host).await?;
         let started = Instant::now();
-        let result = self.send_now(request, credentials).await;
+        let result = self.send_now(request, credentials, &host).await;
         match &result {
             Err(e) if e.kind == ErrorKind::Throttled => {
                 limiter.throttled(
@@ -266,6 +266,7 @@ impl Client {
         &self,
         request: Request<'_>,
         credentials: &Credentials,
+        host: &str,
     ) -> Result<Answer, ApiError> {
         let Request {
             method,
@@ -277,11 +278,10 @@ impl Client {
         if !query.is_empty() {
             url.set_query(Some(&signer::canonical_query(query)));
         }
-        let host = endpoint::host_header(&url);
         let body = json_body.unwrap_or_default();
         let to_sign = signer::RequestToSign {
             method: method.as_str(),
-            host: &host,
+            host,
             path: url.path(),
             query,
             project_id,
@@ -304,7 +304,7 @@ impl Client {
         let response = builder
             .send()
             .await
-            .map_err(|e| self.transport_error(&host, &e))?;
+            .map_err(|e| self.transport_error(host, &e))?;
         let status = response.status().as_u16();
         let header = |name: &str| {
             response
@@ -320,7 +320,7 @@ impl Client {
             status,
             request_id,
             retry_after,
-            host,
+            host: host.to_owned(),
             body: Vec::new(),
         };
         let body = read_capped(response).await.map_err(|e| match e {

@@ -147,13 +147,19 @@ impl Source {
     /// An error about this value: on the argument when it came from the
     /// configuration, naming the variable otherwise.
     pub fn error(self, why: impl Into<String>) -> Diagnostic {
+        let summary = match self {
+            Source::Argument(name) => format!("Invalid provider argument \"{name}\""),
+            Source::Env(var) => format!("Invalid environment variable {var}"),
+        };
+        self.locate(Diagnostic::error(summary, why))
+    }
+
+    /// Points `d` at the argument when the value came from one; a variable
+    /// has no line in the configuration.
+    pub fn locate(self, d: Diagnostic) -> Diagnostic {
         match self {
-            Source::Argument(name) => {
-                Diagnostic::error(format!("Invalid provider argument \"{name}\""), why).at(name)
-            }
-            Source::Env(var) => {
-                Diagnostic::error(format!("Invalid environment variable {var}"), why)
-            }
+            Source::Argument(name) => d.at(name),
+            Source::Env(_) => d,
         }
     }
 }

@@ -116,14 +116,10 @@ async fn client_options(settings: &Settings) -> Result<ClientOptions, Diagnostic
 
 /// A CA bundle problem: on the argument when it came from the configuration.
 fn ca_bundle_error(source: Source, why: String) -> Diagnostic {
-    let d = Diagnostic::error(
+    source.locate(Diagnostic::error(
         "Cannot use the CA bundle",
         format!("The CA bundle from {source}: {why}"),
-    );
-    match source {
-        Source::Argument(name) => d.at(name),
-        Source::Env(_) => d,
-    }
+    ))
 }
 
 impl DliProvider {
@@ -151,11 +147,14 @@ impl DliProvider {
                 "Cannot use the hcloud profile",
                 format!("Reading {shown} for credentials failed: {why}. Nothing was sent."),
             );
-            match (&choice.file, &choice.profile) {
-                (Some((_, Source::Argument(name))), _) | (_, Some((_, Source::Argument(name)))) => {
-                    d.at(name)
-                }
-                _ => d,
+            // On whichever of the two was written in the configuration.
+            match [&choice.file, &choice.profile]
+                .into_iter()
+                .flatten()
+                .find(|(_, source)| matches!(source, Source::Argument(_)))
+            {
+                Some((_, source)) => source.locate(d),
+                None => d,
             }
         })
     }
@@ -272,6 +271,12 @@ impl Provider for DliProvider {
             )]);
         };
         let ds = self.data_source(type_name).map_err(|d| vec![d])?;
+        // A read's config is wholly known, but Terraform validates it only
+        // when it chooses to: check it again, for every data source.
+        let problems = ds.validate(config);
+        if !problems.is_empty() {
+            return Err(problems);
+        }
         ds.read(&context, config, &cancel).await
     }
 }

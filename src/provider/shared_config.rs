@@ -21,12 +21,9 @@ struct RawProfile {
     name: String,
     #[serde(default)]
     mode: String,
-    #[serde(default)]
-    access_key_id: String,
-    #[serde(default)]
-    secret_access_key: String,
-    #[serde(default)]
-    security_token: String,
+    /// Mode AKSK's keys, at the profile's top level.
+    #[serde(flatten)]
+    keys: Keys,
     #[serde(default)]
     region: String,
     #[serde(default)]
@@ -38,12 +35,13 @@ struct RawProfile {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct SsoAuth {
-    sts_token: Option<StsToken>,
+    sts_token: Option<Keys>,
 }
 
-#[derive(Deserialize)]
+/// A key pair and optional token, as both modes write them.
+#[derive(Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct StsToken {
+struct Keys {
     #[serde(default)]
     access_key_id: String,
     #[serde(default)]
@@ -100,31 +98,26 @@ pub fn parse(text: &str, profile: Option<&str>) -> Result<Profile, String> {
             }
         ));
     };
-    let (ak, sk, token) = if raw.mode.eq_ignore_ascii_case("SSO") {
+    let keys = if raw.mode.eq_ignore_ascii_case("SSO") {
         let Some(sts) = raw.sso_auth.as_ref().and_then(|a| a.sts_token.as_ref()) else {
             return Err(format!(
                 "profile {wanted:?} is in SSO mode but holds no ssoAuth.stsToken; log in with hcloud again"
             ));
         };
-        (
-            sts.access_key_id.clone(),
-            sts.secret_access_key.clone(),
-            sts.security_token.clone(),
-        )
+        sts.clone()
     } else {
-        (
-            raw.access_key_id.clone(),
-            raw.secret_access_key.clone(),
-            raw.security_token.clone(),
-        )
+        raw.keys.clone()
     };
-    let (Some(ak), Some(sk)) = (non_empty(ak), non_empty(sk)) else {
+    let (Some(ak), Some(sk)) = (
+        non_empty(keys.access_key_id),
+        non_empty(keys.secret_access_key),
+    ) else {
         return Err(format!(
             "profile {wanted:?} holds no readable access key and secret key; if the file is encrypted, {UNENCRYPTED_HINT}"
         ));
     };
     let mut credentials = Credentials::new(ak, sk);
-    credentials.security_token = non_empty(token).map(Secret::new);
+    credentials.security_token = non_empty(keys.security_token).map(Secret::new);
     Ok(Profile {
         name: wanted,
         credentials,

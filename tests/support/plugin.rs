@@ -310,3 +310,27 @@ pub async fn configured(
     );
     (plugin, provider, channel)
 }
+
+/// Reads a data source that must succeed, and returns its state decoded
+/// against `schema`.
+pub async fn read_state(
+    provider: &mut ProviderClient,
+    request: pb::read_data_source::Request,
+    schema: &terraform_provider_dli::plugin::Schema,
+) -> Value {
+    let response = provider
+        .read_data_source(request)
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(
+        response.diagnostics.is_empty(),
+        "{:?}",
+        response.diagnostics
+    );
+    terraform_provider_dli::plugin::decode_msgpack(
+        &response.state.expect("a state").msgpack,
+        &schema.object_type(),
+    )
+    .unwrap()
+}

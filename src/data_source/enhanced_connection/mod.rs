@@ -151,12 +151,6 @@ pub async fn read(
     config: &Value,
     cancel: &CancellationToken,
 ) -> Result<Value, Vec<Diagnostic>> {
-    // A read's config is wholly known, but it was validated only if
-    // Terraform chose to: check again.
-    let problems = validate(config);
-    if !problems.is_empty() {
-        return Err(problems);
-    }
     let reader = Reader::for_config(cx, config, cancel).await?;
     let own = |name| config.attr(name).as_str().known();
     let (connection_id, id_attribute) = match (own("connection_id"), own("name")) {
