@@ -38,8 +38,24 @@ impl DataSource for EnhancedConnections {
         }
     }
 
+    /// Checks what is known; unknown values are checked at read time.
     fn validate(&self, config: &Value) -> Vec<Diagnostic> {
-        validate(config)
+        let mut problems = validate_location(config);
+        for argument in ["name", "status"] {
+            if config.attr(argument).as_str() == Known::Value("") {
+                problems.push(
+                    Diagnostic::error(
+                        format!("Empty {argument}"),
+                        format!("Leave {argument} out to list without that filter."),
+                    )
+                    .at(argument),
+                );
+            }
+        }
+        if let Value::Map(tags) = config.attr("tags") {
+            problems.extend(tag_problems(tags));
+        }
+        problems
     }
 
     async fn read(
@@ -48,7 +64,37 @@ impl DataSource for EnhancedConnections {
         config: &Value,
         cancel: &CancellationToken,
     ) -> Result<Value, Vec<Diagnostic>> {
-        read(cx, config, cancel).await
+        let reader = Reader::for_config(cx, config, cancel).await?;
+        let filter = filter_of(config);
+        let context = reader.context("the enhanced connections".into(), None);
+        let mut found = reader
+            .list(&filter, cancel)
+            .await
+            .map_err(|e| vec![diagnose::list_failure(&e, &context)])?;
+        if filter.status.is_none() {
+            found.retain(|c| c.status.as_deref() != Some("DELETED"));
+        }
+        let ids = found
+            .iter()
+            .map(|c| Value::string_or_null(c.id.clone()))
+            .collect();
+        // Each connection's model is dropped as soon as it is mapped: a long
+        // list is never held twice.
+        let connections = found.drain(..).map(|c| state::object(&c)).collect();
+        let region = reader.target.region.as_deref();
+        Ok(Value::object([
+            ("name", Value::string_or_null(filter.name.clone())),
+            ("status", Value::string_or_null(filter.status.clone())),
+            ("tags", config.attr("tags").clone()),
+            ("region", Value::string_or_null(region)),
+            ("project_id", Value::String(reader.project_id.clone())),
+            (
+                "id",
+                Value::String(stable_id(&filter, region, &reader.project_id)),
+            ),
+            ("ids", Value::List(ids)),
+            ("connections", Value::List(connections)),
+        ]))
     }
 }
 
@@ -139,25 +185,6 @@ fn tag_problems(tags: &BTreeMap<String, Value>) -> Vec<Diagnostic> {
     problems
 }
 
-pub fn validate(config: &Value) -> Vec<Diagnostic> {
-    let mut problems = validate_location(config);
-    for argument in ["name", "status"] {
-        if config.attr(argument).as_str() == Known::Value("") {
-            problems.push(
-                Diagnostic::error(
-                    format!("Empty {argument}"),
-                    format!("Leave {argument} out to list without that filter."),
-                )
-                .at(argument),
-            );
-        }
-    }
-    if let Value::Map(tags) = config.attr("tags") {
-        problems.extend(tag_problems(tags));
-    }
-    problems
-}
-
 fn filter_of(config: &Value) -> ListQuery {
     let own = |name| config.attr(name).as_str().known().map(str::to_owned);
     let tags = match config.attr("tags") {
@@ -180,44 +207,6 @@ fn stable_id(filter: &ListQuery, region: Option<&str>, project_id: &str) -> Stri
     let key = serde_json::json!([project_id, region, filter.name, filter.status, filter.tags]);
     let digest = Sha256::digest(key.to_string().as_bytes());
     hex::encode(&digest[..16])
-}
-
-pub async fn read(
-    cx: &Context,
-    config: &Value,
-    cancel: &CancellationToken,
-) -> Result<Value, Vec<Diagnostic>> {
-    let reader = Reader::for_config(cx, config, cancel).await?;
-    let filter = filter_of(config);
-    let context = reader.context("the enhanced connections".into(), None);
-    let mut found = reader
-        .list(&filter, cancel)
-        .await
-        .map_err(|e| vec![diagnose::list_failure(&e, &context)])?;
-    if filter.status.is_none() {
-        found.retain(|c| c.status.as_deref() != Some("DELETED"));
-    }
-    let ids = found
-        .iter()
-        .map(|c| Value::string_or_null(c.id.clone()))
-        .collect();
-    // Each connection's model is dropped as soon as it is mapped: a long
-    // list is never held twice.
-    let connections = found.drain(..).map(|c| state::object(&c)).collect();
-    let region = reader.target.region.as_deref();
-    Ok(Value::object([
-        ("name", Value::string_or_null(filter.name.clone())),
-        ("status", Value::string_or_null(filter.status.clone())),
-        ("tags", config.attr("tags").clone()),
-        ("region", Value::string_or_null(region)),
-        ("project_id", Value::String(reader.project_id.clone())),
-        (
-            "id",
-            Value::String(stable_id(&filter, region, &reader.project_id)),
-        ),
-        ("ids", Value::List(ids)),
-        ("connections", Value::List(connections)),
-    ]))
 }
 
 #[cfg(test)]
@@ -251,7 +240,7 @@ mod tests {
             "tags",
             Value::Map([("a,b".to_owned(), Value::String("x".into()))].into()),
         )]);
-        let problems = validate(&config);
+        let problems = EnhancedConnections.validate(&config);
         assert_eq!(problems.len(), 1);
         assert_eq!(
             problems[0].attribute,
@@ -261,7 +250,7 @@ mod tests {
             "tags",
             Value::Map([("env".to_owned(), Value::String("prod".into()))].into()),
         )]);
-        assert!(validate(&fine).is_empty());
+        assert!(EnhancedConnections.validate(&fine).is_empty());
         assert_eq!(
             filter_of(&fine).tags,
             [("env".to_owned(), "prod".to_owned())]

@@ -32,8 +32,36 @@ impl DataSource for EnhancedConnection {
         connection::nested_field_descriptions(attribute)
     }
 
+    /// Checks what is known; unknown values are checked at read time.
     fn validate(&self, config: &Value) -> Vec<Diagnostic> {
-        validate(config)
+        let mut problems = Vec::new();
+        let id = config.attr("connection_id").as_str();
+        let name = config.attr("name").as_str();
+        match (id, name) {
+            (Known::Value(_), Known::Value(_)) => problems.push(
+                Diagnostic::error(
+                    "Both connection_id and name are set",
+                    "Set exactly one of connection_id and name: a connection is found either by its \
+                     ID or by its name.",
+                )
+                .at("name"),
+            ),
+            (Known::Null, Known::Null) => problems.push(Diagnostic::error(
+                "Neither connection_id nor name is set",
+                "Set connection_id (the connection's UUID) or name (its exact name).",
+            )),
+            _ => {}
+        }
+        if let Known::Value(id) = id {
+            problems.extend(connection_id_problem(id));
+        }
+        if name == Known::Value("") {
+            problems.push(
+                Diagnostic::error("Empty name", "A connection's name is not empty.").at("name"),
+            );
+        }
+        problems.extend(validate_location(config));
+        problems
     }
 
     async fn read(
@@ -42,7 +70,32 @@ impl DataSource for EnhancedConnection {
         config: &Value,
         cancel: &CancellationToken,
     ) -> Result<Value, Vec<Diagnostic>> {
-        read(cx, config, cancel).await
+        let reader = Reader::for_config(cx, config, cancel).await?;
+        let own = |name| config.attr(name).as_str().known();
+        let (connection_id, id_attribute) = match (own("connection_id"), own("name")) {
+            (Some(id), _) => (id.to_owned(), "connection_id"),
+            (None, Some(name)) => (find_by_name(&reader, name, cancel).await?, "name"),
+            (None, None) => unreachable!("validate requires one of them"),
+        };
+        let subject = format!("enhanced connection {connection_id}");
+        let context = reader.context(subject, Some(id_attribute));
+        let connection = reader
+            .get(&connection_id, cancel)
+            .await
+            .map_err(|e| vec![diagnose::read_failure(&e, &context)])?;
+        if connection.status.as_deref() == Some("DELETED") {
+            return Err(vec![diagnose::deleted(
+                &connection,
+                &connection_id,
+                &context,
+            )]);
+        }
+        Ok(to_state(
+            &connection,
+            &connection_id,
+            reader.target.region.as_deref(),
+            &reader.project_id,
+        ))
     }
 }
 
@@ -113,70 +166,6 @@ fn connection_id_problem(id: &str) -> Option<Diagnostic> {
         )
         .at("connection_id")
     })
-}
-
-/// Checks what is known; unknown values are checked at read time.
-pub fn validate(config: &Value) -> Vec<Diagnostic> {
-    let mut problems = Vec::new();
-    let id = config.attr("connection_id").as_str();
-    let name = config.attr("name").as_str();
-    match (id, name) {
-        (Known::Value(_), Known::Value(_)) => problems.push(
-            Diagnostic::error(
-                "Both connection_id and name are set",
-                "Set exactly one of connection_id and name: a connection is found either by its \
-                 ID or by its name.",
-            )
-            .at("name"),
-        ),
-        (Known::Null, Known::Null) => problems.push(Diagnostic::error(
-            "Neither connection_id nor name is set",
-            "Set connection_id (the connection's UUID) or name (its exact name).",
-        )),
-        _ => {}
-    }
-    if let Known::Value(id) = id {
-        problems.extend(connection_id_problem(id));
-    }
-    if name == Known::Value("") {
-        problems
-            .push(Diagnostic::error("Empty name", "A connection's name is not empty.").at("name"));
-    }
-    problems.extend(validate_location(config));
-    problems
-}
-
-pub async fn read(
-    cx: &Context,
-    config: &Value,
-    cancel: &CancellationToken,
-) -> Result<Value, Vec<Diagnostic>> {
-    let reader = Reader::for_config(cx, config, cancel).await?;
-    let own = |name| config.attr(name).as_str().known();
-    let (connection_id, id_attribute) = match (own("connection_id"), own("name")) {
-        (Some(id), _) => (id.to_owned(), "connection_id"),
-        (None, Some(name)) => (find_by_name(&reader, name, cancel).await?, "name"),
-        (None, None) => unreachable!("validate requires one of them"),
-    };
-    let subject = format!("enhanced connection {connection_id}");
-    let context = reader.context(subject, Some(id_attribute));
-    let connection = reader
-        .get(&connection_id, cancel)
-        .await
-        .map_err(|e| vec![diagnose::read_failure(&e, &context)])?;
-    if connection.status.as_deref() == Some("DELETED") {
-        return Err(vec![diagnose::deleted(
-            &connection,
-            &connection_id,
-            &context,
-        )]);
-    }
-    Ok(to_state(
-        &connection,
-        &connection_id,
-        reader.target.region.as_deref(),
-        &reader.project_id,
-    ))
 }
 
 /// The id of the one live connection named exactly `name`.
@@ -298,13 +287,17 @@ mod tests {
     #[test]
     fn validation_points_at_connection_id_and_tolerates_unknown() {
         let bad = Value::object([("connection_id", Value::String("nope".into()))]);
-        let problems = validate(&bad);
+        let problems = EnhancedConnection.validate(&bad);
         assert_eq!(problems.len(), 1);
         assert_eq!(
             problems[0].attribute,
             Some(crate::plugin::AttributePath::attribute("connection_id"))
         );
-        assert!(validate(&Value::object([("connection_id", Value::Unknown)])).is_empty());
+        assert!(
+            EnhancedConnection
+                .validate(&Value::object([("connection_id", Value::Unknown)]))
+                .is_empty()
+        );
     }
 
     #[test]
@@ -317,7 +310,7 @@ mod tests {
                 ),
                 ("region", Value::String(region.into())),
             ]);
-            let problems = validate(&config);
+            let problems = EnhancedConnection.validate(&config);
             assert_eq!(problems.len(), 1, "{region:?}");
             assert_eq!(
                 problems[0].attribute,
@@ -330,17 +323,25 @@ mod tests {
     fn exactly_one_of_connection_id_and_name() {
         let id = || Value::String("4c693ecc-bab8-4113-a838-129cedc9a563".into());
         let both = Value::object([("connection_id", id()), ("name", Value::String("x".into()))]);
-        let problems = validate(&both);
+        let problems = EnhancedConnection.validate(&both);
         assert_eq!(problems.len(), 1);
         assert_eq!(
             problems[0].attribute,
             Some(crate::plugin::AttributePath::attribute("name"))
         );
-        assert_eq!(validate(&Value::object([])).len(), 1);
-        assert!(validate(&Value::object([("name", Value::String("x".into()))])).is_empty());
-        assert!(validate(&Value::object([("name", Value::Unknown)])).is_empty());
+        assert_eq!(EnhancedConnection.validate(&Value::object([])).len(), 1);
+        assert!(
+            EnhancedConnection
+                .validate(&Value::object([("name", Value::String("x".into()))]))
+                .is_empty()
+        );
+        assert!(
+            EnhancedConnection
+                .validate(&Value::object([("name", Value::Unknown)]))
+                .is_empty()
+        );
         let unknown_both = Value::object([("connection_id", Value::Unknown), ("name", id())]);
-        assert!(validate(&unknown_both).is_empty());
+        assert!(EnhancedConnection.validate(&unknown_both).is_empty());
     }
 
     #[test]
