@@ -141,8 +141,12 @@ async fn wrong_project_is_refused() {
         .get_enhanced_connection(&base, &ak(), "other-project", SEED_ID)
         .await
         .unwrap_err();
-    assert_eq!(err.kind, ErrorKind::Authentication);
+    assert_eq!(err.kind, ErrorKind::Forbidden);
     assert_eq!(err.status, Some(403));
+    assert!(
+        err.proves_signature(),
+        "a DLI code: the gateway checked the key"
+    );
 }
 
 #[tokio::test]
@@ -158,7 +162,7 @@ async fn injected_statuses_classify() {
         .await
         .unwrap_err();
     assert_eq!(
-        (err.kind, err.retry_after),
+        (err.kind, err.retry_after.map(|r| r.wait)),
         (
             ErrorKind::Throttled,
             Some(std::time::Duration::from_secs(1))
@@ -313,12 +317,15 @@ async fn a_refusal_whose_body_breaks_off_is_still_a_refusal_and_never_retried() 
     ))
     .await
     .unwrap();
-    for id in [unauthorized, forbidden] {
+    for (id, kind) in [
+        (unauthorized, ErrorKind::Authentication),
+        (forbidden, ErrorKind::Forbidden),
+    ] {
         let result = get_with_retries(&fake, &fake.url(), id, fast_policy()).await;
         let Err(RetryError::Failed { error, attempts }) = result else {
             panic!("{id}: {result:?}")
         };
-        assert_eq!(error.kind, ErrorKind::Authentication, "{error}");
+        assert_eq!(error.kind, kind, "{error}");
         assert_eq!(attempts, 1, "{error}");
         assert!(error.message.contains("broke off"), "{error}");
     }
@@ -358,10 +365,10 @@ async fn a_retry_after_past_the_maximum_fails_at_once() {
     .await
     .unwrap();
     let result = get_with_retries(&fake, &fake.url(), id, fast_policy()).await;
-    let Err(RetryError::WaitTooLong { wait, limit, .. }) = result else {
+    let Err(RetryError::WaitTooLong { sent, limit, .. }) = result else {
         panic!("{result:?}")
     };
-    assert_eq!((wait.as_secs(), limit.as_secs()), (3600, 120));
+    assert_eq!((sent.as_str(), limit.as_secs()), ("3600", 120));
     assert_eq!(fake.state.requests().len(), 1);
 }
 
@@ -407,7 +414,7 @@ async fn temporary_credentials_are_fetched_once_and_renewed_before_they_expire()
     NOW.store(start, std::sync::atomic::Ordering::SeqCst);
     let provider = CredentialProvider::with_clock(
         Source::AssumeRole {
-            base: Box::new(CredentialProvider::new(Source::Fixed(ak()))),
+            base: std::sync::Arc::new(CredentialProvider::new(Source::Fixed(ak()))),
             auth_url: reqwest::Url::parse(&format!("{}/v3", fake.url())).unwrap(),
             role: AssumeRole {
                 agency_name: "ci".into(),

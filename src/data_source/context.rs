@@ -96,9 +96,10 @@ fn retry_said(e: &RetryError) -> String {
     match e {
         RetryError::Cancelled { .. } => "cancelled (Terraform asked the provider to stop)".into(),
         RetryError::Failed { error, .. } => error.to_string(),
-        RetryError::WaitTooLong { error, wait, .. } => {
-            format!("{error}; it asked to wait {} s", wait.as_secs())
-        }
+        RetryError::WaitTooLong { error, sent, limit } => format!(
+            "{error}; it sent \"Retry-After: {sent}\", longer than the {} s this provider waits",
+            limit.as_secs()
+        ),
     }
 }
 

@@ -1,11 +1,20 @@
 //! Where the credentials of every call come from: a fixed key, the ECS
 //! metadata service, or an agency assumed with either. Temporary ones are
-//! fetched once, shared by every read, and renewed before they expire; one
-//! fetch at a time however many reads wait.
+//! fetched once and shared by every read, renewed before they expire.
+//!
+//! One fetch at a time per source, run on its own task: its outcome, an
+//! error too, reaches every read waiting for it, and a waiting read that is
+//! cancelled leaves the fetch running for the others. After a failure the
+//! next fetch waits for [`HOLD_OFF`], so that waiting reads do not each
+//! repeat the whole retry sequence. A renewal that fails while the cached
+//! credentials are still valid for more than [`STILL_VALID`] keeps them.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use reqwest::Url;
 use time::OffsetDateTime;
-use tokio::sync::Mutex;
+use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
 use super::client::Client;
@@ -13,6 +22,13 @@ use super::credentials::Credentials;
 use super::iam::{self, AssumeRole};
 use super::retry::{self, RetryError, RetryPolicy};
 use super::temporary::{self, Temporary};
+
+/// After a failed fetch, reads in this window get its error; the first read
+/// after it fetches again.
+pub const HOLD_OFF: Duration = Duration::from_secs(5);
+
+/// Cached credentials valid for longer than this outlive a failed renewal.
+pub const STILL_VALID: Duration = Duration::from_secs(60);
 
 /// How the credentials are obtained.
 #[derive(Debug)]
@@ -22,27 +38,44 @@ pub enum Source {
     EcsMetadata(Url),
     /// An agency, asked for with the credentials of `base`.
     AssumeRole {
-        base: Box<CredentialProvider>,
+        base: Arc<CredentialProvider>,
         auth_url: Url,
         role: AssumeRole,
     },
 }
 
 /// Why no credentials could be had.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct AuthError {
     /// E.g. `temporary credentials of agency "ci" in domain "acme"`.
     pub wanted: String,
-    pub error: RetryError,
+    pub error: Box<RetryError>,
+}
+
+type Outcome = Option<Result<Temporary, AuthError>>;
+
+#[derive(Debug, Default)]
+struct State {
+    /// Temporary credentials and when to renew them.
+    cached: Option<(Temporary, OffsetDateTime)>,
+    /// The fetch in flight, if any.
+    fetching: Option<watch::Receiver<Outcome>>,
+    /// The last fetch's failure and when it ended.
+    failed: Option<(AuthError, Instant)>,
 }
 
 /// Hands out current credentials from a [`Source`].
 #[derive(Debug)]
 pub struct CredentialProvider {
     source: Source,
-    /// Temporary credentials and when to renew them.
-    cached: Mutex<Option<(Temporary, OffsetDateTime)>>,
+    state: Mutex<State>,
     now: fn() -> OffsetDateTime,
+}
+
+/// What a read does after looking at the state.
+enum Step {
+    Ready(Result<Credentials, AuthError>),
+    Wait(watch::Receiver<Outcome>),
 }
 
 impl CredentialProvider {
@@ -54,15 +87,27 @@ impl CredentialProvider {
     pub fn with_clock(source: Source, now: fn() -> OffsetDateTime) -> Self {
         CredentialProvider {
             source,
-            cached: Mutex::new(None),
+            state: Mutex::default(),
             now,
         }
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The cached credentials if they stay valid for more than
+    /// [`STILL_VALID`].
+    fn still_valid(&self, state: &State) -> Option<Credentials> {
+        let (temporary, _) = state.cached.as_ref()?;
+        let left = temporary.expires_at - (self.now)();
+        (left > STILL_VALID).then(|| temporary.credentials.clone())
     }
 
     /// Credentials to sign with now. `Box::pin`: an assumed role fetches its
     /// base's first.
     pub fn credentials<'a>(
-        &'a self,
+        self: &'a Arc<Self>,
         client: &'a Client,
         policy: RetryPolicy,
         cancel: &'a CancellationToken,
@@ -71,20 +116,116 @@ impl CredentialProvider {
             if let Source::Fixed(credentials) = &self.source {
                 return Ok(credentials.clone());
             }
-            // Held across the fetch: concurrent reads wait for one fetch.
-            let mut cached = self.cached.lock().await;
-            let now = (self.now)();
-            if let Some((temporary, renew_at)) = &*cached
-                && now < *renew_at
-            {
-                return Ok(temporary.credentials.clone());
+            let mut outcome = match self.step(client, policy, cancel) {
+                Step::Ready(result) => return result,
+                Step::Wait(outcome) => outcome,
+            };
+            let ended = tokio::select! {
+                ended = outcome.wait_for(Option::is_some) => ended.ok().and_then(|o| o.clone()),
+                () = cancel.cancelled() => {
+                    return Err(AuthError {
+                        wanted: self.wanted(),
+                        error: Box::new(RetryError::Cancelled { attempts: 0 }),
+                    });
+                }
+            };
+            match ended {
+                Some(Ok(fresh)) => Ok(fresh.credentials),
+                Some(Err(error)) => self.or_still_valid(error),
+                None => self.or_still_valid(AuthError {
+                    wanted: self.wanted(),
+                    error: Box::new(RetryError::Failed {
+                        error: super::ApiError::unanswered(
+                            super::ErrorKind::Transport,
+                            "",
+                            "the credential fetch ended without an answer".into(),
+                        ),
+                        attempts: 0,
+                    }),
+                }),
             }
-            let fresh = self.fetch(client, policy, cancel).await?;
-            let renew_at = temporary::renew_at(now, fresh.expires_at);
-            let credentials = fresh.credentials.clone();
-            *cached = Some((fresh, renew_at));
-            Ok(credentials)
         })
+    }
+
+    /// Decides under the lock: cached, held off, joining a fetch, or
+    /// starting one.
+    fn step(
+        self: &Arc<Self>,
+        client: &Client,
+        policy: RetryPolicy,
+        cancel: &CancellationToken,
+    ) -> Step {
+        let mut state = self.state();
+        if let Some((temporary, renew_at)) = &state.cached
+            && (self.now)() < *renew_at
+        {
+            return Step::Ready(Ok(temporary.credentials.clone()));
+        }
+        if let Some(fetching) = &state.fetching {
+            return Step::Wait(fetching.clone());
+        }
+        if let Some((error, at)) = &state.failed
+            && at.elapsed() < HOLD_OFF
+        {
+            let error = error.clone();
+            return Step::Ready(match self.still_valid(&state) {
+                Some(credentials) => Ok(credentials),
+                None => Err(error),
+            });
+        }
+        let (tell, outcome) = watch::channel(None);
+        state.fetching = Some(outcome.clone());
+        drop(state);
+        let this = Arc::clone(self);
+        let client = client.clone();
+        let cancel = cancel.clone();
+        tokio::spawn(async move {
+            let fetched_at = (this.now)();
+            let result = this.fetch(&client, policy, &cancel).await;
+            let mut state = this.state();
+            state.fetching = None;
+            match &result {
+                Ok(fresh) => {
+                    let renew_at = temporary::renew_at(fetched_at, fresh.expires_at);
+                    state.cached = Some((fresh.clone(), renew_at));
+                    state.failed = None;
+                }
+                // Stopping is not a failure of the source.
+                Err(e) if matches!(*e.error, RetryError::Cancelled { .. }) => {}
+                Err(error) => state.failed = Some((error.clone(), Instant::now())),
+            }
+            drop(state);
+            let _ = tell.send(Some(result));
+        });
+        Step::Wait(outcome)
+    }
+
+    /// A failed fetch: the cached credentials if they stay valid a while.
+    fn or_still_valid(&self, error: AuthError) -> Result<Credentials, AuthError> {
+        match self.still_valid(&self.state()) {
+            Some(credentials) => {
+                tracing::warn!(
+                    error = %describe(&error),
+                    "renewing temporary credentials failed; using the current ones, which are still valid"
+                );
+                Ok(credentials)
+            }
+            None => Err(error),
+        }
+    }
+
+    /// What this source hands out, for errors.
+    fn wanted(&self) -> String {
+        match &self.source {
+            Source::Fixed(_) => "the configured key".into(),
+            Source::EcsMetadata(endpoint) => format!(
+                "credentials of this instance's agency from the ECS metadata service at {endpoint}"
+            ),
+            Source::AssumeRole { role, .. } => format!(
+                "temporary credentials of agency {:?} in domain {:?}",
+                role.agency_name, role.domain_name
+            ),
+        }
     }
 
     async fn fetch(
@@ -100,10 +241,8 @@ impl CredentialProvider {
                 retry::with_retries(policy, cancel, || client.ecs_credentials(endpoint))
                     .await
                     .map_err(|error| AuthError {
-                        wanted: format!(
-                            "credentials of this instance's agency from the ECS metadata service at {endpoint}"
-                        ),
-                        error,
+                        wanted: self.wanted(),
+                        error: Box::new(error),
                     })
             }
             Source::AssumeRole {
@@ -123,14 +262,21 @@ impl CredentialProvider {
                 })
                 .await
                 .map_err(|error| AuthError {
-                    wanted: format!(
-                        "temporary credentials of agency {:?} in domain {:?}",
-                        role.agency_name, role.domain_name
-                    ),
-                    error,
+                    wanted: self.wanted(),
+                    error: Box::new(error),
                 })
             }
         }
+    }
+}
+
+/// An auth error in a line, for logs.
+fn describe(e: &AuthError) -> String {
+    match &*e.error {
+        RetryError::Failed { error, .. } | RetryError::WaitTooLong { error, .. } => {
+            format!("{}: {error}", e.wanted)
+        }
+        RetryError::Cancelled { .. } => format!("{}: cancelled", e.wanted),
     }
 }
 
@@ -141,7 +287,9 @@ mod tests {
     #[tokio::test]
     async fn fixed_credentials_need_no_call() {
         let client = Client::new(&Default::default()).unwrap();
-        let provider = CredentialProvider::new(Source::Fixed(Credentials::new("AK", "SK")));
+        let provider = Arc::new(CredentialProvider::new(Source::Fixed(Credentials::new(
+            "AK", "SK",
+        ))));
         let got = provider
             .credentials(&client, RetryPolicy::default(), &CancellationToken::new())
             .await

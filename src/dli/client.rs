@@ -77,8 +77,8 @@ impl Guards {
 pub struct Client {
     http: reqwest::Client,
     guards: Arc<Guards>,
-    /// For the ECS metadata service: never through a proxy; made on first use.
-    metadata_http: Arc<std::sync::OnceLock<reqwest::Client>>,
+    /// For the ECS metadata service: never through a proxy.
+    metadata_http: reqwest::Client,
     timeout: Duration,
 }
 
@@ -107,10 +107,21 @@ impl Client {
         let http = builder
             .build()
             .map_err(|e| format!("cannot build the HTTP client: {}", error_chain(&e)))?;
+        let metadata_http = reqwest::Client::builder()
+            .no_proxy()
+            .user_agent(&options.user_agent)
+            .dns_resolver(std::sync::Arc::new(SystemResolver))
+            .build()
+            .map_err(|e| {
+                format!(
+                    "cannot build the metadata service's HTTP client: {}",
+                    error_chain(&e)
+                )
+            })?;
         Ok(Client {
             http,
             guards: Arc::default(),
-            metadata_http: Default::default(),
+            metadata_http,
             timeout: options.timeout,
         })
     }
@@ -120,17 +131,7 @@ impl Client {
         &self,
         endpoint: &Url,
     ) -> Result<super::temporary::Temporary, ApiError> {
-        let http = self.metadata_http.get_or_init(|| {
-            reqwest::Client::builder()
-                .no_proxy()
-                .user_agent(format!(
-                    "terraform-provider-dli/{}",
-                    env!("CARGO_PKG_VERSION")
-                ))
-                .build()
-                .unwrap_or_default()
-        });
-        super::metadata::ecs_credentials(http, endpoint).await
+        super::metadata::ecs_credentials(&self.metadata_http, endpoint).await
     }
 
     /// `GET /v2.0/{project_id}/datasource/enhanced-connections/{connection_id}`,
@@ -207,18 +208,22 @@ impl Client {
 
     /// Signs and sends one request; a 2xx answer comes back whole, anything
     /// else as a classified error (by status first, then by body). It first
-    /// passes the key's credential gate and the shared pace of its endpoint
-    /// and key.
+    /// waits for its turn in the shared pace of its endpoint and key (as
+    /// long as the gateway asked), then passes the key's credential gate
+    /// (at most one request timeout: that wait is part of this attempt).
     pub async fn send(
         &self,
         request: Request<'_>,
         credentials: &Credentials,
     ) -> Result<Answer, ApiError> {
         let host = endpoint::host_header(&request.url);
-        let gate = self.guards.gate(credentials);
-        let pass = gate.enter().await?;
         let limiter = self.guards.limiter(&host, &credentials.access_key);
-        self.wait_for_slot(&limiter, &host).await?;
+        wait_for_turn(&limiter).await;
+        let gate = self.guards.gate(credentials);
+        let pass = match tokio::time::timeout(self.timeout, gate.enter()).await {
+            Ok(pass) => pass?,
+            Err(_) => return Err(self.gate_timeout(&host)),
+        };
         let started = Instant::now();
         let result = self.send_now(request, credentials, &host).await;
         match &result {
@@ -226,11 +231,11 @@ impl Client {
                 limiter.throttled(
                     started,
                     Instant::now(),
-                    e.retry_after,
+                    e.retry_after.as_ref().map(|r| r.wait),
                     super::throttle::stated_limit(&e.message),
                 );
             }
-            Err(e) if e.status.is_none() => {}
+            Err(e) if !e.proves_signature() => {}
             _ => limiter.accepted(started),
         }
         if let Pass::Prove(_holding) = &pass {
@@ -239,27 +244,19 @@ impl Client {
         result
     }
 
-    /// Waits for this request's turn in the shared pace; a turn further
-    /// away than the request timeout fails the attempt instead.
-    async fn wait_for_slot(&self, limiter: &Limiter, host: &str) -> Result<(), ApiError> {
-        let now = Instant::now();
-        let slot = limiter.reserve(now);
-        if slot <= now {
-            return Ok(());
-        }
-        if slot - now > self.timeout {
-            return Err(ApiError::unanswered(
-                ErrorKind::Transport,
-                host,
-                format!(
-                    "the gateway throttles this key, and the next free turn is further away than \
-                     the request timeout of {:?}",
-                    self.timeout
-                ),
-            ));
-        }
-        tokio::time::sleep_until(slot.into()).await;
-        Ok(())
+    /// This attempt waited its whole timeout behind another read's request
+    /// that is proving the key.
+    fn gate_timeout(&self, host: &str) -> ApiError {
+        ApiError::unanswered(
+            ErrorKind::Transport,
+            host,
+            format!(
+                "waited the request timeout of {:?} for another read's request with the same \
+                 key to be answered (until the gateway has accepted a key, its requests go out \
+                 one at a time, so that a wrong key cannot lock it)",
+                self.timeout
+            ),
+        )
     }
 
     async fn send_now(
@@ -346,11 +343,12 @@ impl Client {
             "DLI answered"
         );
         if !(200..300).contains(&status) {
-            let (code, message) = error::error_fields(&body);
-            let message = message.unwrap_or_else(|| snippet(&body));
-            let kind = error::classify(status, code.as_deref(), &message);
+            let fields = error::error_fields(&body);
+            let message = fields.message.unwrap_or_else(|| snippet(&body));
+            let kind = error::classify(status, fields.code.as_deref(), &message);
             return Err(ApiError {
-                code,
+                code: fields.code,
+                from_service: fields.from_service,
                 ..answer.failure(kind, message)
             });
         }
@@ -397,6 +395,39 @@ impl Client {
     }
 }
 
+/// Waits for a turn in the shared pace: a pause the gateway asked for is
+/// waited out whatever the request timeout (nothing is sent meanwhile). A
+/// turn abandoned (the read cancelled) is given back.
+async fn wait_for_turn(limiter: &Limiter) {
+    struct Held<'a> {
+        limiter: &'a Limiter,
+        turn: Option<super::throttle::Turn>,
+    }
+    impl Drop for Held<'_> {
+        fn drop(&mut self) {
+            if let Some(turn) = &self.turn {
+                self.limiter.give_back(turn);
+            }
+        }
+    }
+    loop {
+        let now = Instant::now();
+        let turn = limiter.reserve(now);
+        if turn.at <= now {
+            return;
+        }
+        let mut held = Held {
+            limiter,
+            turn: Some(turn),
+        };
+        tokio::time::sleep_until(turn.at.into()).await;
+        held.turn = None;
+        if limiter.still_good(&turn, Instant::now()) {
+            return;
+        }
+    }
+}
+
 /// One request to sign and send.
 pub struct Request<'a> {
     pub method: reqwest::Method,
@@ -415,7 +446,7 @@ pub struct Answer {
     pub status: u16,
     /// `X-Request-Id` (or IAM's `X-IAM-Trace-Id`).
     pub request_id: Option<String>,
-    pub retry_after: Option<Duration>,
+    pub retry_after: Option<error::RetryAfter>,
     pub host: String,
     pub body: Vec<u8>,
 }
@@ -429,27 +460,33 @@ impl Answer {
             code: None,
             message,
             request_id: self.request_id.clone(),
-            retry_after: self.retry_after,
+            retry_after: self.retry_after.clone(),
             host: self.host.clone(),
+            from_service: false,
         }
     }
 }
 
-enum BodyError {
+pub(super) enum BodyError {
     TooLarge,
     Transport(reqwest::Error),
 }
 
-async fn read_capped(mut response: reqwest::Response) -> Result<Vec<u8>, BodyError> {
-    if response
-        .content_length()
-        .is_some_and(|n| n > MAX_BODY_BYTES as u64)
-    {
+async fn read_capped(response: reqwest::Response) -> Result<Vec<u8>, BodyError> {
+    read_at_most(response, MAX_BODY_BYTES).await
+}
+
+/// A body of at most `limit` bytes.
+pub(super) async fn read_at_most(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<Vec<u8>, BodyError> {
+    if response.content_length().is_some_and(|n| n > limit as u64) {
         return Err(BodyError::TooLarge);
     }
     let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
-        if body.len() + chunk.len() > MAX_BODY_BYTES {
+        if body.len().saturating_add(chunk.len()) > limit {
             return Err(BodyError::TooLarge);
         }
         body.extend_from_slice(&chunk);

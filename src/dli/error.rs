@@ -10,8 +10,11 @@ pub enum ErrorKind {
     NotFound,
     /// The gateway does not know the API: wrong endpoint or region.
     WrongEndpoint,
-    /// 401/403: bad credentials, signature or clock skew. Never retried.
+    /// 401: bad credentials, signature or clock skew. Never retried.
     Authentication,
+    /// 403: the key may not do this (a project it has no access to, a
+    /// missing permission). Never retried.
+    Forbidden,
     /// 429: too many requests.
     Throttled,
     /// 5xx.
@@ -53,9 +56,22 @@ pub struct ApiError {
     /// `X-Request-Id` of the response.
     pub request_id: Option<String>,
     /// The wait `Retry-After` asked for (seconds or an HTTP date), if any.
-    pub retry_after: Option<std::time::Duration>,
+    pub retry_after: Option<RetryAfter>,
     /// The host that answered (or was asked).
     pub host: String,
+    /// The answer is in a service's own error shape (a DLI, APIGW or IAM
+    /// code): the gateway checked the signature before it was sent. A
+    /// proxy's HTML page or a bare status is not.
+    pub from_service: bool,
+}
+
+/// A `Retry-After` the server sent: the wait it asks for, and the header
+/// as sent, for errors.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetryAfter {
+    /// Saturates at `Duration::MAX` for numbers past any clock.
+    pub wait: std::time::Duration,
+    pub sent: String,
 }
 
 impl ApiError {
@@ -69,7 +85,14 @@ impl ApiError {
             request_id: None,
             retry_after: None,
             host: host.to_owned(),
+            from_service: false,
         }
+    }
+
+    /// Whether this answer shows the gateway checked the signature: an
+    /// error in a service's shape. Only a 401 refuses a key.
+    pub fn proves_signature(&self) -> bool {
+        self.from_service && self.status.is_some() && self.status != Some(401)
     }
 }
 
@@ -92,15 +115,22 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
-/// The wait a `Retry-After` value asks for at `now`: delta-seconds or an
-/// HTTP date (a date in the past means no wait).
-pub fn parse_retry_after(value: &str, now: std::time::SystemTime) -> Option<std::time::Duration> {
-    let value = value.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(std::time::Duration::from_secs(seconds));
-    }
-    let at = httpdate::parse_http_date(value).ok()?;
-    Some(at.duration_since(now).unwrap_or_default())
+/// The wait a `Retry-After` value asks for at `now`: delta-seconds (any
+/// number of digits; past `u64` it saturates) or an HTTP date (a date in
+/// the past means no wait). Negative or unreadable values are ignored.
+pub fn parse_retry_after(value: &str, now: std::time::SystemTime) -> Option<RetryAfter> {
+    use std::time::Duration;
+    let trimmed = value.trim();
+    let sent: String = trimmed.chars().take(64).collect();
+    let wait = if !trimmed.is_empty() && trimmed.bytes().all(|b| b.is_ascii_digit()) {
+        trimmed
+            .parse::<u64>()
+            .map_or(Duration::MAX, Duration::from_secs)
+    } else {
+        let at = httpdate::parse_http_date(trimmed).ok()?;
+        at.duration_since(now).unwrap_or_default()
+    };
+    Some(RetryAfter { wait, sent })
 }
 
 /// Classifies an HTTP error answer from its status and body code/message.
@@ -111,16 +141,30 @@ pub fn classify(status: u16, code: Option<&str>, message: &str) -> ErrorKind {
     match status {
         _ if not_found => ErrorKind::NotFound,
         404 if code.starts_with("APIGW") || code.is_empty() => ErrorKind::WrongEndpoint,
-        401 | 403 => ErrorKind::Authentication,
+        401 => ErrorKind::Authentication,
+        403 => ErrorKind::Forbidden,
         429 => ErrorKind::Throttled,
         500..=599 => ErrorKind::Server,
         _ => ErrorKind::Client,
     }
 }
 
+/// The error fields of a body.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct ErrorBody {
+    pub code: Option<String>,
+    pub message: Option<String>,
+    /// In a service's own shape: a DLI or APIGW code, or IAM's
+    /// `{"error": {...}}` or an `IAM.` code.
+    pub from_service: bool,
+}
+
+/// Service codes start with one of these.
+const SERVICE_PREFIXES: &[&str] = &["DLI.", "APIGW.", "APIG.", "IAM."];
+
 /// The error fields of a body: `error_code`/`error_msg`, `code`/`message`,
 /// or IAM's `{"error": {"code", "message"}}`.
-pub fn error_fields(body: &[u8]) -> (Option<String>, Option<String>) {
+pub fn error_fields(body: &[u8]) -> ErrorBody {
     #[derive(serde::Deserialize)]
     struct Body {
         error_code: Option<String>,
@@ -135,19 +179,28 @@ pub fn error_fields(body: &[u8]) -> (Option<String>, Option<String>) {
             other => Some(other.to_string()),
         }
     }
-    let fields = |b: Body| {
+    let fields = |b: Body, iam_shape: bool| {
         let code = match b.error_code {
             Some(code) => Some(code),
             None => text(b.code),
         };
-        (code, b.error_msg.or(b.message))
+        let message = b.error_msg.or(b.message);
+        let coded = code
+            .as_deref()
+            .is_some_and(|c| SERVICE_PREFIXES.iter().any(|p| c.starts_with(p)));
+        let from_service = coded || (iam_shape && (code.is_some() || message.is_some()));
+        ErrorBody {
+            code,
+            message,
+            from_service,
+        }
     };
     match serde_json::from_slice::<Body>(body) {
         Ok(Body {
             error: Some(inner), ..
-        }) => fields(*inner),
-        Ok(b) => fields(b),
-        Err(_) => (None, None),
+        }) => fields(*inner, true),
+        Ok(b) => fields(b, false),
+        Err(_) => ErrorBody::default(),
     }
 }
 
@@ -194,10 +247,7 @@ mod tests {
             classify(401, Some("APIGW.0301"), "sig"),
             ErrorKind::Authentication
         );
-        assert_eq!(
-            classify(403, Some("DLI.0013"), "x"),
-            ErrorKind::Authentication
-        );
+        assert_eq!(classify(403, Some("DLI.0013"), "x"), ErrorKind::Forbidden);
         assert_eq!(
             classify(429, Some("APIGW.0308"), "limit"),
             ErrorKind::Throttled
@@ -205,41 +255,70 @@ mod tests {
         assert_eq!(classify(503, None, ""), ErrorKind::Server);
         assert!(ErrorKind::Server.is_retryable());
         assert!(!ErrorKind::Authentication.is_retryable());
+        assert!(!ErrorKind::Forbidden.is_retryable());
     }
 
     #[test]
     fn retry_after_reads_seconds_and_http_dates() {
         use std::time::{Duration, UNIX_EPOCH};
         let now = UNIX_EPOCH + Duration::from_secs(784_111_777); // Sun, 06 Nov 1994 08:49:37 GMT
-        assert_eq!(parse_retry_after("7", now), Some(Duration::from_secs(7)));
+        let wait = |v: &str| parse_retry_after(v, now).map(|r| r.wait);
+        assert_eq!(wait("7"), Some(Duration::from_secs(7)));
         assert_eq!(
-            parse_retry_after("Sun, 06 Nov 1994 08:50:07 GMT", now),
+            wait("Sun, 06 Nov 1994 08:50:07 GMT"),
             Some(Duration::from_secs(30))
         );
-        assert_eq!(
-            parse_retry_after("Sun, 06 Nov 1994 08:00:00 GMT", now),
-            Some(Duration::ZERO)
-        );
-        assert_eq!(parse_retry_after("soon", now), None);
-        assert_eq!(parse_retry_after("-1", now), None);
+        assert_eq!(wait("Sun, 06 Nov 1994 08:00:00 GMT"), Some(Duration::ZERO));
+        assert_eq!(wait("soon"), None);
+        assert_eq!(wait("-1"), None);
+        assert_eq!(wait(""), None);
+    }
+
+    #[test]
+    fn absurd_retry_after_numbers_saturate_and_keep_what_was_sent() {
+        let now = std::time::SystemTime::now();
+        for sent in [
+            "9999999999999999999",
+            "99999999999999999999",
+            "1".repeat(400).as_str(),
+        ] {
+            let r = parse_retry_after(sent, now).unwrap();
+            assert!(
+                r.wait >= std::time::Duration::from_secs(9_999_999_999),
+                "{r:?}"
+            );
+            assert!(sent.starts_with(&r.sent) && !r.sent.is_empty());
+        }
+        let far = parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", now).unwrap();
+        assert!(far.wait > std::time::Duration::from_secs(86400 * 365 * 7000));
     }
 
     #[test]
     fn both_error_body_shapes_are_read() {
+        let body = |code: &str, message: &str, from_service| ErrorBody {
+            code: Some(code.into()),
+            message: Some(message.into()),
+            from_service,
+        };
         assert_eq!(
             error_fields(br#"{"error_code":"DLI.0001","error_msg":"m"}"#),
-            (Some("DLI.0001".into()), Some("m".into()))
+            body("DLI.0001", "m", true)
         );
         assert_eq!(
             error_fields(br#"{"code":"APIGW.0308","message":"limit"}"#),
-            (Some("APIGW.0308".into()), Some("limit".into()))
+            body("APIGW.0308", "limit", true)
         );
-        assert_eq!(error_fields(b"<html>"), (None, None));
+        assert_eq!(error_fields(b"<html>"), ErrorBody::default());
         assert_eq!(
             error_fields(
                 br#"{"error":{"code":403,"message":"agency not found","title":"Forbidden"}}"#
             ),
-            (Some("403".into()), Some("agency not found".into()))
+            body("403", "agency not found", true)
+        );
+        // JSON, but no service's: a proxy or load balancer's own answer.
+        assert_eq!(
+            error_fields(br#"{"code":502,"message":"Bad Gateway"}"#),
+            body("502", "Bad Gateway", false)
         );
     }
 
@@ -253,6 +332,7 @@ mod tests {
             request_id: Some("req-1".into()),
             retry_after: None,
             host: "dli.cn-north-4.myhuaweicloud.com".into(),
+            from_service: true,
         };
         assert_eq!(
             e.to_string(),

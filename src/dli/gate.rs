@@ -1,12 +1,15 @@
-//! The credential gate: until the gateway has answered one request signed
-//! with a key (any answer but 401/403 proves the signature), only one
-//! request signed with it is in flight. If that one is refused, every
-//! waiting and later request with the key fails at once with the same
-//! error, unsent: five refusals in a row lock an access key for everyone.
+//! The credential gate: until the gateway has shown that it checked a
+//! key's signature (a 2xx, or an error in a service's own shape other than
+//! a 401), only one request signed with the key is in flight. A 401 refuses
+//! the key: every waiting and later request with it fails at once with the
+//! same error, unsent, since five refusals in a row lock an access key for
+//! everyone. Anything else (a 403 with a DLI code, a proxy's 502 page, a
+//! reset, a timeout) concerns its own request only; of those, only the
+//! service-shaped ones prove the key.
 
 use std::sync::Mutex;
 
-use super::error::{ApiError, ErrorKind};
+use super::error::ApiError;
 
 #[derive(Debug, Clone, Default)]
 enum Verdict {
@@ -57,13 +60,14 @@ impl Gate {
         }
     }
 
-    /// Records what the gateway made of the key: an answer other than
-    /// 401/403 proves it, a 401/403 refuses it; no answer proves nothing.
+    /// Records what the gateway made of the key: a 401 (whatever its body)
+    /// refuses it; a 2xx or a service's error proves it; anything else
+    /// proves nothing.
     pub fn settle(&self, outcome: &Result<(), &ApiError>) {
         let verdict = match outcome {
             Ok(()) => Verdict::Proven,
-            Err(e) if e.kind == ErrorKind::Authentication => Verdict::Refused((*e).clone()),
-            Err(e) if e.status.is_some() => Verdict::Proven,
+            Err(e) if e.status == Some(401) => Verdict::Refused((*e).clone()),
+            Err(e) if e.proves_signature() => Verdict::Proven,
             Err(_) => return,
         };
         *self.verdict.lock().unwrap_or_else(|e| e.into_inner()) = verdict;
@@ -73,6 +77,7 @@ impl Gate {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dli::ErrorKind;
 
     fn refusal() -> ApiError {
         ApiError {
@@ -83,6 +88,7 @@ mod tests {
             request_id: None,
             retry_after: None,
             host: "h".into(),
+            from_service: true,
         }
     }
 
@@ -129,13 +135,50 @@ mod tests {
         let Ok(Pass::Prove(guard)) = gate.enter().await else {
             panic!("still unproven")
         };
+        // A proxy's page, a firewall's bare 403: no word from the gateway.
+        for status in [502, 503, 403] {
+            let proxy = ApiError {
+                kind: ErrorKind::Server,
+                status: Some(status),
+                code: None,
+                from_service: false,
+                ..refusal()
+            };
+            gate.settle(&Err(&proxy));
+        }
+        drop(guard);
+        let Ok(Pass::Prove(guard)) = gate.enter().await else {
+            panic!("still unproven after a proxy's answers")
+        };
         let throttled = ApiError {
             kind: ErrorKind::Throttled,
             status: Some(429),
+            code: Some("APIGW.0308".into()),
             ..refusal()
         };
         gate.settle(&Err(&throttled));
         drop(guard);
         assert!(matches!(gate.enter().await, Ok(Pass::Open)));
+    }
+
+    #[tokio::test]
+    async fn a_403_from_dli_proves_the_key_and_a_401_without_a_body_refuses_it() {
+        let gate = Gate::default();
+        let forbidden = ApiError {
+            kind: ErrorKind::Forbidden,
+            status: Some(403),
+            code: Some("DLI.0013".into()),
+            ..refusal()
+        };
+        gate.settle(&Err(&forbidden));
+        assert!(matches!(gate.enter().await, Ok(Pass::Open)));
+        let gate = Gate::default();
+        let bare = ApiError {
+            code: None,
+            from_service: false,
+            ..refusal()
+        };
+        gate.settle(&Err(&bare));
+        assert!(gate.enter().await.is_err());
     }
 }

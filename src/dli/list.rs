@@ -1,5 +1,16 @@
-//! Reading every page of the connection list: by offset, until the API's
-//! `count` is reached, refusing answers that contradict each other.
+//! Reading every page of the connection list, consistently: the ids
+//! returned are the list as it was at some moment during the read, or the
+//! read fails with a clear error, never a connection silently missing or
+//! doubled.
+//!
+//! Each page after the first starts one row early, on the last row already
+//! read: a connection deleted or created before it shifts that row, and the
+//! shift shows. A changed count, a repeated id or a short page before the
+//! count does too; a list of several pages ends by reading the first page
+//! again, which shows a delete and a create that kept the count. A change
+//! means reading again from the first page, at most [`MAX_PASSES`] times in
+//! all. A server that ignores `offset` is told apart, and no read takes
+//! more than [`MAX_PAGES`] pages.
 
 use std::collections::HashSet;
 
@@ -8,6 +19,12 @@ use super::model::{ConnectionList, EnhancedConnection, ListQuery};
 /// Rows per page; the API's own default.
 pub const PAGE_SIZE: u32 = 100;
 
+/// Reads of the whole list before a list that keeps changing is an error.
+pub const MAX_PASSES: u32 = 3;
+
+/// Pages per pass: 99 new rows each, so about 99,000 connections.
+pub const MAX_PAGES: u32 = 1000;
+
 /// Why the list could not be read.
 #[derive(Debug)]
 pub enum ListError<E> {
@@ -15,6 +32,13 @@ pub enum ListError<E> {
     Page { offset: u64, error: E },
     /// The pages contradict each other.
     Inconsistent(String),
+}
+
+/// How one pass over the pages ended, if not with an error.
+enum Pass {
+    Read(Vec<EnhancedConnection>),
+    /// The list changed while it was read: why.
+    Changed(String),
 }
 
 /// Fetches pages with `fetch` (filters from `filter`, paging set here) and
@@ -27,51 +51,167 @@ where
     F: FnMut(ListQuery) -> Fut,
     Fut: Future<Output = Result<ConnectionList, E>>,
 {
-    let mut all: Vec<EnhancedConnection> = Vec::new();
-    let mut seen: HashSet<String> = HashSet::new();
-    loop {
-        let offset = all.len() as u64;
-        let query = ListQuery {
-            limit: PAGE_SIZE,
-            offset,
-            ..filter.clone()
-        };
-        let page = fetch(query)
-            .await
-            .map_err(|error| ListError::Page { offset, error })?;
-        let count = page.count;
-        let rows = page.connections.unwrap_or_default();
-        if rows.is_empty() {
-            return match count {
-                Some(count) if count > offset => Err(ListError::Inconsistent(format!(
-                    "the API counts {count} connections but returned none from offset {offset}"
-                ))),
-                _ => Ok(all),
-            };
+    let mut last_change = String::new();
+    for pass in 1..=MAX_PASSES {
+        match read_once(filter, &mut fetch).await? {
+            Pass::Read(all) => return Ok(all),
+            Pass::Changed(why) => {
+                tracing::debug!(
+                    pass,
+                    why = why.as_str(),
+                    "the list changed while paged; reading it again"
+                );
+                last_change = why;
+            }
         }
-        if rows.len() > PAGE_SIZE as usize {
-            return Err(ListError::Inconsistent(format!(
-                "the API returned {} connections for a page of {PAGE_SIZE}",
-                rows.len()
+    }
+    Err(ListError::Inconsistent(format!(
+        "the list kept changing while it was read ({MAX_PASSES} times from the first page; \
+         last: {last_change})"
+    )))
+}
+
+/// One page, with its offset on failure.
+async fn page<E, F, Fut>(
+    filter: &ListQuery,
+    fetch: &mut F,
+    offset: u64,
+) -> Result<(Option<u64>, Vec<EnhancedConnection>), ListError<E>>
+where
+    F: FnMut(ListQuery) -> Fut,
+    Fut: Future<Output = Result<ConnectionList, E>>,
+{
+    let query = ListQuery {
+        limit: PAGE_SIZE,
+        offset,
+        ..filter.clone()
+    };
+    let page = fetch(query)
+        .await
+        .map_err(|error| ListError::Page { offset, error })?;
+    let rows = page.connections.unwrap_or_default();
+    if rows.len() > PAGE_SIZE as usize {
+        return Err(ListError::Inconsistent(format!(
+            "the API returned {} connections for a page of {PAGE_SIZE}",
+            rows.len()
+        )));
+    }
+    Ok((page.count, rows))
+}
+
+/// The same connection: by id where both have one, else the whole row.
+fn same_row(a: &EnhancedConnection, b: &EnhancedConnection) -> bool {
+    match (&a.id, &b.id) {
+        (Some(x), Some(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+fn same_rows(a: &[EnhancedConnection], b: &[EnhancedConnection]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same_row(x, y))
+}
+
+/// Whether the rows read so far are the whole list.
+fn complete(read: usize, count: Option<u64>, last_page: usize) -> bool {
+    match count {
+        Some(count) => read as u64 >= count,
+        // Without a count, a short page is the last one.
+        None => last_page < PAGE_SIZE as usize,
+    }
+}
+
+async fn read_once<E, F, Fut>(filter: &ListQuery, fetch: &mut F) -> Result<Pass, ListError<E>>
+where
+    F: FnMut(ListQuery) -> Fut,
+    Fut: Future<Output = Result<ConnectionList, E>>,
+{
+    let (count, first) = page(filter, fetch, 0).await?;
+    let mut seen: HashSet<String> = HashSet::new();
+    for id in first.iter().filter_map(|r| r.id.as_ref()) {
+        if !seen.insert(id.clone()) {
+            return Ok(Pass::Changed(format!(
+                "the first page lists connection {id} twice"
             )));
         }
-        for row in &rows {
+    }
+    if first.is_empty() {
+        return Ok(match count {
+            Some(count) if count > 0 => Pass::Changed(format!(
+                "the API counts {count} connections but returned none"
+            )),
+            _ => Pass::Read(first),
+        });
+    }
+    let mut all = first.clone();
+    if complete(all.len(), count, first.len()) {
+        // One answer: a snapshot by itself.
+        return Ok(Pass::Read(all));
+    }
+    let mut pages = 1;
+    loop {
+        if pages >= MAX_PAGES {
+            return Err(ListError::Inconsistent(format!(
+                "the list did not end after {MAX_PAGES} pages ({} connections)",
+                all.len()
+            )));
+        }
+        pages += 1;
+        // Start on the last row read: it must still be there.
+        let offset = all.len() as u64 - 1;
+        let (page_count, rows) = page(filter, fetch, offset).await?;
+        if same_rows(&rows, &first) {
+            return Err(ListError::Inconsistent(format!(
+                "the API answered offset {offset} with the first page again: it ignores offset"
+            )));
+        }
+        if page_count != count {
+            return Ok(Pass::Changed(format!(
+                "the count went from {} to {}",
+                shown(count),
+                shown(page_count)
+            )));
+        }
+        let (Some(overlap), Some(last)) = (rows.first(), all.last()) else {
+            return Ok(Pass::Changed(format!(
+                "the page at offset {offset} is empty, though a connection was read there"
+            )));
+        };
+        if !same_row(overlap, last) {
+            return Ok(Pass::Changed(format!(
+                "the connection at offset {offset} is no longer the one read there"
+            )));
+        }
+        for row in &rows[1..] {
             if let Some(id) = &row.id
                 && !seen.insert(id.clone())
             {
-                return Err(ListError::Inconsistent(format!(
-                    "the page at offset {offset} repeats connection {id}"
+                return Ok(Pass::Changed(format!(
+                    "connection {id} appears on two pages"
                 )));
             }
         }
-        all.extend(rows);
-        match count {
-            Some(count) if all.len() as u64 >= count => return Ok(all),
-            // Without a count, a short page is the last one.
-            None if all.len() as u64 - offset < u64::from(PAGE_SIZE) => return Ok(all),
-            _ => {}
+        all.extend(rows.iter().skip(1).cloned());
+        if complete(all.len(), count, rows.len()) {
+            break;
+        }
+        if rows.len() < PAGE_SIZE as usize {
+            return Ok(Pass::Changed(format!(
+                "a short page ended the list at {} connections, though the API counts {}",
+                all.len(),
+                shown(count)
+            )));
         }
     }
+    // The closing check: the first page, again.
+    let (again_count, again) = page(filter, fetch, 0).await?;
+    if again_count != count || !same_rows(&again, &first) {
+        return Ok(Pass::Changed("the first page changed".into()));
+    }
+    Ok(Pass::Read(all))
+}
+
+fn shown(count: Option<u64>) -> String {
+    count.map_or_else(|| "none".into(), |c| c.to_string())
 }
 
 #[cfg(test)]
@@ -135,9 +275,11 @@ mod tests {
         })
         .await
         .unwrap();
-        assert_eq!(queries.len(), 2);
+        // The first page, the second from the last row read, the first again.
+        assert_eq!(queries.len(), 3);
         assert!(queries.iter().all(|q| q.name.as_deref() == Some("orders")));
-        assert_eq!((queries[1].offset, queries[1].limit), (100, PAGE_SIZE));
+        assert_eq!((queries[1].offset, queries[1].limit), (99, PAGE_SIZE));
+        assert_eq!(queries[2].offset, 0);
     }
 
     #[tokio::test]
@@ -145,7 +287,10 @@ mod tests {
         let err = read_all(&ListQuery::default(), api(150, Some(400)))
             .await
             .unwrap_err();
-        assert!(matches!(err, ListError::Inconsistent(m) if m.contains("counts 400")));
+        assert!(
+            matches!(&err, ListError::Inconsistent(m) if m.contains("kept changing") && m.contains("counts 400")),
+            "{err:?}"
+        );
     }
 
     #[tokio::test]
@@ -158,14 +303,14 @@ mod tests {
             }))
         };
         let err = read_all(&ListQuery::default(), stuck).await.unwrap_err();
-        assert!(matches!(err, ListError::Inconsistent(m) if m.contains("repeats")));
+        assert!(matches!(err, ListError::Inconsistent(m) if m.contains("ignores offset")));
     }
 
     #[tokio::test]
     async fn a_failed_page_names_its_offset() {
         let mut inner = api(250, None);
         let failing = |q: ListQuery| {
-            if q.offset == 200 {
+            if q.offset == 198 {
                 std::future::ready(Err("boom"))
             } else {
                 std::future::ready(inner(q).into_inner().map_err(|()| "never"))
@@ -175,9 +320,123 @@ mod tests {
         assert!(matches!(
             err,
             ListError::Page {
-                offset: 200,
+                offset: 198,
                 error: "boom"
             }
         ));
+    }
+
+    /// A list API over `rows` that calls `change` before answering request
+    /// number `n` (0-based) with the rows.
+    fn changing(
+        rows: Vec<EnhancedConnection>,
+        with_count: bool,
+        change: impl Fn(usize, &mut Vec<EnhancedConnection>),
+    ) -> impl FnMut(ListQuery) -> std::future::Ready<Result<ConnectionList, ()>> {
+        let state = std::cell::RefCell::new((0usize, rows));
+        move |q| {
+            let mut state = state.borrow_mut();
+            let (n, rows) = &mut *state;
+            change(*n, rows);
+            *n += 1;
+            let start = (q.offset as usize).min(rows.len());
+            let end = (start + q.limit as usize).min(rows.len());
+            std::future::ready(Ok(ConnectionList {
+                count: with_count.then_some(rows.len() as u64),
+                connections: Some(rows[start..end].to_vec()),
+                ..ConnectionList::default()
+            }))
+        }
+    }
+
+    fn ids(all: &[EnhancedConnection]) -> Vec<String> {
+        all.iter().filter_map(|c| c.id.clone()).collect()
+    }
+
+    #[tokio::test]
+    async fn a_delete_between_pages_reads_the_list_again() {
+        // Before the second page, connection 5 goes: every later row shifts.
+        let api = changing((0..250).map(conn).collect(), true, |n, rows| {
+            if n == 1 {
+                rows.remove(5);
+            }
+        });
+        let all = read_all(&ListQuery::default(), api).await.unwrap();
+        let expected: Vec<String> = (0..250)
+            .filter(|i| *i != 5)
+            .map(|i| format!("c{i}"))
+            .collect();
+        assert_eq!(ids(&all), expected);
+    }
+
+    #[tokio::test]
+    async fn a_delete_and_a_create_that_keep_the_count_are_seen() {
+        // A new connection first, an old one gone at the end: the count and
+        // every later offset stay, only the first page tells.
+        let api = changing((0..150).map(conn).collect(), true, |n, rows| {
+            if n == 2 {
+                rows.pop();
+                rows.insert(0, conn(900));
+            }
+        });
+        let all = read_all(&ListQuery::default(), api).await.unwrap();
+        assert_eq!(all.len(), 150);
+        assert_eq!(ids(&all)[0], "c900");
+        assert!(!ids(&all).contains(&"c149".to_owned()));
+    }
+
+    #[tokio::test]
+    async fn a_list_that_never_stops_changing_is_an_error_after_three_reads() {
+        let requests = std::cell::Cell::new(0);
+        let mut api = changing((0..250).map(conn).collect(), true, |n, rows| {
+            rows.insert(0, conn(1000 + n));
+        });
+        let err = read_all(&ListQuery::default(), |q| {
+            requests.set(requests.get() + 1);
+            api(q)
+        })
+        .await
+        .unwrap_err();
+        assert!(
+            matches!(&err, ListError::Inconsistent(m) if m.contains("kept changing")),
+            "{err:?}"
+        );
+        assert!(requests.get() <= 3 * 4, "{} requests", requests.get());
+    }
+
+    #[tokio::test]
+    async fn without_a_count_pages_run_until_a_short_one() {
+        let api = changing((0..230).map(conn).collect(), false, |_, _| {});
+        let all = read_all(&ListQuery::default(), api).await.unwrap();
+        assert_eq!(
+            ids(&all),
+            (0..230).map(|i| format!("c{i}")).collect::<Vec<_>>()
+        );
+    }
+
+    #[tokio::test]
+    async fn a_server_that_ignores_offset_ends_in_an_error_with_or_without_ids_and_count() {
+        for (with_ids, count) in [(true, None), (false, None), (false, Some(500))] {
+            let row = |i: usize| EnhancedConnection {
+                id: with_ids.then(|| format!("c{i}")),
+                name: (!with_ids).then(|| "same".to_owned()),
+                ..EnhancedConnection::default()
+            };
+            let requests = std::cell::Cell::new(0);
+            let ignoring = |_q: ListQuery| {
+                requests.set(requests.get() + 1);
+                std::future::ready(Ok::<_, ()>(ConnectionList {
+                    count,
+                    connections: Some((0..100).map(row).collect()),
+                    ..ConnectionList::default()
+                }))
+            };
+            let err = read_all(&ListQuery::default(), ignoring).await.unwrap_err();
+            assert!(
+                matches!(&err, ListError::Inconsistent(m) if m.contains("ignores offset")),
+                "{err:?}"
+            );
+            assert_eq!(requests.get(), 2);
+        }
     }
 }

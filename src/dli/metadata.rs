@@ -13,6 +13,9 @@ use super::temporary::{self, Temporary};
 /// Each metadata call's time limit, as the official SDKs use.
 pub const CALL_TIMEOUT: Duration = Duration::from_secs(3);
 
+/// The metadata service's answers are small; more than this is not one.
+const MAX_ANSWER_BYTES: usize = 64 * 1024;
+
 /// The 401 that means "no agency on this instance" (do not retry).
 const NO_AGENCY: &str = "Please configure Cloud Service Agency first";
 
@@ -33,38 +36,40 @@ pub async fn ecs_credentials(
         }
         let response = request.send().await.map_err(|e| failed(&host, &e))?;
         let status = response.status().as_u16();
-        let body = response.bytes().await.map_err(|e| failed(&host, &e))?;
+        let body = read(response, &host).await?;
         if status == 401 && !retried && !String::from_utf8_lossy(&body).contains(NO_AGENCY) {
             // The session token may have expired: a fresh one, once.
             retried = true;
             continue;
         }
         if !(200..300).contains(&status) {
-            let (code, message) = super::error::error_fields(&body);
-            let message = message.unwrap_or_else(|| {
+            let fields = super::error::error_fields(&body);
+            let message = fields.message.unwrap_or_else(|| {
                 String::from_utf8_lossy(&body)
                     .chars()
                     .take(200)
                     .collect::<String>()
             });
             return Err(ApiError {
-                kind: super::error::classify(status, code.as_deref(), &message),
+                kind: super::error::classify(status, fields.code.as_deref(), &message),
                 status: Some(status),
-                code,
+                code: fields.code,
                 message,
                 request_id: None,
                 retry_after: None,
                 host,
+                from_service: fields.from_service,
             });
         }
         return temporary::decode(&body).map_err(|why| ApiError {
             kind: ErrorKind::Undecodable,
             status: Some(status),
             code: None,
-            message: why,
+            message: format!("the metadata service's answer: {why}"),
             request_id: None,
             retry_after: None,
             host,
+            from_service: false,
         });
     }
 }
@@ -86,16 +91,28 @@ async fn session_token(
         .await
         .map_err(|e| failed(host, &e))?;
     match response.status().as_u16() {
-        200..=299 => Ok(Some(
-            response
-                .text()
-                .await
-                .map_err(|e| failed(host, &e))?
-                .trim()
-                .to_owned(),
-        )),
+        200..=299 => {
+            let body = read(response, host).await?;
+            let token = String::from_utf8_lossy(&body).trim().to_owned();
+            Ok((!token.is_empty()).then_some(token))
+        }
         _ => Ok(None),
     }
+}
+
+/// A metadata answer's body, size-limited.
+async fn read(response: reqwest::Response, host: &str) -> Result<Vec<u8>, ApiError> {
+    use super::client::{BodyError, read_at_most};
+    read_at_most(response, MAX_ANSWER_BYTES)
+        .await
+        .map_err(|e| match e {
+            BodyError::TooLarge => ApiError::unanswered(
+                ErrorKind::Undecodable,
+                host,
+                format!("the metadata service's answer is larger than {MAX_ANSWER_BYTES} bytes"),
+            ),
+            BodyError::Transport(e) => failed(host, &e),
+        })
 }
 
 fn failed(host: &str, e: &reqwest::Error) -> ApiError {

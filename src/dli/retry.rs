@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
-use super::error::ApiError;
+use super::error::{ApiError, RetryAfter};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
@@ -41,11 +41,11 @@ impl RetryPolicy {
     pub fn delay(
         &self,
         retry: u32,
-        retry_after: Option<Duration>,
+        retry_after: Option<&RetryAfter>,
         jitter: f64,
     ) -> Option<Duration> {
-        if let Some(wait) = retry_after {
-            return (wait <= self.max_server_wait).then_some(wait);
+        if let Some(asked) = retry_after {
+            return (asked.wait <= self.max_server_wait).then_some(asked.wait);
         }
         let exp = self
             .base_delay
@@ -57,16 +57,17 @@ impl RetryPolicy {
 }
 
 /// How a retried call ended.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum RetryError {
     /// The last error, after `attempts` attempts.
     Failed { error: ApiError, attempts: u32 },
     /// Cancelled (StopProvider) after `attempts` attempts.
     Cancelled { attempts: u32 },
-    /// The server asked to wait `wait`, longer than `limit`.
+    /// The server asked to wait longer than `limit`, with the
+    /// `Retry-After` it sent.
     WaitTooLong {
         error: ApiError,
-        wait: Duration,
+        sent: String,
         limit: Duration,
     },
 }
@@ -93,13 +94,23 @@ where
             Ok(value) => return Ok(value),
             Err(error) => error,
         };
-        if !error.kind.is_retryable() || attempts > policy.max_retries {
+        // A wait past the maximum fails at once, also on the last attempt:
+        // the user learns what the server asked for.
+        let too_long = error
+            .retry_after
+            .as_ref()
+            .is_some_and(|r| r.wait > policy.max_server_wait);
+        if !too_long && (!error.kind.is_retryable() || attempts > policy.max_retries) {
             return Err(RetryError::Failed { error, attempts });
         }
-        let Some(delay) = policy.delay(attempts, error.retry_after, jitter()) else {
-            let wait = error.retry_after.unwrap_or_default();
+        let Some(delay) = policy.delay(attempts, error.retry_after.as_ref(), jitter()) else {
+            let sent = error
+                .retry_after
+                .as_ref()
+                .map(|r| r.sent.clone())
+                .unwrap_or_default();
             let limit = policy.max_server_wait;
-            return Err(RetryError::WaitTooLong { error, wait, limit });
+            return Err(RetryError::WaitTooLong { error, sent, limit });
         };
         tracing::debug!(
             attempt = attempts,
@@ -145,10 +156,14 @@ mod tests {
     fn retry_after_is_honoured_beyond_the_backoff_cap_up_to_the_maximum() {
         let p = RetryPolicy::default();
         let secs = |s| Some(Duration::from_secs(s));
-        assert_eq!(p.delay(1, secs(1), 0.3), secs(1));
-        assert_eq!(p.delay(1, secs(90), 0.3), secs(90));
-        assert_eq!(p.delay(1, secs(120), 0.3), secs(120));
-        assert_eq!(p.delay(1, secs(121), 0.3), None);
+        let asked = |s| RetryAfter {
+            wait: Duration::from_secs(s),
+            sent: s.to_string(),
+        };
+        assert_eq!(p.delay(1, Some(&asked(1)), 0.3), secs(1));
+        assert_eq!(p.delay(1, Some(&asked(90)), 0.3), secs(90));
+        assert_eq!(p.delay(1, Some(&asked(120)), 0.3), secs(120));
+        assert_eq!(p.delay(1, Some(&asked(121)), 0.3), None);
     }
 
     #[tokio::test]
@@ -158,14 +173,18 @@ mod tests {
             calls += 1;
             async {
                 Err(ApiError {
-                    retry_after: Some(Duration::from_secs(3600)),
+                    retry_after: Some(RetryAfter {
+                        wait: Duration::MAX,
+                        sent: "99999999999999999999".into(),
+                    }),
                     ..err(ErrorKind::Throttled)
                 })
             }
         })
         .await;
         assert!(
-            matches!(result, Err(RetryError::WaitTooLong { wait, .. }) if wait.as_secs() == 3600)
+            matches!(&result, Err(RetryError::WaitTooLong { sent, .. }) if sent == "99999999999999999999"),
+            "{result:?}"
         );
         assert_eq!(calls, 1);
     }

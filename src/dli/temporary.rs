@@ -39,6 +39,20 @@ pub fn decode(body: &[u8]) -> Result<Temporary, String> {
         )
     })?;
     let c = answer.credential;
+    for (field, value) in [
+        ("access", &c.access),
+        ("secret", &c.secret),
+        ("securitytoken", &c.securitytoken),
+    ] {
+        if value.trim().is_empty() {
+            return Err(format!("its credential has an empty {field}"));
+        }
+        if value.chars().any(|ch| ch.is_control() || ch == ' ') {
+            return Err(format!(
+                "its credential's {field} is malformed (it holds spaces or control characters)"
+            ));
+        }
+    }
     let expires_at = OffsetDateTime::parse(
         &c.expires_at,
         &time::format_description::well_known::Rfc3339,
@@ -64,7 +78,8 @@ pub fn renew_at(fetched_at: OffsetDateTime, expires_at: OffsetDateTime) -> Offse
     let most = time::Duration::try_from(RENEW_MARGIN).unwrap_or_default();
     let quarter: time::Duration = life / 4_i32;
     let margin = quarter.min(most);
-    expires_at - margin
+    // A far-past expiry from the network cannot underflow the calendar.
+    expires_at.checked_sub(margin).unwrap_or(fetched_at)
 }
 
 #[cfg(test)]
@@ -87,6 +102,28 @@ mod tests {
     fn decode_errors_never_quote_secrets() {
         let err = decode(br#"{"credential":{"access":"A","secret":"hunter2"}}"#).unwrap_err();
         assert!(!err.contains("hunter2"), "{err}");
+    }
+
+    #[test]
+    fn empty_or_malformed_credentials_are_refused_naming_the_field() {
+        let answer = |access: &str, secret: &str| {
+            format!(
+                r#"{{"credential":{{"access":"{access}","secret":"{secret}","securitytoken":"t","expires_at":"2026-11-26T03:34:26Z"}}}}"#
+            )
+        };
+        let err = decode(answer("", "sk").as_bytes()).unwrap_err();
+        assert!(err.contains("empty access"), "{err}");
+        let err = decode(answer("AK", "  ").as_bytes()).unwrap_err();
+        assert!(err.contains("empty secret"), "{err}");
+        let err = decode(answer("AK", "s k").as_bytes()).unwrap_err();
+        assert!(err.contains("secret") && err.contains("malformed"), "{err}");
+    }
+
+    #[test]
+    fn an_expiry_at_the_calendars_edge_does_not_panic() {
+        let fetched = datetime!(2026-01-01 00:00 UTC);
+        let edge = time::Date::MIN.midnight().assume_utc();
+        assert_eq!(renew_at(fetched, edge), edge);
     }
 
     #[test]

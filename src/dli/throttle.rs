@@ -3,6 +3,10 @@
 //! throttles (429); then everyone pauses (for its `Retry-After`, or
 //! [`DEFAULT_PAUSE`]), resumes a little below the rate the gateway just
 //! accepted, and speeds up gradually while it keeps accepting.
+//!
+//! A turn that is reserved and then not used (its read was cancelled or
+//! gave up) is given back for the next read to take. Every instant here is
+//! computed with checked arithmetic: a `Retry-After` comes from the network.
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
@@ -27,6 +31,24 @@ const GROWTH: f64 = 1.05;
 /// The window over which accepted requests are counted.
 const WINDOW: Duration = Duration::from_secs(1);
 
+/// The longest pause anyone makes for a `Retry-After`; a longer one
+/// concerns only the read it was sent to (which fails), and the others
+/// pause [`DEFAULT_PAUSE`].
+pub const MAX_PAUSE: Duration = super::retry::MAX_SERVER_WAIT;
+
+/// Turns given back are kept for reuse, up to this many.
+const MAX_RETURNED: usize = 1024;
+
+/// A reserved start time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Turn {
+    pub at: Instant,
+    /// The gap the turn took from the pace, if paced.
+    gap: Option<Duration>,
+    /// The pause generation the turn was reserved in.
+    epoch: u64,
+}
+
 #[derive(Debug, Default)]
 struct State {
     /// Requests per second, once the gateway has throttled.
@@ -43,6 +65,10 @@ struct State {
     ceiling: Option<f64>,
     /// Start times of recently accepted requests.
     accepted: VecDeque<Instant>,
+    /// Turns reserved and then given back, earliest first.
+    returned: VecDeque<Instant>,
+    /// Counts the pauses: a turn reserved before one is void.
+    epoch: u64,
 }
 
 /// The shared pace of one endpoint and key.
@@ -52,23 +78,67 @@ pub struct Limiter {
 }
 
 impl Limiter {
-    /// Reserves a start time for one request: now while unlimited, else the
-    /// next free slot. The caller sleeps until it.
-    pub fn reserve(&self, now: Instant) -> Instant {
+    /// Reserves a start time for one request: now while unlimited, else a
+    /// turn given back or the next free slot. The caller sleeps until it,
+    /// then asks [`Limiter::still_good`]; a turn not used goes back with
+    /// [`Limiter::give_back`].
+    pub fn reserve(&self, now: Instant) -> Turn {
         let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
         let mut at = now;
         if let Some(paused) = s.paused_until {
             at = at.max(paused);
         }
+        let epoch = s.epoch;
         let Some(rate) = s.rate else {
-            return at;
+            return Turn {
+                at,
+                gap: None,
+                epoch,
+            };
         };
+        while s.returned.front().is_some_and(|t| *t < at) {
+            s.returned.pop_front();
+        }
+        if let Some(returned) = s.returned.pop_front() {
+            return Turn {
+                at: returned,
+                gap: None,
+                epoch,
+            };
+        }
         let rate = grown(rate, s.changed_at, now, s.ceiling);
         if let Some(next) = s.next_slot {
             at = at.max(next);
         }
-        s.next_slot = Some(at + Duration::from_secs_f64(1.0 / rate));
-        at
+        let gap = Duration::from_secs_f64(1.0 / rate);
+        s.next_slot = at.checked_add(gap);
+        Turn {
+            at,
+            gap: Some(gap),
+            epoch,
+        }
+    }
+
+    /// Whether `turn` still holds at `now`: a pause that began after it was
+    /// reserved and lasts beyond now voids it (reserve again).
+    pub fn still_good(&self, turn: &Turn, now: Instant) -> bool {
+        let s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        s.epoch == turn.epoch || s.paused_until.is_none_or(|p| p <= now)
+    }
+
+    /// A reserved turn that will not be used: the next read may take it.
+    pub fn give_back(&self, turn: &Turn) {
+        let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if s.epoch != turn.epoch {
+            return; // A pause since has rebuilt the pace.
+        }
+        let last = turn.gap.and_then(|gap| turn.at.checked_add(gap));
+        if last.is_some() && s.next_slot == last {
+            s.next_slot = Some(turn.at);
+        } else if s.rate.is_some() && s.returned.len() < MAX_RETURNED {
+            let place = s.returned.partition_point(|t| *t <= turn.at);
+            s.returned.insert(place, turn.at);
+        }
     }
 
     /// The gateway accepted a request started at `started`.
@@ -95,13 +165,19 @@ impl Limiter {
         stated: Option<f64>,
     ) {
         let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        let resume = now + retry_after.unwrap_or(DEFAULT_PAUSE);
+        // A wait past the cap fails its own read; the others pause as if
+        // the gateway had said nothing.
+        let retry_after = retry_after.filter(|wait| *wait <= MAX_PAUSE);
+        let pause = retry_after.unwrap_or(DEFAULT_PAUSE);
+        let resume = now.checked_add(pause).unwrap_or(now);
         if s.throttled_at.is_some_and(|t| started <= t) {
             // Sent before the last slow-down: the same burst, already
             // answered. Only a longer Retry-After extends the pause.
             if retry_after.is_some() && s.paused_until.is_some_and(|p| p < resume) {
                 s.paused_until = Some(resume);
                 s.next_slot = Some(resume);
+                s.returned.clear();
+                s.epoch = s.epoch.wrapping_add(1);
             }
             return;
         }
@@ -125,9 +201,11 @@ impl Limiter {
         s.changed_at = Some(resume);
         s.paused_until = Some(resume);
         s.next_slot = Some(resume);
+        s.returned.clear();
+        s.epoch = s.epoch.wrapping_add(1);
         tracing::debug!(
             rate_per_second = rate,
-            pause_ms = (resume - now).as_millis() as u64,
+            pause_ms = pause.as_millis() as u64,
             "the gateway throttles: slowing every read down"
         );
     }
@@ -161,7 +239,8 @@ pub fn stated_limit(message: &str) -> Option<f64> {
     } else {
         return None;
     };
-    (limit > 0.0 && count > 0.0).then(|| limit / (count * seconds))
+    let per_second = limit / (count * seconds);
+    (per_second.is_finite() && per_second > 0.0).then_some(per_second)
 }
 
 /// `rate`, grown for every [`GROWTH_EVERY`] since `since`, up to `ceiling`.
@@ -182,7 +261,7 @@ mod tests {
         let l = Limiter::default();
         let now = Instant::now();
         for _ in 0..100 {
-            assert_eq!(l.reserve(now), now);
+            assert_eq!(l.reserve(now).at, now);
         }
         assert_eq!(l.rate(now), None);
     }
@@ -197,15 +276,15 @@ mod tests {
         let t1 = t0 + Duration::from_millis(800);
         l.throttled(t0, t1, None, None);
         assert_eq!(l.rate(t1), Some(18.0));
-        let first = l.reserve(t1);
+        let first = l.reserve(t1).at;
         assert_eq!(first, t1 + DEFAULT_PAUSE);
-        let second = l.reserve(t1);
+        let second = l.reserve(t1).at;
         let gap = second - first;
         assert!((gap.as_secs_f64() - 1.0 / 18.0).abs() < 1e-6, "{gap:?}");
         // More 429s from requests sent before it do not slow down again.
         l.throttled(t1, t1 + Duration::from_millis(1), None, None);
         assert_eq!(l.rate(t1), Some(18.0));
-        assert_eq!(l.reserve(t1) - first, gap * 2);
+        assert_eq!(l.reserve(t1).at - first, gap * 2);
     }
 
     #[test]
@@ -214,7 +293,7 @@ mod tests {
         let t0 = Instant::now();
         l.accepted(t0);
         l.throttled(t0, t0, Some(Duration::from_secs(5)), None);
-        assert_eq!(l.reserve(t0), t0 + Duration::from_secs(5));
+        assert_eq!(l.reserve(t0).at, t0 + Duration::from_secs(5));
         let later = t0 + Duration::from_secs(5) + GROWTH_EVERY * 2;
         let rate = l.rate(later).unwrap();
         assert!((rate - 0.9 * GROWTH * GROWTH).abs() < 1e-9, "{rate}");
@@ -253,5 +332,47 @@ mod tests {
         l.throttled(t1, t1, None, None);
         let rate = l.rate(t1).unwrap();
         assert!((rate - 9.0 * CUT_SHARE).abs() < 1e-9, "{rate}");
+    }
+
+    #[test]
+    fn a_turn_given_back_is_the_next_one_taken() {
+        let l = Limiter::default();
+        let t0 = Instant::now();
+        l.throttled(t0, t0, Some(Duration::from_secs(1)), Some(2.0));
+        let first = l.reserve(t0);
+        let second = l.reserve(t0);
+        let third = l.reserve(t0);
+        // The last one back: the pace rolls back to it.
+        l.give_back(&third);
+        assert_eq!(l.reserve(t0).at, third.at);
+        // One in the middle: kept, and taken before a new slot.
+        l.give_back(&second);
+        assert_eq!(l.reserve(t0).at, second.at);
+        assert!(l.reserve(t0).at > third.at);
+        // A turn from before a later pause is void, and not given back.
+        let t1 = t0 + Duration::from_secs(10);
+        l.throttled(t1, t1, None, None);
+        assert!(!l.still_good(&first, t1));
+        l.give_back(&first);
+        assert_eq!(l.reserve(t1).at, t1 + DEFAULT_PAUSE);
+    }
+
+    #[test]
+    fn a_retry_after_past_the_cap_pauses_the_others_by_the_default() {
+        let l = Limiter::default();
+        let t0 = Instant::now();
+        l.throttled(t0, t0, Some(Duration::MAX), None);
+        assert_eq!(l.reserve(t0).at, t0 + DEFAULT_PAUSE);
+        let l = Limiter::default();
+        l.throttled(t0, t0, Some(Duration::from_secs(90)), None);
+        assert_eq!(l.reserve(t0).at, t0 + Duration::from_secs(90));
+        assert_eq!(
+            stated_limit(&format!(
+                "limit:{},time:{} second",
+                "9".repeat(400),
+                "9".repeat(400)
+            )),
+            None
+        );
     }
 }

@@ -105,7 +105,7 @@ pub fn source(settings: &Settings, profile: Option<&Profile>) -> Result<Source, 
     let auth_url = auth_url(settings, region.as_deref())
         .map_err(|why| Diagnostic::error("Cannot assume the agency", format!("{why}.")))?;
     Ok(Source::AssumeRole {
-        base: Box::new(crate::dli::auth::CredentialProvider::new(base)),
+        base: std::sync::Arc::new(crate::dli::auth::CredentialProvider::new(base)),
         auth_url,
         role: AssumeRole {
             agency_name: role.agency_name.clone(),

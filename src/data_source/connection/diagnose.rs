@@ -63,16 +63,15 @@ pub fn read_failure(error: &RetryError, cx: &ReadContext<'_>) -> Diagnostic {
             );
         }
         RetryError::Failed { error, attempts } => (error, *attempts),
-        RetryError::WaitTooLong { error, wait, limit } => {
+        RetryError::WaitTooLong { error, sent, limit } => {
             return Diagnostic::error(
                 format!("DLI asked to wait too long for {id}"),
                 format!(
-                    "{} in {}: {}. It asked to retry after {} s, longer than the {} s this \
+                    "{} in {}: {}. It sent \"Retry-After: {sent}\", longer than the {} s this \
                      provider waits for a server; try again later.",
                     error.host,
                     cx.place(),
                     dli_said(error),
-                    wait.as_secs(),
                     limit.as_secs()
                 ),
             );
@@ -110,6 +109,15 @@ pub fn read_failure(error: &RetryError, cx: &ReadContext<'_>) -> Diagnostic {
                  secret_key (and security_token for temporary credentials), the project's \
                  permissions, and this machine's clock (signatures more than 15 minutes off are \
                  refused). Not retried: repeated signature failures lock the access key.",
+                cx.place()
+            ),
+        ),
+        ErrorKind::Forbidden => Diagnostic::error(
+            format!("DLI refused the request for {id}"),
+            format!(
+                "Reading {id} in {} was forbidden: {said}. The key was accepted, but it may not \
+                 use this project or lacks the permission: check project_id and region, and the \
+                 key's permissions in IAM. Not retried.",
                 cx.place()
             ),
         ),
