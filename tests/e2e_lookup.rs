@@ -202,7 +202,8 @@ output "created_at" { value = data.dli_enhanced_connections.orders.connections[0
     }
     assert!(ids.windows(2).all(|w| w[0] == w[1]), "{ids:?}");
     assert_ne!(ids[0], json!(""));
-    // More than two pages of 100 for the unfiltered list.
+    // More than two pages of 100 for the unfiltered list, each after the
+    // first starting on the last row already read.
     let offsets: Vec<String> = fake
         .state
         .requests()
@@ -211,7 +212,7 @@ output "created_at" { value = data.dli_enhanced_connections.orders.connections[0
         .filter(|r| !r.query.contains("tags=") && !r.query.contains("status="))
         .map(|r| r.query)
         .collect();
-    for offset in ["offset=0", "offset=100", "offset=200"] {
+    for offset in ["offset=0", "offset=99", "offset=198"] {
         assert!(offsets.iter().any(|q| q.contains(offset)), "{offsets:?}");
     }
 }

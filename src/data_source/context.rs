@@ -126,7 +126,7 @@ pub struct Own<'a> {
     pub value: Option<&'a str>,
 }
 
-fn unknown_until_apply(argument: &str, needed_for: &str) -> Diagnostic {
+pub fn unknown_until_apply(argument: &str, needed_for: &str) -> Diagnostic {
     Diagnostic::error(
         format!("Provider argument \"{argument}\" not known yet"),
         format!(
@@ -240,10 +240,18 @@ impl Context {
             .region
             .as_deref()
             .ok_or_else(|| missing("no region to find IAM by".into()))?;
-        let cloud = self
-            .cloud
-            .value()
-            .map_or_else(|| endpoint::default_cloud(region), String::as_str);
+        // IAM follows the configured cloud: one unknown until apply is said
+        // so, never taken for the default.
+        let cloud = match &self.cloud {
+            Setting::Known { value, .. } => value.as_str(),
+            Setting::Unknown { argument } => {
+                return Err(unknown_until_apply(
+                    argument,
+                    "to find IAM to look up the project",
+                ));
+            }
+            Setting::Unset { .. } => endpoint::default_cloud(region),
+        };
         endpoint::iam_url(region, cloud).map_err(missing)
     }
 

@@ -36,6 +36,8 @@ pub struct Settings {
     pub cacert_file: Option<(String, Source)>,
     /// Arguments whose values are unknown until apply.
     pub unknown: Vec<&'static str>,
+    /// Arguments given a value in the configuration (not the environment).
+    pub configured: Vec<&'static str>,
 }
 
 /// Which hcloud profile to read.
@@ -168,6 +170,7 @@ struct Resolver<'a> {
     config: &'a Value,
     env: &'a dyn Fn(&str) -> Option<String>,
     unknown: Vec<&'static str>,
+    configured: Vec<&'static str>,
     errors: Vec<Diagnostic>,
 }
 
@@ -194,7 +197,11 @@ impl Resolver<'_> {
                 self.unknown.push(name);
                 None
             }
-            Value::String(s) if !s.is_empty() => Some((s.clone(), Source::Argument(name))),
+            Value::String(s) if !s.is_empty() => {
+                let text = s.clone();
+                self.configured.push(name);
+                Some((text, Source::Argument(name)))
+            }
             Value::Number(_) | Value::Bool(_) => None,
             _ => self.env_text(name),
         }
@@ -213,7 +220,10 @@ impl Resolver<'_> {
                 return default;
             }
             number @ Value::Number(_) => match number.as_i64() {
-                Known::Value(n) => (n.to_string(), Source::Argument(name)),
+                Known::Value(n) => {
+                    self.configured.push(name);
+                    (n.to_string(), Source::Argument(name))
+                }
                 _ => ("not a whole number".into(), Source::Argument(name)),
             },
             _ => match self.env_text(name) {
@@ -242,7 +252,10 @@ impl Resolver<'_> {
                 self.unknown.push(name);
                 false
             }
-            Known::Value(b) => b,
+            Known::Value(b) => {
+                self.configured.push(name);
+                b
+            }
             Known::Null => match self.env_text(name) {
                 None => false,
                 Some((text, source)) => match text.to_ascii_lowercase().as_str() {
@@ -276,6 +289,7 @@ impl Resolver<'_> {
     }
 
     fn assume_role(&mut self) -> Option<AssumeRoleSettings> {
+        let unknown_before = self.unknown.len();
         let agency = self.text("assume_role.agency_name");
         let domain = self.text("assume_role.domain_name");
         let duration = self.whole_number(
@@ -283,12 +297,32 @@ impl Resolver<'_> {
             900..=86400,
             DEFAULT_ASSUME_ROLE_DURATION,
         );
+        if self.unknown.len() > unknown_before {
+            // Known at apply: the reads that need it say so then.
+            return None;
+        }
         match (agency, domain) {
             (Some((agency_name, _)), Some((domain_name, _))) => Some(AssumeRoleSettings {
                 agency_name,
                 domain_name,
                 duration_seconds: duration,
             }),
+            (None, None) if matches!(self.value("assume_role"), Value::Object(_)) => {
+                self.errors.push(
+                    Diagnostic::error(
+                        "Empty assume_role block",
+                        format!(
+                            "The assume_role block names no agency: set {} and {}. Without \
+                             them every read would be signed with the permanent key, not the \
+                             agency's; remove the block to mean that.",
+                            hint("assume_role.agency_name"),
+                            hint("assume_role.domain_name")
+                        ),
+                    )
+                    .at("assume_role"),
+                );
+                None
+            }
             (None, None) => None,
             (Some((_, source)), None) | (None, Some((_, source))) => {
                 let missing = if matches!(
@@ -357,6 +391,7 @@ pub fn resolve(
         config,
         env,
         unknown: Vec::new(),
+        configured: Vec::new(),
         errors: Vec::new(),
     };
     let plain = |text: &str| Ok(text.to_owned());
@@ -382,10 +417,12 @@ pub fn resolve(
         insecure: r.flag("insecure"),
         cacert_file: r.text("cacert_file"),
         unknown: Vec::new(),
+        configured: Vec::new(),
     };
     if r.errors.is_empty() {
         Ok(Settings {
             unknown: r.unknown,
+            configured: r.configured,
             ..settings
         })
     } else {
@@ -394,6 +431,11 @@ pub fn resolve(
 }
 
 impl Settings {
+    /// Whether `argument` was given a value in the configuration.
+    pub fn in_configuration(&self, argument: &str) -> bool {
+        self.configured.contains(&argument)
+    }
+
     /// Unknown arguments that every request needs.
     pub fn unknown_for_requests(&self) -> Vec<&'static str> {
         self.unknown
@@ -501,14 +543,23 @@ mod tests {
         assert!(matches!(s.region, Setting::Unknown { argument: "region" }));
         assert_eq!(s.unknown, ["region", "max_retries"]);
         assert_eq!(s.unknown_for_requests(), ["max_retries"]);
-        assert!(crate::provider::credentials::source(&s, None).is_err());
+        assert!(
+            crate::provider::credentials::source(
+                &s,
+                crate::provider::credentials::choose(&s).with_profile(None)
+            )
+            .is_err()
+        );
     }
 
     #[test]
     fn unknown_credentials_are_reported_as_unknown_not_missing() {
         let cfg = config(&[("secret_key", Value::Unknown)]);
         let s = resolve(&cfg, &env(&[("HW_ACCESS_KEY", "AK")])).unwrap();
-        let Err(d) = crate::provider::credentials::source(&s, None) else {
+        let Err(d) = crate::provider::credentials::source(
+            &s,
+            crate::provider::credentials::choose(&s).with_profile(None),
+        ) else {
             panic!()
         };
         assert!(d.summary.contains("not known yet"), "{d}");
@@ -541,7 +592,10 @@ mod tests {
     #[test]
     fn missing_credentials_name_argument_and_env_var() {
         let s = resolve(&Value::Null, &env(&[])).unwrap();
-        let Err(d) = crate::provider::credentials::source(&s, None) else {
+        let Err(d) = crate::provider::credentials::source(
+            &s,
+            crate::provider::credentials::choose(&s).with_profile(None),
+        ) else {
             panic!()
         };
         assert!(
@@ -549,12 +603,18 @@ mod tests {
             "{d}"
         );
         let s = resolve(&Value::Null, &env(&[("HW_ACCESS_KEY", "AK")])).unwrap();
-        let Err(d) = crate::provider::credentials::source(&s, None) else {
+        let Err(d) = crate::provider::credentials::source(
+            &s,
+            crate::provider::credentials::choose(&s).with_profile(None),
+        ) else {
             panic!()
         };
         assert!(d.detail.contains("HW_SECRET_KEY"), "{d}");
         let s = resolve(&Value::Null, &env(&[("HW_SECRET_KEY", "SK")])).unwrap();
-        let Err(d) = crate::provider::credentials::source(&s, None) else {
+        let Err(d) = crate::provider::credentials::source(
+            &s,
+            crate::provider::credentials::choose(&s).with_profile(None),
+        ) else {
             panic!()
         };
         assert!(d.detail.contains("HW_ACCESS_KEY"), "{d}");

@@ -97,21 +97,60 @@ impl Default for DliProvider {
 }
 
 async fn client_options(settings: &Settings) -> Result<ClientOptions, Diagnostic> {
-    let ca_bundle_pem =
-        match &settings.cacert_file {
-            None => None,
-            // Read off the async threads: a path may be slow (a network mount)
-            // or never answer (a FIFO).
-            Some((path, source)) => Some(tokio::fs::read(path).await.map_err(|e| {
-                ca_bundle_error(*source, format!("{path:?} could not be read: {e}."))
-            })?),
-        };
+    let ca_bundle_pem = match &settings.cacert_file {
+        None => None,
+        Some((path, source)) => Some(read_ca_bundle(path).await.map_err(|why| {
+            ca_bundle_error(*source, format!("{path:?} could not be read: {why}."))
+        })?),
+    };
     Ok(ClientOptions {
         insecure: settings.insecure,
         ca_bundle_pem,
         timeout: settings.request_timeout,
         ..ClientOptions::default()
     })
+}
+
+/// A CA bundle is at most this large.
+const MAX_CA_BUNDLE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// How long reading a CA bundle may take (a hung network mount).
+const CA_BUNDLE_READ_TIME: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Reads a CA bundle off the async threads: a regular file only (a FIFO or
+/// a device would block or never end), size- and time-limited.
+async fn read_ca_bundle(path: &str) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let path = path.to_owned();
+    let read = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, String> {
+        // O_NONBLOCK: opening a FIFO must not wait for a writer.
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(&path)
+            .map_err(|e| e.to_string())?;
+        let meta = file.metadata().map_err(|e| e.to_string())?;
+        if !meta.is_file() {
+            return Err("it is not a regular file".into());
+        }
+        if meta.len() > MAX_CA_BUNDLE_BYTES {
+            return Err(format!("it is larger than {MAX_CA_BUNDLE_BYTES} bytes"));
+        }
+        let mut pem = Vec::new();
+        file.take(MAX_CA_BUNDLE_BYTES)
+            .read_to_end(&mut pem)
+            .map_err(|e| e.to_string())?;
+        Ok(pem)
+    });
+    match tokio::time::timeout(CA_BUNDLE_READ_TIME, read).await {
+        Ok(Ok(result)) => result,
+        Ok(Err(joined)) => Err(joined.to_string()),
+        Err(_) => Err(format!(
+            "reading it took longer than {} s",
+            CA_BUNDLE_READ_TIME.as_secs()
+        )),
+    }
 }
 
 /// A CA bundle problem: on the argument when it came from the configuration.
@@ -216,14 +255,16 @@ impl Provider for DliProvider {
             max_retries = settings.max_retries,
             "provider configured"
         );
-        let profile = match &settings.shared_config {
-            Some(choice) => match self.load_profile(choice).await {
+        // A profile is read only when it is the credentials' source.
+        let choice = credentials::choose(&settings);
+        let profile = match &choice {
+            credentials::Choice::Profile(named) => match self.load_profile(named).await {
                 Ok(profile) => Some(profile),
                 Err(d) => return vec![d],
             },
-            None => None,
+            _ => None,
         };
-        let credentials = credentials::source(&settings, profile.as_ref())
+        let credentials = credentials::source(&settings, choice.with_profile(profile.as_ref()))
             .map(|source| Arc::new(CredentialProvider::new(source)));
         let (region, project_id) = match &profile {
             Some(p) => (
@@ -315,6 +356,26 @@ mod tests {
             "{}",
             from_env[0]
         );
+    }
+
+    #[tokio::test]
+    async fn a_cacert_file_that_is_not_a_regular_file_is_refused_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("ca.pem");
+        let c_path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: a valid C string path.
+        assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+        let dir_path = dir.path().to_str().unwrap().to_owned();
+        for path in [fifo.to_str().unwrap(), dir_path.as_str()] {
+            let got = DliProvider::with_env(|_| None)
+                .configure_provider(&config(&[("cacert_file", path)]), "1.11.4")
+                .await;
+            assert!(got[0].detail.contains("not a regular file"), "{}", got[0]);
+            assert_eq!(
+                got[0].attribute,
+                Some(AttributePath::attribute("cacert_file"))
+            );
+        }
     }
 
     #[test]
