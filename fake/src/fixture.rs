@@ -28,6 +28,64 @@ pub struct Fixture {
     /// second, like the gateway's policy); more are refused with 429.
     #[serde(default)]
     pub rate_limit: Option<u32>,
+    /// What answers in front of the gateway (a proxy, a load balancer),
+    /// before any signature is checked.
+    #[serde(default)]
+    pub front: Front,
+    /// Statuses the gateway answers the first signed requests with, on any
+    /// API, after checking their signature (e.g. `[403]`).
+    #[serde(default)]
+    pub first_statuses: Vec<u16>,
+    /// How the list API misbehaves.
+    #[serde(default)]
+    pub list_faults: ListFaults,
+}
+
+/// A proxy or load balancer in front of the gateway.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct Front {
+    /// The first requests get these statuses as the proxy's HTML pages.
+    #[serde(default)]
+    pub statuses: Vec<u16>,
+    /// Seeded random faults on a share of the requests.
+    #[serde(default)]
+    pub chaos: Option<Chaos>,
+}
+
+/// Random faults, the same for the same seed: on `fraction` of requests,
+/// one of a reset, a stall of `stall_ms`, a 502 or 503 page, a 500, a body
+/// cut short, or a 429 with `Retry-After: retry_after`.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Chaos {
+    pub seed: u64,
+    pub fraction: f64,
+    #[serde(default = "default_stall_ms")]
+    pub stall_ms: u64,
+    #[serde(default = "default_chaos_retry_after")]
+    pub retry_after: u64,
+}
+
+fn default_stall_ms() -> u64 {
+    3000
+}
+
+fn default_chaos_retry_after() -> u64 {
+    1
+}
+
+/// Misbehaviour of the list API.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct ListFaults {
+    /// Answer every page as if `offset` were 0.
+    #[serde(default)]
+    pub ignore_offset: bool,
+    /// Send no `count`.
+    #[serde(default)]
+    pub omit_count: bool,
+    /// Before answering list request number N (from 1), delete the oldest
+    /// connection the request matches.
+    #[serde(default)]
+    pub delete_on_request: Option<usize>,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
@@ -132,6 +190,9 @@ pub struct Faults {
     /// `Retry-After` seconds sent with 429 and 503 answers.
     #[serde(default)]
     pub retry_after: Option<u64>,
+    /// A `Retry-After` value sent verbatim with 429 and 503 answers.
+    #[serde(default)]
+    pub retry_after_text: Option<String>,
     /// Send `retry_after` as an HTTP date that many seconds ahead instead.
     #[serde(default)]
     pub retry_after_as_date: bool,

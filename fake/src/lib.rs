@@ -5,6 +5,7 @@
 //! Its own crate, so it is never compiled into the provider: only the
 //! `dli-fake` binary, the tests and the benchmark use it.
 
+pub mod chaos;
 pub mod fixture;
 pub mod iam;
 pub mod list;

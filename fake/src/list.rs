@@ -1,11 +1,11 @@
 //! The list API's semantics: fuzzy name, status and tag filters, creation
 //! order, limit and offset, and the count of all matches.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use serde_json::{Value, json};
 
-use crate::fixture::FixtureConnection;
+use crate::fixture::{FixtureConnection, ListFaults};
 
 /// The list API's default page size.
 pub const DEFAULT_LIMIT: usize = 100;
@@ -71,9 +71,29 @@ impl ListRequest {
     /// The answer body: the page of matches, in creation order, and their
     /// count.
     pub fn answer(&self, connections: &BTreeMap<String, FixtureConnection>) -> Value {
+        self.answer_with(connections, &HashSet::new(), &ListFaults::default())
+    }
+
+    /// The ids of the matches, oldest first.
+    pub fn matching_ids(
+        &self,
+        connections: &BTreeMap<String, FixtureConnection>,
+        removed: &HashSet<String>,
+    ) -> Vec<String> {
+        self.sorted(connections, removed)
+            .into_iter()
+            .map(|(id, _)| id.clone())
+            .collect()
+    }
+
+    fn sorted<'a>(
+        &self,
+        connections: &'a BTreeMap<String, FixtureConnection>,
+        removed: &HashSet<String>,
+    ) -> Vec<(&'a String, &'a FixtureConnection)> {
         let mut matches: Vec<(&String, &FixtureConnection)> = connections
             .iter()
-            .filter(|(_, c)| self.matches(c))
+            .filter(|(id, c)| !removed.contains(*id) && self.matches(c))
             .collect();
         let created = |c: &FixtureConnection| {
             c.response
@@ -82,18 +102,36 @@ impl ListRequest {
                 .unwrap_or(0)
         };
         matches.sort_by(|(a_id, a), (b_id, b)| created(a).cmp(&created(b)).then(a_id.cmp(b_id)));
+        matches
+    }
+
+    /// The answer, without the `removed` connections and with `faults`.
+    pub fn answer_with(
+        &self,
+        connections: &BTreeMap<String, FixtureConnection>,
+        removed: &HashSet<String>,
+        faults: &ListFaults,
+    ) -> Value {
+        let matches = self.sorted(connections, removed);
+        let offset = if faults.ignore_offset { 0 } else { self.offset };
         let page: Vec<Value> = matches
             .iter()
-            .skip(self.offset)
+            .skip(offset)
             .take(self.limit)
             .map(|(_, c)| listed(&c.response))
             .collect();
-        json!({
+        let mut body = json!({
             "is_success": true,
             "message": "",
             "count": matches.len(),
             "connections": page,
-        })
+        });
+        if faults.omit_count
+            && let Some(object) = body.as_object_mut()
+        {
+            object.remove("count");
+        }
+        body
     }
 }
 

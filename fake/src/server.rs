@@ -13,6 +13,7 @@ use axum::response::Response;
 use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 
+use crate::chaos::{self, Fault};
 use crate::fixture::{Fixture, FixtureCredential};
 use crate::{iam, metadata, verify};
 
@@ -46,6 +47,12 @@ pub struct FakeState {
     pub(crate) session_tokens: Mutex<Vec<String>>,
     /// Per access key: the current clock second and the requests in it.
     windows: Mutex<HashMap<String, (u64, u32)>>,
+    /// Requests that reached the front (the proxy), and the gateway.
+    front_seen: AtomicU64,
+    signed_seen: AtomicU64,
+    /// List requests so far, and the connections deleted meanwhile.
+    list_requests: AtomicU64,
+    removed: Mutex<std::collections::HashSet<String>>,
 }
 
 impl FakeState {
@@ -59,6 +66,10 @@ impl FakeState {
             issued: Mutex::default(),
             session_tokens: Mutex::default(),
             windows: Mutex::default(),
+            front_seen: AtomicU64::new(0),
+            signed_seen: AtomicU64::new(0),
+            list_requests: AtomicU64::new(0),
+            removed: Mutex::default(),
         })
     }
 
@@ -267,6 +278,30 @@ async fn answer(
     body: &[u8],
     record: &mut RecordedRequest,
 ) -> Response {
+    // In front of the gateway: the proxy's pages and the random faults.
+    let n = state.front_seen.fetch_add(1, Ordering::Relaxed);
+    if let Some(status) = usize::try_from(n)
+        .ok()
+        .and_then(|i| state.fixture.front.statuses.get(i))
+    {
+        return chaos::proxy_page(*status);
+    }
+    let drawn = state
+        .fixture
+        .front
+        .chaos
+        .as_ref()
+        .and_then(|c| chaos::draw(c, n));
+    match drawn {
+        Some(Fault::Reset) => return chaos::reset(),
+        Some(Fault::ProxyPage(status)) => return chaos::proxy_page(status),
+        Some(Fault::CutBody) => {
+            let ok = br#"{"is_success":true,"message":"","connections":[]}"#.to_vec();
+            return broken_body(json_response(StatusCode::OK, ok)).await;
+        }
+        Some(Fault::Stall(pause)) => tokio::time::sleep(pause).await,
+        _ => {}
+    }
     let Some(route) = route(method, uri.path()) else {
         return error(
             StatusCode::NOT_FOUND,
@@ -294,6 +329,24 @@ async fn answer(
     match verified {
         Ok(credential) => {
             record.access_key = Some(credential.access_key.clone());
+            let signed = state.signed_seen.fetch_add(1, Ordering::Relaxed);
+            if let Some(status) = usize::try_from(signed)
+                .ok()
+                .and_then(|i| state.fixture.first_statuses.get(i))
+            {
+                return fault(*status);
+            }
+            match drawn {
+                Some(Fault::ServerError) => return fault(500),
+                Some(Fault::Throttle { retry_after }) => {
+                    let mut response = fault(429);
+                    response
+                        .headers_mut()
+                        .insert("retry-after", retry_after.into());
+                    return response;
+                }
+                _ => {}
+            }
             if let Some(limit) = state.over_limit(&credential.access_key) {
                 return error(
                     StatusCode::TOO_MANY_REQUESTS,
@@ -334,10 +387,7 @@ async fn answer(
                 match crate::list::ListRequest::parse(&pairs) {
                     Ok(request) => json_response(
                         StatusCode::OK,
-                        request
-                            .answer(&state.fixture.connections)
-                            .to_string()
-                            .into_bytes(),
+                        list_answer(state, &request).to_string().into_bytes(),
                     ),
                     Err(why) => error(StatusCode::BAD_REQUEST, "DLI.0001", &why),
                 }
@@ -349,6 +399,23 @@ async fn answer(
         },
         Route::MetadataToken | Route::SecurityKey => unreachable!("answered above"),
     }
+}
+
+/// A list page, with the fixture's list faults.
+fn list_answer(state: &FakeState, request: &crate::list::ListRequest) -> serde_json::Value {
+    let n = state.list_requests.fetch_add(1, Ordering::Relaxed) + 1;
+    let faults = &state.fixture.list_faults;
+    let connections = &state.fixture.connections;
+    let mut removed = state.removed.lock().unwrap_or_else(|e| e.into_inner());
+    if faults
+        .delete_on_request
+        .is_some_and(|at| u64::try_from(at).is_ok_and(|at| at == n))
+        && let Some(oldest) = request.matching_ids(connections, &removed).first()
+    {
+        eprintln!("dli-fake: connection {oldest} deleted while the list is read");
+        removed.insert(oldest.clone());
+    }
+    request.answer_with(connections, &removed, faults)
 }
 
 /// DLI's refusal of a project the keys cannot use, if it is one.
@@ -383,6 +450,11 @@ async fn connection(state: &FakeState, connection_id: &str) -> Response {
     }
     if let Some(status) = state.next_fault_status(connection_id, &faults.statuses, faults.repeat) {
         let mut response = fault(status);
+        if let (Some(text), 429 | 503) = (&faults.retry_after_text, status)
+            && let Ok(value) = text.parse()
+        {
+            response.headers_mut().insert("retry-after", value);
+        }
         if let (Some(seconds), 429 | 503) = (faults.retry_after, status) {
             let value = if faults.retry_after_as_date {
                 let at = std::time::SystemTime::now() + Duration::from_secs(seconds);
