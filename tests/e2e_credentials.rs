@@ -384,3 +384,108 @@ async fn no_secret_from_any_source_reaches_the_log() {
         assert!(!log.contains(secret), "{secret} leaked into the log");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agency_known_only_after_apply_is_assumed_at_apply() {
+    let provider = format!(
+        r#"
+resource "null_resource" "later" {{}}
+provider "dli" {{
+  region     = "cn-north-4"
+  project_id = "{PROJECT}"
+  assume_role {{
+    agency_name = replace(null_resource.later.id, "/^.*$/", "dli-readers")
+    domain_name = "data-platform"
+  }}
+}}
+"#
+    );
+    let waits = format!(
+        "{REQUIRED_PROVIDERS}{provider}\ndata \"dli_enhanced_connection\" \"later\" {{\n  \
+         connection_id = \"{SEED_ID}\"\n  depends_on = [null_resource.later]\n}}\n\
+         output \"name\" {{ value = data.dli_enhanced_connection.later.name }}\n"
+    );
+    let at_plan = format!(
+        "{REQUIRED_PROVIDERS}{provider}\ndata \"dli_enhanced_connection\" \"now\" {{\n  \
+         connection_id = \"{SEED_ID}\"\n}}\n"
+    );
+    for tf in terraforms() {
+        let fake = start().await;
+        let ws = workspace(&tf, &fake, &waits)
+            .env("HW_ACCESS_KEY", AK)
+            .env("HW_SECRET_KEY", SK);
+        let plan = ws.plan().await.text();
+        assert!(plan.contains("will be read during apply"), "{plan}");
+        assert_eq!(ws.apply_outputs().await["name"], json!("withvpc"));
+        let requests = fake.state.requests();
+        assert_eq!(
+            count(&requests, "/v3.0/OS-CREDENTIAL/securitytokens"),
+            1,
+            "assumed at apply"
+        );
+        let reads = dli_reads(&requests);
+        assert!(!reads.is_empty());
+        assert!(reads.iter().all(|r| {
+            r.access_key
+                .as_deref()
+                .is_some_and(|k| k.starts_with("TMP"))
+        }));
+
+        let text = workspace(&tf, &fake, &at_plan)
+            .env("HW_ACCESS_KEY", AK)
+            .env("HW_SECRET_KEY", SK)
+            .plan_error()
+            .await;
+        assert!(
+            text.contains("Error: Provider argument \"assume_role.agency_name\" not known yet"),
+            "{text}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_empty_assume_role_block_is_an_error_never_the_permanent_key() {
+    let config = three_reads(&format!(
+        "provider \"dli\" {{\n  region = \"cn-north-4\"\n  project_id = \"{PROJECT}\"\n  assume_role {{}}\n}}"
+    ));
+    for tf in terraforms() {
+        let fake = start().await;
+        let text = workspace(&tf, &fake, &config)
+            .env("HW_ACCESS_KEY", AK)
+            .env("HW_SECRET_KEY", SK)
+            .plan_error()
+            .await;
+        assert!(text.contains("Error: Empty assume_role block"), "{text}");
+        assert!(
+            text.contains("in provider \"dli\""),
+            "points at the provider: {text}"
+        );
+        assert!(dli_reads(&fake.state.requests()).is_empty(), "nothing sent");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_in_the_configuration_beat_a_profile_and_a_stale_token_in_the_shell() {
+    let config = three_reads(&format!(
+        "provider \"dli\" {{\n  region = \"cn-north-4\"\n  project_id = \"{PROJECT}\"\n  \
+         access_key = \"{AK}\"\n  secret_key = \"{SK}\"\n}}"
+    ));
+    for tf in terraforms() {
+        let fake = start().await;
+        workspace(&tf, &fake, &config)
+            .env("HW_PROFILE", "someone-elses")
+            .env("HW_SHARED_CONFIG_FILE", "/nonexistent/hcloud.json")
+            .env("HW_SECURITY_TOKEN", "stale-token-from-yesterday")
+            .plan()
+            .await;
+        let requests = fake.state.requests();
+        let reads = dli_reads(&requests);
+        assert_eq!(reads.len(), 3);
+        assert!(
+            reads
+                .iter()
+                .all(|r| r.access_key.as_deref() == Some(AK) && r.security_token.is_none()),
+            "{reads:?}"
+        );
+    }
+}

@@ -221,3 +221,63 @@ output "created_at" { value = data.dli_enhanced_connections.orders.connections[0
 fn generated_ids_are_uuids() {
     assert_eq!(Generated::id(255), "9e000000-0000-4000-8000-0000000000ff");
 }
+
+/// `count` generated connections behind a list API with `list_faults`.
+async fn start_listing(count: usize, list_faults: Value) -> RunningFake {
+    let fixture = json!({
+        "project_id": PROJECT,
+        "credentials": [{"access_key": AK, "secret_key": SK}],
+        "generate": {"count": count},
+        "list_faults": list_faults,
+    });
+    RunningFake::start(Fixture::from_json(&fixture.to_string()).unwrap())
+        .await
+        .unwrap()
+}
+
+const ALL_IDS: &str = r#"
+data "dli_enhanced_connections" "all" {}
+output "ids" { value = data.dli_enhanced_connections.all.ids }
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_list_that_changes_while_paged_is_read_again_never_missing_a_connection() {
+    for tf in terraforms() {
+        // The oldest connection is deleted just before the second page:
+        // read by plain offsets, the 101st would go silently missing.
+        let fake = start_listing(250, json!({"delete_on_request": 2})).await;
+        let out = Workspace::new(&tf, &config(&fake, ALL_IDS))
+            .apply_outputs()
+            .await;
+        let expected: Vec<String> = (1..250).map(Generated::id).collect();
+        assert_eq!(out["ids"], json!(expected), "{}", tf.display());
+        let firsts = fake
+            .state
+            .requests()
+            .iter()
+            .filter(|r| r.query.contains("offset=0"))
+            .count();
+        assert!(firsts >= 3, "read again from the first page: {firsts}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_that_ignores_offset_is_a_clear_error_with_or_without_a_count() {
+    for tf in terraforms() {
+        for faults in [
+            json!({"ignore_offset": true}),
+            json!({"ignore_offset": true, "omit_count": true}),
+        ] {
+            let fake = start_listing(250, faults).await;
+            let text = Workspace::new(&tf, &config(&fake, ALL_IDS))
+                .plan_error()
+                .await;
+            assert!(
+                text.contains("Error: Inconsistent answers listing")
+                    && text.contains("it ignores offset"),
+                "{text}"
+            );
+            assert_eq!(fake.state.requests().len(), 2, "two pages and no more");
+        }
+    }
+}
