@@ -25,6 +25,6 @@ bench:
 
 FUZZ_SECONDS ?= 120
 fuzz:
-	cd fuzz && for target in response_decoder msgpack_value; do \
+	cd fuzz && for target in response_decoder msgpack_value throttle_headers; do \
 	  RUSTC_BOOTSTRAP=1 cargo fuzz run -s none $$target -- -max_total_time=$(FUZZ_SECONDS) || exit 1; \
 	done

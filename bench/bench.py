@@ -13,7 +13,13 @@ the same run (`make bench`):
    provider as it was before reads shared one pace (BASELINE_REV, built here)
 6. a plan with 20 data sources and a wrong secret key: signed requests sent,
    ours vs BASELINE_REV
-7. the soak (RSS after 1k, 10k and 50k reads through one process over gRPC)
+7. failure isolation, ours vs the provider before it (ISOLATION_BASELINE_REV,
+   built here): 10 reads against an endpoint that accepts and never answers
+   (request_timeout 2s, max_retries 1); 300 reads through 10% seeded faults
+   (resets, stalls, proxy pages, 500s, cut bodies, 429s); 10 reads with a
+   wrong key behind a proxy whose first three answers are its own 502/503
+   pages (signed requests the gateway refused)
+8. the soak (RSS after 1k, 10k and 50k reads through one process over gRPC)
    and a 5,000-connection list (time, peak RSS), from tests/endurance.rs in
    release mode
 
@@ -49,6 +55,9 @@ LATENCY_MS = int(os.environ.get("BENCH_LATENCY_MS", "50"))
 # read backed off on its own, and every read sent its own signed request.
 BASELINE_REV = os.environ.get("BENCH_BASELINE_REV", "5618f4c")
 BASELINE_DIR = ROOT / "bench" / "results" / "tmp" / "baseline"
+# The provider before reads kept their trouble to themselves.
+ISOLATION_BASELINE_REV = os.environ.get("BENCH_ISOLATION_BASELINE_REV", "f753d1d")
+ISOLATION_READS, CHAOS_READS = 10, 300
 THROTTLED_READS, RATE_LIMIT, BAD_KEY_READS = 300, 20, 20
 
 TARGETS = {
@@ -61,6 +70,9 @@ TARGETS = {
     "throttled_refused": 30,
     "throttled_plan_s": 25.0,
     "bad_key_signed": 2,
+    "black_hole_10_s": 15.0,
+    "chaos_300_s": 60.0,
+    "bad_key_behind_502_signed": 2,
     "soak_growth_kb": 512,
     "list_5000_peak_rss_mb": 48.0,
 }
@@ -104,14 +116,14 @@ def median(fn, runs=RUNS):
 class Fake:
     """The release dli-fake with a generated fixture."""
 
-    def __init__(self, tmp, rate_limit=None):
+    def __init__(self, tmp, rate_limit=None, front=None):
         seed = json.loads((ROOT / "tests" / "fixtures" / "seed-example-response.json").read_text())
         connections = {SEED_ID: {"response": seed}}
         for i in range(MANY):
             cid = many_id(i)
             connections[cid] = {"response": dict(seed, id=cid), "faults": {"latency_ms": LATENCY_MS}}
         fixture = {"project_id": PROJECT, "credentials": [{"access_key": AK, "secret_key": SK}],
-                   "connections": connections, "rate_limit": rate_limit}
+                   "connections": connections, "rate_limit": rate_limit, "front": front or {}}
         self.tmp = tmp
         (tmp / "fixture.json").write_text(json.dumps(fixture))
         self.stats = tmp / "stats.json"
@@ -147,10 +159,11 @@ def workspace(tmp, name, main_tf, provider=None):
     return d
 
 
-def plan_seconds(tf, d, fake_url="", sk=SK, expect_success=True):
+def plan_seconds(tf, d, fake_url="", sk=SK, expect_success=True, extra_env=None):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_", "HW_"))}
     env.update(TF_CLI_CONFIG_FILE=str(d / "cli.tfrc"), TF_IN_AUTOMATION="1", CHECKPOINT_DISABLE="1",
-               HW_DLI_ENDPOINT=fake_url, HW_PROJECT_ID=PROJECT, HW_ACCESS_KEY=AK, HW_SECRET_KEY=sk)
+               HW_DLI_ENDPOINT=fake_url, HW_PROJECT_ID=PROJECT, HW_ACCESS_KEY=AK, HW_SECRET_KEY=sk,
+               **(extra_env or {}))
     start = time.perf_counter()
     out = subprocess.run([tf, "plan", "-input=false", "-no-color", "-lock=false"], cwd=d, env=env,
                          capture_output=True, text=True)
@@ -160,26 +173,26 @@ def plan_seconds(tf, d, fake_url="", sk=SK, expect_success=True):
     return elapsed if expect_success is not None else (elapsed, out.returncode == 0)
 
 
-def baseline_binary():
-    """Builds the provider at BASELINE_REV (once; kept under bench/results/tmp)."""
-    binary = BASELINE_DIR / "target" / "release" / "terraform-provider-dli"
-    stamp = BASELINE_DIR / "rev"
-    if binary.exists() and stamp.exists() and stamp.read_text() == BASELINE_REV:
+def baseline_binary(rev=BASELINE_REV, where=BASELINE_DIR):
+    """Builds the provider at `rev` (once; kept under bench/results/tmp)."""
+    binary = where / "target" / "release" / "terraform-provider-dli"
+    stamp = where / "rev"
+    if binary.exists() and stamp.exists() and stamp.read_text() == rev:
         return binary
-    src = BASELINE_DIR / "src"
-    shutil.rmtree(BASELINE_DIR, ignore_errors=True)
-    BASELINE_DIR.mkdir(parents=True)
+    src = where / "src"
+    shutil.rmtree(where, ignore_errors=True)
+    where.mkdir(parents=True)
     subprocess.run(["git", "worktree", "prune"], cwd=ROOT, check=True)
-    subprocess.run(["git", "worktree", "add", "--detach", src, BASELINE_REV], cwd=ROOT, check=True,
+    subprocess.run(["git", "worktree", "add", "--detach", src, rev], cwd=ROOT, check=True,
                    capture_output=True)
     try:
         # Thin LTO: the baseline's speed is not what is compared, its requests are.
         env = dict(os.environ, CARGO_PROFILE_RELEASE_LTO="thin", CARGO_PROFILE_RELEASE_CODEGEN_UNITS="16")
         subprocess.run(["cargo", "build", "--quiet", "--locked", "--release", "--bin", "terraform-provider-dli",
-                        "--target-dir", BASELINE_DIR / "target"], cwd=src, env=env, check=True)
+                        "--target-dir", where / "target"], cwd=src, env=env, check=True)
     finally:
         subprocess.run(["git", "worktree", "remove", "--force", src], cwd=ROOT, check=True)
-    stamp.write_text(BASELINE_REV)
+    stamp.write_text(rev)
     return binary
 
 
@@ -208,6 +221,57 @@ def gateway_runs(tf, tmp, provider):
     plan_seconds(tf, ws, fake.url, sk="not-the-secret", expect_success=False)
     signed = fake.stop()["by_status"].get("401", 0)
     return seconds, succeeded, refused, signed
+
+
+class BlackHole:
+    """Accepts connections on 127.0.0.1 and never answers."""
+
+    def __init__(self):
+        import socket
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(128)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.held = []
+        self.thread = threading.Thread(target=self.accept, daemon=True)
+        self.thread.start()
+
+    def accept(self):
+        while True:
+            try:
+                self.held.append(self.sock.accept()[0])
+            except OSError:
+                return
+
+    def stop(self):
+        self.sock.close()
+        for conn in self.held:
+            conn.close()
+
+
+def isolation_runs(tf, tmp, provider):
+    """The three failure plans with one provider build: black-hole seconds,
+    chaos (seconds, succeeded) and the wrong key's signed requests behind a
+    proxy's pages."""
+    reads = lambda n: DLI + (f'data "dli_enhanced_connection" "c" {{\n  count = {n}\n'
+                             f'  connection_id = "{SEED_ID}"\n}}\n')
+    hole = BlackHole()
+    ws = workspace(tmp, f"black-hole-{provider.name}", reads(ISOLATION_READS), provider)
+    black_hole_s, _ = plan_seconds(tf, ws, hole.url, expect_success=None,
+                                   extra_env={"HW_REQUEST_TIMEOUT": "2s", "HW_MAX_RETRIES": "1"})
+    hole.stop()
+    chaos = {"chaos": {"seed": 17, "fraction": 0.1, "stall_ms": 2500, "retry_after": 1}}
+    fake = Fake(make_dir(tmp / f"fake-chaos-{provider.name}"), front=chaos)
+    ws = workspace(tmp, f"chaos-{provider.name}", reads(CHAOS_READS), provider)
+    chaos_s, chaos_ok = plan_seconds(tf, ws, fake.url, expect_success=None,
+                                     extra_env={"HW_REQUEST_TIMEOUT": "2s", "HW_MAX_RETRIES": "8"})
+    fake.stop()
+    fake = Fake(make_dir(tmp / f"fake-502-{provider.name}"), front={"statuses": [502, 502, 503]})
+    ws = workspace(tmp, f"bad-key-502-{provider.name}", reads(ISOLATION_READS), provider)
+    plan_seconds(tf, ws, fake.url, sk="not-the-secret", expect_success=False,
+                 extra_env={"HW_MAX_RETRIES": "3"})
+    signed = fake.stop()["by_status"].get("401", 0)
+    return black_hole_s, (chaos_s, chaos_ok), signed
 
 
 def endurance():
@@ -318,6 +382,12 @@ def main():
         if not ok_ours:
             sys.exit("the throttled plan failed with our provider")
         throttled_base_s, ok_base, refused_base, signed_base = gateway_runs(tf, tmp, base_dir)
+        iso_base_dir = provider_dir(tmp, "isolation-baseline-bin", baseline_binary(
+            ISOLATION_BASELINE_REV, ROOT / "bench" / "results" / "tmp" / "isolation-baseline"))
+        hole_ours, (chaos_ours, chaos_ok), bad502_ours = isolation_runs(tf, tmp, ours_dir)
+        if not chaos_ok:
+            sys.exit("the chaos plan failed with our provider")
+        hole_base, (chaos_base, chaos_base_ok), bad502_base = isolation_runs(tf, tmp, iso_base_dir)
         soak_kb, list_s, list_peak_mb = endurance()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -339,6 +409,10 @@ def main():
                                        "plan_succeeded": ok_base},
                           "rate_limit_per_s": RATE_LIMIT},
         "bad_key_20_signed": {"ours": signed_ours, "baseline": signed_base},
+        "black_hole_10_s": {"ours": hole_ours, "baseline": hole_base},
+        "chaos_300": {"ours": {"seconds": chaos_ours},
+                      "baseline": {"seconds": chaos_base, "plan_succeeded": chaos_base_ok}},
+        "bad_key_behind_502_signed": {"ours": bad502_ours, "baseline": bad502_base},
         "soak_rss_kb": {"1k": soak_kb[0], "10k": soak_kb[1], "50k": soak_kb[2]},
         "list_5000": {"seconds": list_s, "peak_rss_mb": list_peak_mb},
     }
@@ -354,6 +428,9 @@ def main():
         "throttled_refused": refused_ours,
         "throttled_plan_s": throttled_ours_s,
         "bad_key_signed": signed_ours,
+        "black_hole_10_s": hole_ours,
+        "chaos_300_s": chaos_ours,
+        "bad_key_behind_502_signed": bad502_ours,
         "soak_growth_kb": soak_kb[2] - soak_kb[1],
         "list_5000_peak_rss_mb": list_peak_mb,
     }
@@ -385,6 +462,13 @@ def print_table(r):
          f"{'' if r['throttled_300']['baseline']['plan_succeeded'] else '; the plan failed'})"),
         (f"plan, {BAD_KEY_READS} reads, wrong key: signed", f"{r['bad_key_20_signed']['ours']}",
          f"{r['bad_key_20_signed']['baseline']} (no credential gate)"),
+        (f"plan, {ISOLATION_READS} reads, black-holed endpoint (s)", f"{r['black_hole_10_s']['ours']:.1f}",
+         f"{r['black_hole_10_s']['baseline']:.1f} (reads wait for each other)"),
+        (f"plan, {CHAOS_READS} reads, 10% faults (s)", f"{r['chaos_300']['ours']['seconds']:.1f}",
+         f"{r['chaos_300']['baseline']['seconds']:.1f}"
+         f"{'' if r['chaos_300']['baseline']['plan_succeeded'] else ' (the plan failed)'}"),
+        (f"plan, {ISOLATION_READS} reads, wrong key behind 502: signed", f"{r['bad_key_behind_502_signed']['ours']}",
+         f"{r['bad_key_behind_502_signed']['baseline']} (a proxy's page proved the key)"),
         ("soak RSS at 1k/10k/50k reads (kB)",
          f"{r['soak_rss_kb']['1k']}/{r['soak_rss_kb']['10k']}/{r['soak_rss_kb']['50k']}", ""),
         ("list of 5,000 connections (s)", f"{r['list_5000']['seconds']:.2f}", ""),

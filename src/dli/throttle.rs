@@ -375,4 +375,57 @@ mod tests {
             None
         );
     }
+
+    /// Random state changes, with waits up to `Duration::MAX` and instants
+    /// far ahead: never a panic, and a turn is never before its request.
+    #[test]
+    fn random_state_changes_never_panic() {
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let waits = [
+            None,
+            Some(Duration::ZERO),
+            Some(Duration::from_secs(90)),
+            Some(MAX_PAUSE),
+            Some(Duration::from_secs(u64::MAX)),
+            Some(Duration::MAX),
+        ];
+        for _ in 0..200 {
+            let l = Limiter::default();
+            let mut at = Instant::now();
+            let mut turns = Vec::new();
+            for _ in 0..200 {
+                let r = next();
+                at = at
+                    .checked_add(Duration::from_millis(r % 5000))
+                    .unwrap_or(at);
+                match r % 5 {
+                    0 => {
+                        let turn = l.reserve(at);
+                        assert!(turn.at >= at);
+                        turns.push(turn);
+                    }
+                    1 => l.accepted(at),
+                    2 => {
+                        let wait = waits[(r >> 8) as usize % waits.len()];
+                        let stated = [None, Some(0.5), Some(f64::MAX)][(r >> 16) as usize % 3];
+                        l.throttled(at, at, wait, stated);
+                    }
+                    3 => {
+                        if let Some(turn) = turns.pop() {
+                            l.give_back(&turn);
+                        }
+                    }
+                    _ => {
+                        let _ = l.rate(at);
+                    }
+                }
+            }
+        }
+    }
 }

@@ -53,6 +53,13 @@ pub enum Mode {
     Debug,
 }
 
+/// The runtime the plugin serves on.
+fn new_runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+}
+
 /// Serves `provider` until Terraform shuts it down (or, in debug mode, until
 /// Ctrl-C). `address` is the provider's source address, e.g.
 /// `registry.terraform.io/ns/dli`, used in the reattach line.
@@ -67,10 +74,7 @@ pub fn run<P: Provider>(mode: Mode, address: &str, provider: impl FnOnce() -> P)
     super::logging::init(level);
     tls::install_crypto_provider();
 
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match new_runtime() {
         Ok(rt) => rt,
         Err(e) => return fatal(mode, &format!("cannot start the async runtime: {e}")),
     };
@@ -321,4 +325,23 @@ fn tls_incoming(
             }
         });
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_runtime_shuts_down_in_bounded_time_with_a_blocking_task_stuck() {
+        let runtime = new_runtime().unwrap();
+        let (_keep, never) = std::sync::mpsc::channel::<()>();
+        runtime.spawn_blocking(move || never.recv());
+        let started = std::time::Instant::now();
+        runtime.shutdown_timeout(RUNTIME_SHUTDOWN_LIMIT);
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "{:?}",
+            started.elapsed()
+        );
+    }
 }

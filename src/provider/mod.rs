@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod credentials;
+mod files;
 pub mod schema;
 pub mod shared_config;
 
@@ -99,9 +100,13 @@ impl Default for DliProvider {
 async fn client_options(settings: &Settings) -> Result<ClientOptions, Diagnostic> {
     let ca_bundle_pem = match &settings.cacert_file {
         None => None,
-        Some((path, source)) => Some(read_ca_bundle(path).await.map_err(|why| {
-            ca_bundle_error(*source, format!("{path:?} could not be read: {why}."))
-        })?),
+        Some((path, source)) => Some(
+            files::read_regular(path, MAX_CA_BUNDLE_BYTES)
+                .await
+                .map_err(|why| {
+                    ca_bundle_error(*source, format!("{path:?} could not be read: {why}."))
+                })?,
+        ),
     };
     Ok(ClientOptions {
         insecure: settings.insecure,
@@ -114,44 +119,8 @@ async fn client_options(settings: &Settings) -> Result<ClientOptions, Diagnostic
 /// A CA bundle is at most this large.
 const MAX_CA_BUNDLE_BYTES: u64 = 4 * 1024 * 1024;
 
-/// How long reading a CA bundle may take (a hung network mount).
-const CA_BUNDLE_READ_TIME: std::time::Duration = std::time::Duration::from_secs(10);
-
-/// Reads a CA bundle off the async threads: a regular file only (a FIFO or
-/// a device would block or never end), size- and time-limited.
-async fn read_ca_bundle(path: &str) -> Result<Vec<u8>, String> {
-    use std::io::Read;
-    use std::os::unix::fs::OpenOptionsExt;
-    let path = path.to_owned();
-    let read = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, String> {
-        // O_NONBLOCK: opening a FIFO must not wait for a writer.
-        let file = std::fs::OpenOptions::new()
-            .read(true)
-            .custom_flags(libc::O_NONBLOCK)
-            .open(&path)
-            .map_err(|e| e.to_string())?;
-        let meta = file.metadata().map_err(|e| e.to_string())?;
-        if !meta.is_file() {
-            return Err("it is not a regular file".into());
-        }
-        if meta.len() > MAX_CA_BUNDLE_BYTES {
-            return Err(format!("it is larger than {MAX_CA_BUNDLE_BYTES} bytes"));
-        }
-        let mut pem = Vec::new();
-        file.take(MAX_CA_BUNDLE_BYTES)
-            .read_to_end(&mut pem)
-            .map_err(|e| e.to_string())?;
-        Ok(pem)
-    });
-    match tokio::time::timeout(CA_BUNDLE_READ_TIME, read).await {
-        Ok(Ok(result)) => result,
-        Ok(Err(joined)) => Err(joined.to_string()),
-        Err(_) => Err(format!(
-            "reading it took longer than {} s",
-            CA_BUNDLE_READ_TIME.as_secs()
-        )),
-    }
-}
+/// An hcloud configuration file is at most this large.
+const MAX_SHARED_CONFIG_BYTES: u64 = 1024 * 1024;
 
 /// A CA bundle problem: on the argument when it came from the configuration.
 fn ca_bundle_error(source: Source, why: String) -> Diagnostic {
@@ -177,9 +146,12 @@ impl DliProvider {
             Some(name) => format!("profile {name:?} of {path}"),
             None => format!("the current profile of {path}"),
         };
-        let parsed = match tokio::fs::read_to_string(&path).await {
-            Ok(text) => shared_config::parse(&text, profile),
-            Err(e) => Err(format!("it cannot be read: {e}")),
+        let parsed = match files::read_regular(&path, MAX_SHARED_CONFIG_BYTES).await {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => shared_config::parse(&text, profile),
+                Err(_) => Err("it is not UTF-8 text".into()),
+            },
+            Err(why) => Err(format!("it cannot be read: {why}")),
         };
         parsed.map_err(|why| {
             let d = Diagnostic::error(
