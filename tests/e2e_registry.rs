@@ -1,4 +1,5 @@
-//! Releases installed the way registries serve them: `terraform init` talks
+//! Releases installed the way registries serve them: `terraform init` (and
+//! `tofu init`, with GPG validation enforced) talks
 //! the provider registry protocol (and, separately, the network mirror
 //! protocol) to a registry on 127.0.0.1 over HTTPS, checks the GPG-signed
 //! checksums, and the installed provider then reads from the fake DLI API.
@@ -90,10 +91,14 @@ async fn registry(
 }
 
 /// A workspace that installs providers as a user's does: no dev_overrides.
+/// OpenTofu is told to refuse anything unsigned.
 fn workspace(tf: &Path, source: &str, installation: &str, ca: &Path, fake_url: &str) -> Workspace {
-    let ws = Workspace::new(tf, &release_main_tf(source))
+    let mut ws = Workspace::new(tf, &release_main_tf(source))
         .env_config(fake_url)
         .env("SSL_CERT_FILE", ca.to_str().unwrap());
+    if is_tofu(tf) {
+        ws = ws.env("OPENTOFU_ENFORCE_GPG_VALIDATION", "true");
+    }
     std::fs::write(
         ws.dir.path().join("cli.tfrc"),
         format!("provider_installation {{\n{installation}\n}}\n"),
@@ -171,7 +176,14 @@ async fn terraform_init_installs_the_signed_release_from_a_registry_and_a_mirror
             .run(&["init", "-no-color", "-input=false"])
             .await
             .success();
-        let expected = format!("Installed {source} v{VERSION} (self-signed, key ID {key_id})");
+        // Terraform calls a key from the registry's answer "self-signed";
+        // OpenTofu, which checks it just the same, "signed".
+        let trust = if is_tofu(&tf) {
+            "signed"
+        } else {
+            "self-signed"
+        };
+        let expected = format!("Installed {source} v{VERSION} ({trust}, key ID {key_id})");
         assert!(init.text().contains(&expected), "{}", init.text());
         let out = ws.apply_outputs().await;
         assert_eq!(out["vpc_id"], json!("22094d8f-c310-4621-913d-4c4d655d8495"));

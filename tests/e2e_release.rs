@@ -60,10 +60,11 @@ async fn packaged_zip_installs_from_a_filesystem_mirror() {
     let fake = start_fake(json!({})).await;
     for tf in terraforms() {
         let ws = Workspace::new(&tf, &release_main_tf("dli-community/dli")).env_config(&fake.url());
-        let mirror = ws
-            .dir
-            .path()
-            .join("mirror/registry.terraform.io/dli-community/dli");
+        // The mirror is laid out by the registry host the CLI resolves on.
+        let mirror = ws.dir.path().join(format!(
+            "mirror/{}/dli-community/dli",
+            default_registry(&tf)
+        ));
         std::fs::create_dir_all(&mirror).unwrap();
         std::fs::copy(dist.path().join(&zip), mirror.join(&zip)).unwrap();
         std::fs::write(

@@ -220,19 +220,43 @@ fn announce(mode: Mode, address: &str, socket: &Path, cert: Option<&[u8]>) -> Re
     Ok(())
 }
 
+/// The registry hosts of Terraform and OpenTofu: a reattach line names the
+/// provider under both, so that either CLI attaches.
+const REGISTRY_HOSTS: [&str; 2] = ["registry.terraform.io", "registry.opentofu.org"];
+
+/// `address` and, for a provider of one of [`REGISTRY_HOSTS`], the same
+/// namespace and name on the other.
+fn reattach_addresses(address: &str) -> Vec<String> {
+    let mut addresses = vec![address.to_owned()];
+    if let Some((host, rest)) = address.split_once('/')
+        && REGISTRY_HOSTS.contains(&host)
+    {
+        addresses.extend(
+            REGISTRY_HOSTS
+                .iter()
+                .filter(|other| **other != host)
+                .map(|other| format!("{other}/{rest}")),
+        );
+    }
+    addresses
+}
+
 fn debug_instructions(address: &str, socket: &str) -> String {
-    let reattach = serde_json::json!({
-        address: {
-            "Protocol": "grpc",
-            "ProtocolVersion": handshake::PROTOCOL_VERSION,
-            "Pid": std::process::id(),
-            "Test": true,
-            "Addr": { "Network": "unix", "String": socket },
-        }
+    let entry = serde_json::json!({
+        "Protocol": "grpc",
+        "ProtocolVersion": handshake::PROTOCOL_VERSION,
+        "Pid": std::process::id(),
+        "Test": true,
+        "Addr": { "Network": "unix", "String": socket },
     });
+    let reattach: serde_json::Map<String, serde_json::Value> = reattach_addresses(address)
+        .into_iter()
+        .map(|a| (a, entry.clone()))
+        .collect();
+    let reattach = serde_json::Value::Object(reattach);
     format!(
-        "Provider started. To attach Terraform CLI, set the TF_REATTACH_PROVIDERS environment \
-         variable with the following:\n\n\tTF_REATTACH_PROVIDERS='{reattach}'\n\n\
+        "Provider started. To attach Terraform or OpenTofu, set the TF_REATTACH_PROVIDERS \
+         environment variable with the following:\n\n\tTF_REATTACH_PROVIDERS='{reattach}'\n\n\
          Press Ctrl-C to stop.\n"
     )
 }
@@ -342,6 +366,21 @@ mod tests {
             started.elapsed() < Duration::from_secs(1),
             "{:?}",
             started.elapsed()
+        );
+    }
+
+    #[test]
+    fn the_reattach_line_names_the_provider_on_both_registry_hosts() {
+        assert_eq!(
+            reattach_addresses("registry.terraform.io/ns/dli"),
+            [
+                "registry.terraform.io/ns/dli",
+                "registry.opentofu.org/ns/dli"
+            ]
+        );
+        assert_eq!(
+            reattach_addresses("example.com/ns/dli"),
+            ["example.com/ns/dli"]
         );
     }
 }

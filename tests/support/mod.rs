@@ -38,7 +38,26 @@ pub fn sdk_python() -> PathBuf {
     installed("venv/bin/python")
 }
 
-/// The Terraform CLIs to test with: the newest on PATH, and 1.0.3.
+/// The OpenTofu the tests run on, built by `scripts/install-test-tools.sh`.
+pub const TOFU_VERSION: &str = "1.12.6";
+
+/// Whether `cli` is OpenTofu (which addresses providers on its own
+/// registry host and words a few messages its own way).
+pub fn is_tofu(cli: &Path) -> bool {
+    cli.file_name().is_some_and(|n| n == "tofu")
+}
+
+/// The registry host `cli` resolves `namespace/name` sources on.
+pub fn default_registry(cli: &Path) -> &'static str {
+    if is_tofu(cli) {
+        "registry.opentofu.org"
+    } else {
+        "registry.terraform.io"
+    }
+}
+
+/// The CLIs to test with: the newest Terraform on PATH, Terraform 1.0.3,
+/// and OpenTofu.
 pub fn terraforms() -> Vec<PathBuf> {
     let mut found = Vec::new();
     let on_path = std::env::var_os("PATH").and_then(|paths| {
@@ -54,6 +73,7 @@ pub fn terraforms() -> Vec<PathBuf> {
         None => eprintln!("note: no terraform on PATH; testing Terraform 1.0.3 only"),
     }
     found.push(installed("terraform-1.0.3/terraform"));
+    found.push(installed(&format!("tofu-{TOFU_VERSION}/tofu")));
     found
 }
 
@@ -96,12 +116,18 @@ impl Workspace {
             .unwrap()
             .to_owned();
         let null_dir = installed("null-provider");
+        // Both CLIs' registry hosts: Terraform's and OpenTofu's.
+        let mut overrides = String::new();
+        for host in ["registry.terraform.io", "registry.opentofu.org"] {
+            overrides.push_str(&format!(
+                "    \"{host}/dli-community/dli\" = \"{}\"\n    \
+                 \"{host}/hashicorp/null\" = \"{}\"\n",
+                provider_dir.display(),
+                null_dir.display()
+            ));
+        }
         let config = format!(
-            "provider_installation {{\n  dev_overrides {{\n    \
-             \"registry.terraform.io/dli-community/dli\" = \"{}\"\n    \
-             \"registry.terraform.io/hashicorp/null\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
-            provider_dir.display(),
-            null_dir.display()
+            "provider_installation {{\n  dev_overrides {{\n{overrides}  }}\n  direct {{}}\n}}\n"
         );
         std::fs::write(dir.path().join("cli.tfrc"), config).unwrap();
         std::fs::write(dir.path().join("main.tf"), main_tf).unwrap();
@@ -134,6 +160,8 @@ impl Workspace {
         for (name, _) in std::env::vars() {
             let upper = name.to_ascii_uppercase();
             if upper.starts_with("TF_")
+                || upper.starts_with("TOFU_")
+                || upper.starts_with("OPENTOFU_")
                 || upper.starts_with("HW_")
                 || upper.starts_with("CHECKPOINT")
                 || upper.ends_with("_PROXY")
