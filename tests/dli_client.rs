@@ -460,3 +460,139 @@ async fn temporary_credentials_are_fetched_once_and_renewed_before_they_expire()
     assert_eq!(asked(), 2);
     assert_ne!(renewed.access_key, first[0].access_key);
 }
+
+/// An agency provider over `fake`'s IAM with the fixture key.
+fn agency(
+    fake: &RunningFake,
+    agency_name: &str,
+    now: fn() -> time::OffsetDateTime,
+) -> std::sync::Arc<terraform_provider_dli::dli::auth::CredentialProvider> {
+    use terraform_provider_dli::dli::auth::{CredentialProvider, Source};
+    use terraform_provider_dli::dli::iam::AssumeRole;
+    std::sync::Arc::new(CredentialProvider::with_clock(
+        Source::AssumeRole {
+            base: std::sync::Arc::new(CredentialProvider::new(Source::Fixed(ak()))),
+            auth_url: reqwest::Url::parse(&format!("{}/v3", fake.url())).unwrap(),
+            role: AssumeRole {
+                agency_name: agency_name.into(),
+                domain_name: "acme".into(),
+                duration_seconds: 3600,
+            },
+        },
+        now,
+    ))
+}
+
+fn token_requests(fake: &RunningFake) -> usize {
+    fake.state
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/v3.0/OS-CREDENTIAL/securitytokens")
+        .count()
+}
+
+#[tokio::test]
+async fn a_failed_credential_fetch_reaches_every_waiting_read_and_is_held_off() {
+    let mut fixture = fixture_with(json!({}));
+    fixture.agencies = vec![dli_fake::fixture::FixtureAgency {
+        agency_name: "ci".into(),
+        domain_name: "acme".into(),
+    }];
+    let fake = RunningFake::start(fixture).await.unwrap();
+    // An agency IAM does not know: a final 403 from IAM.
+    let provider = agency(&fake, "nobody", time::OffsetDateTime::now_utc);
+    let client = Client::new(&ClientOptions::default()).unwrap();
+    let mut reads = tokio::task::JoinSet::new();
+    for _ in 0..10 {
+        let (provider, client) = (provider.clone(), client.clone());
+        reads.spawn(async move {
+            provider
+                .credentials(&client, fast_policy(), &CancellationToken::new())
+                .await
+        });
+    }
+    let results = reads.join_all().await;
+    assert!(results.iter().all(Result::is_err));
+    assert_eq!(token_requests(&fake), 1, "one fetch for ten waiting reads");
+    // Within the hold-off, a later read gets the same error unsent.
+    let again = provider
+        .credentials(&client, fast_policy(), &CancellationToken::new())
+        .await;
+    assert!(again.is_err());
+    assert_eq!(token_requests(&fake), 1);
+}
+
+#[tokio::test]
+async fn a_cancelled_waiting_read_leaves_the_fetch_running_for_the_others() {
+    let mut fixture = fixture_with(json!({}));
+    fixture.agencies = vec![dli_fake::fixture::FixtureAgency {
+        agency_name: "ci".into(),
+        domain_name: "acme".into(),
+    }];
+    let fake = RunningFake::start(fixture).await.unwrap();
+    let provider = agency(&fake, "ci", time::OffsetDateTime::now_utc);
+    let client = Client::new(&ClientOptions::default()).unwrap();
+    let cancelled = CancellationToken::new();
+    cancelled.cancel();
+    let first = provider
+        .credentials(&client, fast_policy(), &cancelled)
+        .await;
+    assert!(first.is_err(), "the cancelled read ends");
+    let second = provider
+        .credentials(&client, fast_policy(), &CancellationToken::new())
+        .await
+        .unwrap();
+    assert!(second.access_key.starts_with("TMP"), "{second:?}");
+    assert_eq!(
+        token_requests(&fake),
+        1,
+        "the first read's fetch served the second"
+    );
+}
+
+static RENEWAL_NOW: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+
+fn renewal_clock() -> time::OffsetDateTime {
+    time::OffsetDateTime::from_unix_timestamp(RENEWAL_NOW.load(std::sync::atomic::Ordering::SeqCst))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_failed_renewal_keeps_credentials_that_are_still_valid() {
+    let mut fixture = fixture_with(json!({}));
+    fixture.agencies = vec![dli_fake::fixture::FixtureAgency {
+        agency_name: "ci".into(),
+        domain_name: "acme".into(),
+    }];
+    let fake = RunningFake::start(fixture).await.unwrap();
+    let start = time::OffsetDateTime::now_utc().unix_timestamp();
+    RENEWAL_NOW.store(start, std::sync::atomic::Ordering::SeqCst);
+    let provider = agency(&fake, "ci", renewal_clock);
+    let client = Client::new(&ClientOptions::default()).unwrap();
+    let policy = RetryPolicy {
+        max_retries: 1,
+        ..fast_policy()
+    };
+    let fetched = provider
+        .credentials(&client, policy, &CancellationToken::new())
+        .await
+        .unwrap();
+    // IAM goes away; four minutes before expiry the renewal fails, and the
+    // credentials, valid for four more minutes, are kept.
+    drop(fake);
+    RENEWAL_NOW.store(start + 3600 - 240, std::sync::atomic::Ordering::SeqCst);
+    let kept = provider
+        .credentials(&client, policy, &CancellationToken::new())
+        .await
+        .unwrap();
+    assert_eq!(kept.access_key, fetched.access_key);
+    // Thirty seconds before expiry they are not kept.
+    RENEWAL_NOW.store(start + 3600 - 30, std::sync::atomic::Ordering::SeqCst);
+    tokio::time::sleep(terraform_provider_dli::dli::auth::HOLD_OFF).await;
+    assert!(
+        provider
+            .credentials(&client, policy, &CancellationToken::new())
+            .await
+            .is_err()
+    );
+}

@@ -116,7 +116,7 @@ impl CredentialProvider {
             if let Source::Fixed(credentials) = &self.source {
                 return Ok(credentials.clone());
             }
-            let mut outcome = match self.step(client, policy, cancel) {
+            let mut outcome = match self.step(client, policy) {
                 Step::Ready(result) => return result,
                 Step::Wait(outcome) => outcome,
             };
@@ -149,12 +149,7 @@ impl CredentialProvider {
 
     /// Decides under the lock: cached, held off, joining a fetch, or
     /// starting one.
-    fn step(
-        self: &Arc<Self>,
-        client: &Client,
-        policy: RetryPolicy,
-        cancel: &CancellationToken,
-    ) -> Step {
+    fn step(self: &Arc<Self>, client: &Client, policy: RetryPolicy) -> Step {
         let mut state = self.state();
         if let Some((temporary, renew_at)) = &state.cached
             && (self.now)() < *renew_at
@@ -178,7 +173,9 @@ impl CredentialProvider {
         drop(state);
         let this = Arc::clone(self);
         let client = client.clone();
-        let cancel = cancel.clone();
+        // Not the starting read's token: its cancellation must not end the
+        // fetch others wait for. The fetch is bounded by its own retries.
+        let cancel = CancellationToken::new();
         tokio::spawn(async move {
             let fetched_at = (this.now)();
             let result = this.fetch(&client, policy, &cancel).await;
