@@ -7,7 +7,7 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use crate::fixture::{Fixture, FixtureCredential};
-use crate::server::json_response;
+use crate::respond::json_response;
 
 /// IAM's error body: `{"error": {"code", "message", "title"}}`.
 pub fn error(status: StatusCode, message: &str) -> Response {

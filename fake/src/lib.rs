@@ -11,7 +11,9 @@ pub mod iam;
 pub mod list;
 pub mod metadata;
 pub mod registry;
+pub mod respond;
 pub mod server;
+pub mod state;
 pub mod tls;
 pub mod verify;
 
@@ -19,7 +21,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 pub use fixture::{Faults, Fixture, FixtureConnection, FixtureCredential, Generated};
-pub use server::{FakeState, RecordedRequest, run};
+pub use server::run;
+pub use state::{FakeState, RecordedRequest};
 
 use tokio_util::sync::CancellationToken;
 

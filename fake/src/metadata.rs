@@ -7,7 +7,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
 use crate::iam;
-use crate::server::{FakeState, json_response};
+use crate::respond::json_response;
+use crate::state::FakeState;
 
 /// `PUT /meta-data/latest/api/token`: a session token.
 pub fn session_token(state: &FakeState) -> Response {

@@ -1,9 +1,8 @@
 //! The fake gateway's HTTP side: routing, authentication, faults and the
 //! request log.
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
@@ -14,140 +13,9 @@ use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 
 use crate::chaos::{self, Fault};
-use crate::fixture::{Fixture, FixtureCredential};
+use crate::respond::json_response;
+use crate::state::{FakeState, RecordedRequest};
 use crate::{iam, metadata, verify};
-
-/// One request as the fake saw it, for tests to assert on.
-#[derive(Clone, Debug)]
-pub struct RecordedRequest {
-    pub at: Instant,
-    pub method: String,
-    pub path: String,
-    /// The raw query string, empty when none.
-    pub query: String,
-    pub status: u16,
-    pub access_key: Option<String>,
-    pub security_token: Option<String>,
-    pub user_agent: Option<String>,
-    /// The body, for the few calls that have one.
-    pub body: String,
-}
-
-/// Shared state of one fake: the fixture, fault counters and the log.
-pub struct FakeState {
-    pub(crate) fixture: Fixture,
-    attempts: Mutex<HashMap<String, usize>>,
-    requests: Mutex<Vec<RecordedRequest>>,
-    connections_accepted: Arc<AtomicU64>,
-    next_request_id: AtomicU64,
-    /// Temporary credentials handed out (agencies, metadata), accepted
-    /// like the fixture's own.
-    issued: Mutex<Vec<FixtureCredential>>,
-    /// Metadata session tokens handed out.
-    pub(crate) session_tokens: Mutex<Vec<String>>,
-    /// Per access key: the current clock second and the requests in it.
-    windows: Mutex<HashMap<String, (u64, u32)>>,
-    /// Requests that reached the front (the proxy), and the gateway.
-    front_seen: AtomicU64,
-    signed_seen: AtomicU64,
-    /// List requests so far, and the connections deleted meanwhile.
-    list_requests: AtomicU64,
-    removed: Mutex<std::collections::HashSet<String>>,
-}
-
-impl FakeState {
-    pub fn new(fixture: Fixture) -> Arc<Self> {
-        Arc::new(FakeState {
-            fixture,
-            attempts: Mutex::default(),
-            requests: Mutex::default(),
-            connections_accepted: Arc::default(),
-            next_request_id: AtomicU64::new(1),
-            issued: Mutex::default(),
-            session_tokens: Mutex::default(),
-            windows: Mutex::default(),
-            front_seen: AtomicU64::new(0),
-            signed_seen: AtomicU64::new(0),
-            list_requests: AtomicU64::new(0),
-            removed: Mutex::default(),
-        })
-    }
-
-    /// True when `access_key` is over the fixture's rate limit this second.
-    fn over_limit(&self, access_key: &str) -> Option<u32> {
-        let limit = self.fixture.rate_limit?;
-        let second = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
-        let window = windows.entry(access_key.to_owned()).or_insert((second, 0));
-        if window.0 != second {
-            *window = (second, 0);
-        }
-        window.1 += 1;
-        (window.1 > limit).then_some(limit)
-    }
-
-    /// Hands out new temporary credentials.
-    pub(crate) fn issue(&self) -> FixtureCredential {
-        let mut issued = self.issued.lock().unwrap_or_else(|e| e.into_inner());
-        let n = issued.len() + 1;
-        let credential = FixtureCredential {
-            access_key: format!("TMP{n:017}"),
-            secret_key: format!("temporary-secret-{n}"),
-            security_token: Some(format!("temporary-token-{n}")),
-        };
-        issued.push(credential.clone());
-        credential
-    }
-
-    /// Keys the gateway accepts now: the fixture's and those handed out.
-    fn accepted_credentials(&self) -> Vec<FixtureCredential> {
-        let issued = self.issued.lock().unwrap_or_else(|e| e.into_inner());
-        self.fixture
-            .credentials
-            .iter()
-            .chain(issued.iter())
-            .cloned()
-            .collect()
-    }
-
-    /// Every request answered so far, in order.
-    pub fn requests(&self) -> Vec<RecordedRequest> {
-        self.requests
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
-    }
-
-    /// TCP connections accepted so far.
-    pub fn connections_accepted(&self) -> u64 {
-        self.connections_accepted.load(Ordering::Relaxed)
-    }
-
-    fn request_id(&self) -> String {
-        let n = self.next_request_id.fetch_add(1, Ordering::Relaxed);
-        format!("{:032x}", 0xfa4e_0000_0000_0000_u128 + u128::from(n))
-    }
-
-    /// The fault status for this attempt at `connection_id`, if any.
-    fn next_fault_status(
-        &self,
-        connection_id: &str,
-        statuses: &[u16],
-        repeat: bool,
-    ) -> Option<u16> {
-        let mut attempts = self.attempts.lock().unwrap_or_else(|e| e.into_inner());
-        let attempt = attempts.entry(connection_id.to_owned()).or_default();
-        let status = match statuses.get(*attempt) {
-            Some(s) => Some(*s),
-            None if repeat => statuses.last().copied(),
-            None => None,
-        };
-        *attempt += 1;
-        status
-    }
-}
 
 /// Serves the fake API on `listener` until `shutdown` completes.
 pub async fn run(
@@ -530,14 +398,6 @@ fn fault(status: u16) -> Response {
 fn error(status: StatusCode, code: &str, message: &str) -> Response {
     let body = serde_json::json!({ "error_code": code, "error_msg": message });
     json_response(status, body.to_string().into_bytes())
-}
-
-pub(crate) fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
-    Response::builder()
-        .status(status)
-        .header("content-type", "application/json;charset=utf8")
-        .body(Body::from(body))
-        .unwrap_or_default()
 }
 
 #[cfg(test)]
