@@ -391,12 +391,26 @@ async fn a_host_that_does_not_resolve_is_a_final_error_naming_it() {
     }
 }
 
+/// The fake, with IAM knowing the agency "ci" of domain "acme".
+async fn fake_with_agency() -> RunningFake {
+    let mut fixture = fixture_with(json!({}));
+    fixture.agencies = vec![dli_fake::fixture::FixtureAgency {
+        agency_name: "ci".into(),
+        domain_name: "acme".into(),
+    }];
+    RunningFake::start(fixture).await.unwrap()
+}
+
 /// The clock of the renewal test, in seconds since the epoch.
 static NOW: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
 
-fn test_clock() -> time::OffsetDateTime {
-    time::OffsetDateTime::from_unix_timestamp(NOW.load(std::sync::atomic::Ordering::SeqCst))
+fn clock_of(seconds: &std::sync::atomic::AtomicI64) -> time::OffsetDateTime {
+    time::OffsetDateTime::from_unix_timestamp(seconds.load(std::sync::atomic::Ordering::SeqCst))
         .unwrap()
+}
+
+fn test_clock() -> time::OffsetDateTime {
+    clock_of(&NOW)
 }
 
 #[tokio::test]
@@ -404,12 +418,7 @@ async fn temporary_credentials_are_fetched_once_and_renewed_before_they_expire()
     use terraform_provider_dli::dli::auth::{CredentialProvider, Source};
     use terraform_provider_dli::dli::iam::AssumeRole;
 
-    let mut fixture = fixture_with(json!({}));
-    fixture.agencies = vec![dli_fake::fixture::FixtureAgency {
-        agency_name: "ci".into(),
-        domain_name: "acme".into(),
-    }];
-    let fake = RunningFake::start(fixture).await.unwrap();
+    let fake = fake_with_agency().await;
     let start = time::OffsetDateTime::now_utc().unix_timestamp();
     NOW.store(start, std::sync::atomic::Ordering::SeqCst);
     let provider = CredentialProvider::with_clock(
@@ -493,12 +502,7 @@ fn token_requests(fake: &RunningFake) -> usize {
 
 #[tokio::test]
 async fn a_failed_credential_fetch_reaches_every_waiting_read_and_is_held_off() {
-    let mut fixture = fixture_with(json!({}));
-    fixture.agencies = vec![dli_fake::fixture::FixtureAgency {
-        agency_name: "ci".into(),
-        domain_name: "acme".into(),
-    }];
-    let fake = RunningFake::start(fixture).await.unwrap();
+    let fake = fake_with_agency().await;
     // An agency IAM does not know: a final 403 from IAM.
     let provider = agency(&fake, "nobody", time::OffsetDateTime::now_utc);
     let client = Client::new(&ClientOptions::default()).unwrap();
@@ -524,12 +528,7 @@ async fn a_failed_credential_fetch_reaches_every_waiting_read_and_is_held_off() 
 
 #[tokio::test]
 async fn a_cancelled_waiting_read_leaves_the_fetch_running_for_the_others() {
-    let mut fixture = fixture_with(json!({}));
-    fixture.agencies = vec![dli_fake::fixture::FixtureAgency {
-        agency_name: "ci".into(),
-        domain_name: "acme".into(),
-    }];
-    let fake = RunningFake::start(fixture).await.unwrap();
+    let fake = fake_with_agency().await;
     let provider = agency(&fake, "ci", time::OffsetDateTime::now_utc);
     let client = Client::new(&ClientOptions::default()).unwrap();
     let cancelled = CancellationToken::new();
@@ -553,18 +552,12 @@ async fn a_cancelled_waiting_read_leaves_the_fetch_running_for_the_others() {
 static RENEWAL_NOW: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
 
 fn renewal_clock() -> time::OffsetDateTime {
-    time::OffsetDateTime::from_unix_timestamp(RENEWAL_NOW.load(std::sync::atomic::Ordering::SeqCst))
-        .unwrap()
+    clock_of(&RENEWAL_NOW)
 }
 
 #[tokio::test]
 async fn a_failed_renewal_keeps_credentials_that_are_still_valid() {
-    let mut fixture = fixture_with(json!({}));
-    fixture.agencies = vec![dli_fake::fixture::FixtureAgency {
-        agency_name: "ci".into(),
-        domain_name: "acme".into(),
-    }];
-    let fake = RunningFake::start(fixture).await.unwrap();
+    let fake = fake_with_agency().await;
     let start = time::OffsetDateTime::now_utc().unix_timestamp();
     RENEWAL_NOW.store(start, std::sync::atomic::Ordering::SeqCst);
     let provider = agency(&fake, "ci", renewal_clock);

@@ -81,6 +81,27 @@ async fn fake_with(patch: Value) -> RunningFake {
 /// The seed connection's VPC.
 const SEED_VPC: &str = "22094d8f-c310-4621-913d-4c4d655d8495";
 
+/// Plans ten reads under `provider`, which must all fail with `error`
+/// within `seconds`; returns what the user reads.
+async fn ten_reads_fail_within(
+    tf: &std::path::Path,
+    provider: &str,
+    seconds: u64,
+    error: &str,
+) -> String {
+    let ws = Workspace::new(tf, &reads(provider, 10));
+    let started = Instant::now();
+    let text = ws.plan_error().await;
+    let took = started.elapsed();
+    assert!(
+        took < Duration::from_secs(seconds),
+        "{}: took {took:?}",
+        tf.display()
+    );
+    assert_eq!(text.matches(error).count(), 10, "{text}");
+    text
+}
+
 fn signed_refusals(fake: &RunningFake) -> usize {
     fake.state
         .requests()
@@ -101,21 +122,9 @@ async fn a_black_holed_endpoint_fails_every_read_in_about_one_reads_time() {
         "  request_timeout = \"2s\"\n  max_retries = 1\n",
     );
     for tf in terraforms() {
-        let ws = Workspace::new(&tf, &reads(&provider, 10));
-        let started = Instant::now();
-        let text = ws.plan_error().await;
-        let took = started.elapsed();
-        assert!(
-            took < Duration::from_secs(20),
-            "{}: took {took:?}",
-            tf.display()
-        );
-        assert_eq!(
-            text.matches("Error: Cannot read enhanced connection")
-                .count(),
-            10,
-            "{text}"
-        );
+        let text =
+            ten_reads_fail_within(&tf, &provider, 20, "Error: Cannot read enhanced connection")
+                .await;
         assert!(!text.contains("Plugin did not respond"), "{text}");
         // Those that waited behind another read's request say so.
         assert!(
@@ -139,20 +148,7 @@ async fn a_black_holed_metadata_service_is_asked_once_for_every_waiting_read() {
         hole.url
     );
     for tf in terraforms() {
-        let ws = Workspace::new(&tf, &reads(&provider, 10));
-        let started = Instant::now();
-        let text = ws.plan_error().await;
-        let took = started.elapsed();
-        assert!(
-            took < Duration::from_secs(25),
-            "{}: took {took:?}",
-            tf.display()
-        );
-        assert_eq!(
-            text.matches("Error: Cannot get credentials").count(),
-            10,
-            "{text}"
-        );
+        let text = ten_reads_fail_within(&tf, &provider, 25, "Error: Cannot get credentials").await;
         assert!(text.contains("ECS metadata service"), "{text}");
     }
 }
