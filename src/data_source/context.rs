@@ -126,6 +126,21 @@ pub struct Own<'a> {
     pub value: Option<&'a str>,
 }
 
+/// The cloud a region's endpoints are in: the configured one, else the
+/// region's default. One known only after apply is said so (`needed_for`
+/// says why the read needs it), never taken for the default.
+pub fn cloud_of<'a>(
+    cloud: &'a Setting<String>,
+    region: &str,
+    needed_for: &str,
+) -> Result<&'a str, Diagnostic> {
+    match cloud {
+        Setting::Known { value, .. } => Ok(value.as_str()),
+        Setting::Unknown { argument } => Err(unknown_until_apply(argument, needed_for)),
+        Setting::Unset { .. } => Ok(endpoint::default_cloud(region)),
+    }
+}
+
 pub fn unknown_until_apply(argument: &str, needed_for: &str) -> Diagnostic {
     Diagnostic::error(
         format!("Provider argument \"{argument}\" not known yet"),
@@ -242,16 +257,7 @@ impl Context {
             .ok_or_else(|| missing("no region to find IAM by".into()))?;
         // IAM follows the configured cloud: one unknown until apply is said
         // so, never taken for the default.
-        let cloud = match &self.cloud {
-            Setting::Known { value, .. } => value.as_str(),
-            Setting::Unknown { argument } => {
-                return Err(unknown_until_apply(
-                    argument,
-                    "to find IAM to look up the project",
-                ));
-            }
-            Setting::Unset { .. } => endpoint::default_cloud(region),
-        };
+        let cloud = cloud_of(&self.cloud, region, "to find IAM to look up the project")?;
         endpoint::iam_url(region, cloud).map_err(missing)
     }
 

@@ -187,8 +187,6 @@ impl CredentialProvider {
                     state.cached = Some((fresh.clone(), renew_at));
                     state.failed = None;
                 }
-                // Stopping is not a failure of the source.
-                Err(e) if matches!(*e.error, RetryError::Cancelled { .. }) => {}
                 Err(error) => state.failed = Some((error.clone(), Instant::now())),
             }
             drop(state);

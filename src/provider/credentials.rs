@@ -7,7 +7,7 @@
 //! is taken only from the level its secret key came from. `assume_role`
 //! (from either level) then applies on top of whichever key was found.
 
-use crate::data_source::context::unknown_until_apply;
+use crate::data_source::context::{cloud_of, unknown_until_apply};
 use crate::dli::auth::Source;
 use crate::dli::iam::AssumeRole;
 use crate::dli::{Credentials, endpoint};
@@ -154,13 +154,7 @@ pub fn auth_url(settings: &Settings, region: Option<&str>) -> Result<reqwest::Ur
             hint("auth_url")
         ))
     })?;
-    let cloud = match &settings.cloud {
-        Setting::Known { value, .. } => value.as_str(),
-        Setting::Unknown { argument } => {
-            return Err(unknown_until_apply(argument, "to find IAM for assume_role"));
-        }
-        Setting::Unset { .. } => endpoint::default_cloud(region),
-    };
+    let cloud = cloud_of(&settings.cloud, region, "to find IAM for assume_role")?;
     endpoint::iam_url(region, cloud).map_err(cannot)
 }
 
