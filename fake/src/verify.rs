@@ -6,7 +6,7 @@ use axum::http::HeaderMap;
 use percent_encoding::percent_decode_str;
 
 use crate::fixture::FixtureCredential;
-use terraform_provider_dli::dli::signer::{self, CanonicalRequest, SignedHeaders};
+use dli_signer::{self as signer, CanonicalRequest, SignedHeaders};
 
 pub const MAX_CLOCK_SKEW: time::Duration = time::Duration::minutes(15);
 
@@ -133,7 +133,7 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use terraform_provider_dli::dli::{Credentials, signer::RequestToSign};
+    use dli_signer::{Credentials, RequestToSign};
 
     fn signed_request(creds: &Credentials, at: time::OffsetDateTime) -> HeaderMap {
         let request = RequestToSign {

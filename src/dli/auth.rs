@@ -17,8 +17,8 @@ use time::OffsetDateTime;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
+use super::Credentials;
 use super::client::Client;
-use super::credentials::Credentials;
 use super::iam::{self, AssumeRole};
 use super::retry::{self, RetryError, RetryPolicy};
 use super::temporary::{self, Temporary};

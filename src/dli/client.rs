@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use reqwest::Url;
 use sha2::{Digest, Sha256};
 
-use super::credentials::Credentials;
+use super::Credentials;
 use super::endpoint;
 use super::error::{self, ApiError, ErrorKind};
 use super::gate::{Gate, Pass};

@@ -6,8 +6,8 @@
 use reqwest::Url;
 use serde::Deserialize;
 
+use super::Credentials;
 use super::client::{Client, Request};
-use super::credentials::Credentials;
 use super::error::{ApiError, ErrorKind};
 use super::model::Outcome;
 use super::temporary::{self, Temporary};

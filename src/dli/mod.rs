@@ -1,10 +1,10 @@
 //! The DLI API client. Knows nothing about Terraform.
 //!
-//! - `credentials`: AK/SK and security token, redacted in `Debug`.
 //! - `auth`: where credentials come from (fixed, ECS metadata, assumed
 //!   agency), fetched once and renewed; `temporary`, `metadata`, `iam`: the
 //!   calls behind it, and IAM's project look-up.
-//! - `signer`: SDK-HMAC-SHA256, step by step.
+//! - `signer` (the `dli-signer` crate): SDK-HMAC-SHA256 step by step, and
+//!   the AK/SK credentials it signs with, redacted in `Debug`.
 //! - `endpoint`: base URL from region/cloud or an override.
 //! - `client`: the HTTP client and one call per API.
 //! - `resolve`: host lookup that tells a missing name from a network failure.
@@ -17,7 +17,6 @@
 
 pub mod auth;
 pub mod client;
-pub mod credentials;
 pub mod endpoint;
 pub mod error;
 pub mod gate;
@@ -27,11 +26,12 @@ pub mod metadata;
 pub mod model;
 pub mod resolve;
 pub mod retry;
-pub mod signer;
 pub mod temporary;
 pub mod throttle;
 
 pub use client::{Client, ClientOptions};
-pub use credentials::{Credentials, Secret};
+/// The request signer, a crate of its own so that the fake can share it.
+pub use dli_signer as signer;
+pub use dli_signer::{Credentials, Secret};
 pub use error::{ApiError, ErrorKind};
 pub use model::{ConnectionList, EnhancedConnection, ListQuery};

@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use time::OffsetDateTime;
 
-use super::credentials::{Credentials, Secret};
+use super::{Credentials, Secret};
 
 /// Credentials that expire.
 #[derive(Clone, Debug)]

@@ -9,7 +9,9 @@ use hmac::{Hmac, Mac};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use sha2::{Digest, Sha256};
 
-use super::credentials::Credentials;
+mod credentials;
+
+pub use credentials::{Credentials, Secret};
 
 pub const ALGORITHM: &str = "SDK-HMAC-SHA256";
 
