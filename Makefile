@@ -10,6 +10,7 @@ tools:
 lint:
 	cargo fmt --all -- --check
 	cargo clippy --locked --all-targets -- -D warnings
+	python3 scripts/check-module-cycles.py src plugin/src fake/src signer/src
 
 test: tools lint
 	cargo test --locked

@@ -1,20 +1,21 @@
 //! terraform-provider-dli: a Terraform provider for Huawei Cloud DLI.
 //!
 //! Layout (each layer uses only the ones below it):
-//! - [`plugin`]: the generic Terraform plugin protocol 6 server; knows
-//!   nothing about DLI.
-//! - [`provider`]: the `dli` provider: its arguments, how they resolve, and
-//!   the list of its data sources, each handed a [`data_source::Context`].
-//! - [`data_source`]: the data sources, behind one trait.
+//! - [`provider`]: the `dli` provider: its arguments, how they resolve into
+//!   the [`data_source::Context`] every read is handed, and the list of its
+//!   data sources.
+//! - [`data_source`]: the data sources, each a [`tfplugin::DataSource`]
+//!   over that context.
 //! - [`dli`]: the DLI API client (signing, endpoints, retries, errors,
 //!   models); knows nothing about Terraform.
 //! - [`docs`]: generates `docs/` from the schemas (used by `gen-docs`).
 //!
-//! The fake DLI API used by the tests and the demo is its own crate,
-//! `dli-fake`, and never part of the provider.
+//! Beside it, crates of their own: `tfplugin` (`plugin/`) serves the
+//! plugin protocol and knows nothing about DLI; `dli-signer` (`signer/`)
+//! signs requests; `dli-fake` (`fake/`), the fake DLI API of the tests and
+//! the demo, shares only the signer and never enters the provider.
 
 pub mod data_source;
 pub mod dli;
 pub mod docs;
-pub mod plugin;
 pub mod provider;

@@ -3,13 +3,8 @@
 
 use std::process::ExitCode;
 
-use terraform_provider_dli::plugin::serve::{Mode, run};
 use terraform_provider_dli::provider::{ADDRESS, DliProvider};
 
 fn main() -> ExitCode {
-    let debug = std::env::args()
-        .skip(1)
-        .any(|a| a == "--debug" || a == "-debug");
-    let mode = if debug { Mode::Debug } else { Mode::Plugin };
-    run(mode, ADDRESS, DliProvider::new)
+    tfplugin::main(ADDRESS, DliProvider::new)
 }

@@ -80,7 +80,7 @@ async fn a_five_thousand_connection_list_stays_under_48_mb() {
     let started = std::time::Instant::now();
     let request = read_request_of(&schema, "dli_enhanced_connections", &[]);
     let state = read_state(&mut provider, request, &schema).await;
-    let terraform_provider_dli::plugin::Value::List(ids) = state.attr("ids") else {
+    let tfplugin::Value::List(ids) = state.attr("ids") else {
         panic!("no ids")
     };
     assert_eq!(ids.len(), 5000);

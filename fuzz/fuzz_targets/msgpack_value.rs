@@ -5,7 +5,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use terraform_provider_dli::data_source::enhanced_connection;
-use terraform_provider_dli::plugin::{Type, decode_msgpack, encode_msgpack};
+use tfplugin::{Type, decode_msgpack, encode_msgpack};
 
 fuzz_target!(|bytes: &[u8]| {
     for ty in [enhanced_connection::schema().object_type(), Type::Dynamic] {

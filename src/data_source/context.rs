@@ -12,7 +12,7 @@ use tokio_util::sync::CancellationToken;
 use crate::dli::auth::{AuthError, CredentialProvider};
 use crate::dli::retry::{self, RetryError, RetryPolicy};
 use crate::dli::{Client, Credentials, endpoint, iam};
-use crate::plugin::Diagnostic;
+use tfplugin::Diagnostic;
 
 /// One provider setting as a read sees it.
 #[derive(Clone, Debug)]

@@ -7,11 +7,11 @@ use async_trait::async_trait;
 use sha2::{Digest, Sha256};
 use tokio_util::sync::CancellationToken;
 
+use super::Context;
 use super::connection::validate_location;
 use super::connection::{self, Reader, diagnose, state};
-use super::{Context, DataSource};
 use crate::dli::ListQuery;
-use crate::plugin::{Attribute, Diagnostic, Known, Mode, Schema, Type, Value};
+use tfplugin::{Attribute, Diagnostic, Known, Mode, Schema, Type, Value};
 
 pub const TYPE_NAME: &str = "dli_enhanced_connections";
 
@@ -19,7 +19,7 @@ pub const TYPE_NAME: &str = "dli_enhanced_connections";
 pub struct EnhancedConnections;
 
 #[async_trait]
-impl DataSource for EnhancedConnections {
+impl tfplugin::DataSource<Context> for EnhancedConnections {
     fn type_name(&self) -> &'static str {
         TYPE_NAME
     }
@@ -212,6 +212,7 @@ fn stable_id(filter: &ListQuery, region: Option<&str>, project_id: &str) -> Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tfplugin::DataSource;
 
     #[test]
     fn the_id_is_stable_for_the_same_filters_only() {
@@ -244,7 +245,7 @@ mod tests {
         assert_eq!(problems.len(), 1);
         assert_eq!(
             problems[0].attribute,
-            Some(crate::plugin::AttributePath::attribute("tags"))
+            Some(tfplugin::AttributePath::attribute("tags"))
         );
         let fine = Value::object([(
             "tags",

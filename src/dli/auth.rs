@@ -17,11 +17,11 @@ use time::OffsetDateTime;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
-use super::Credentials;
 use super::client::Client;
 use super::iam::{self, AssumeRole};
 use super::retry::{self, RetryError, RetryPolicy};
 use super::temporary::{self, Temporary};
+use dli_signer::Credentials;
 
 /// After a failed fetch, reads in this window get its error; the first read
 /// after it fetches again.

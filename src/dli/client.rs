@@ -9,16 +9,17 @@ use std::time::{Duration, Instant};
 use reqwest::Url;
 use sha2::{Digest, Sha256};
 
-use super::Credentials;
+use super::body::{BodyError, read_at_most};
 use super::endpoint;
 use super::error::{self, ApiError, ErrorKind};
 use super::gate::{Gate, Pass};
 use super::throttle::Limiter;
+use dli_signer::Credentials;
 use serde::de::DeserializeOwned;
 
 use super::model::{self, ConnectionList, EnhancedConnection, ListQuery, Outcome};
 use super::resolve::{SystemResolver, UnresolvedHost};
-use super::signer;
+use dli_signer as signer;
 
 /// Bodies larger than this are refused rather than buffered.
 pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
@@ -467,31 +468,8 @@ impl Answer {
     }
 }
 
-pub(super) enum BodyError {
-    TooLarge,
-    Transport(reqwest::Error),
-}
-
 async fn read_capped(response: reqwest::Response) -> Result<Vec<u8>, BodyError> {
     read_at_most(response, MAX_BODY_BYTES).await
-}
-
-/// A body of at most `limit` bytes.
-pub(super) async fn read_at_most(
-    mut response: reqwest::Response,
-    limit: usize,
-) -> Result<Vec<u8>, BodyError> {
-    if response.content_length().is_some_and(|n| n > limit as u64) {
-        return Err(BodyError::TooLarge);
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
-        if body.len().saturating_add(chunk.len()) > limit {
-            return Err(BodyError::TooLarge);
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
 }
 
 /// The start of a non-JSON body, for an error message.

@@ -6,11 +6,11 @@
 use reqwest::Url;
 use serde::Deserialize;
 
-use super::Credentials;
 use super::client::{Client, Request};
 use super::error::{ApiError, ErrorKind};
 use super::model::Outcome;
 use super::temporary::{self, Temporary};
+use dli_signer::Credentials;
 
 /// A project as IAM lists it.
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use reqwest::Url;
 
+use super::body::{BodyError, read_at_most};
 use super::error::{ApiError, ErrorKind};
 use super::temporary::{self, Temporary};
 
@@ -102,7 +103,6 @@ async fn session_token(
 
 /// A metadata answer's body, size-limited.
 async fn read(response: reqwest::Response, host: &str) -> Result<Vec<u8>, ApiError> {
-    use super::client::{BodyError, read_at_most};
     read_at_most(response, MAX_ANSWER_BYTES)
         .await
         .map_err(|e| match e {

@@ -16,6 +16,7 @@
 //! - `error`: classified API errors.
 
 pub mod auth;
+mod body;
 pub mod client;
 pub mod endpoint;
 pub mod error;

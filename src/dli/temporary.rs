@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use time::OffsetDateTime;
 
-use super::{Credentials, Secret};
+use dli_signer::{Credentials, Secret};
 
 /// Credentials that expire.
 #[derive(Clone, Debug)]

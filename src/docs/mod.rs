@@ -4,9 +4,9 @@
 //! test fails when the committed files differ.
 
 use crate::data_source::DataSource;
-use crate::plugin::{Attribute, Mode, Schema, Type};
 use crate::provider::data_sources;
 use crate::provider::schema::provider_schema;
+use tfplugin::{Attribute, Mode, Schema, Type};
 
 /// One generated file, by its path under the repository root.
 pub struct DocFile {
@@ -83,7 +83,7 @@ pub fn generate() -> Vec<DocFile> {
     files
 }
 
-fn page_of(ds: &dyn DataSource) -> &'static (&'static str, &'static str, &'static str) {
+fn page_of(ds: &DataSource) -> &'static (&'static str, &'static str, &'static str) {
     DATA_SOURCE_PAGES
         .iter()
         .find(|(name, _, _)| *name == ds.type_name())

@@ -7,7 +7,7 @@ use reqwest::Url;
 
 use crate::data_source::Setting;
 use crate::dli::{Secret, endpoint};
-use crate::plugin::{Diagnostic, Known, Value};
+use tfplugin::{Diagnostic, Known, Value};
 
 pub const DEFAULT_MAX_RETRIES: u32 = 5;
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
@@ -508,7 +508,7 @@ mod tests {
     #[test]
     fn typed_arguments_resolve_from_config_and_env() {
         let cfg = config(&[
-            ("max_retries", Value::Number(crate::plugin::Number::Int(2))),
+            ("max_retries", Value::Number(tfplugin::Number::Int(2))),
             ("insecure", Value::Bool(true)),
         ]);
         let s = resolve(&cfg, &env(&[("HW_REQUEST_TIMEOUT", "1m30s")])).unwrap();
@@ -528,7 +528,7 @@ mod tests {
         let errs = resolve(&cfg, &env(&[])).unwrap_err();
         assert_eq!(
             errs[0].attribute,
-            Some(crate::plugin::AttributePath::attribute("request_timeout"))
+            Some(tfplugin::AttributePath::attribute("request_timeout"))
         );
         let errs = resolve(&Value::Null, &env(&[("HW_MAX_RETRIES", "-1")])).unwrap_err();
         assert!(errs[0].summary.contains("HW_MAX_RETRIES"));
@@ -575,7 +575,7 @@ mod tests {
         let errs = resolve(&cfg, &env(&[])).unwrap_err();
         assert_eq!(
             errs[0].attribute,
-            Some(crate::plugin::AttributePath::attribute("cloud"))
+            Some(tfplugin::AttributePath::attribute("cloud"))
         );
         let errs = resolve(&Value::Null, &env(&[("HW_CLOUD", "a.com/b")])).unwrap_err();
         assert!(errs[0].summary.contains("HW_CLOUD") && errs[0].attribute.is_none());

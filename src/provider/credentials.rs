@@ -11,7 +11,7 @@ use crate::data_source::context::{cloud_of, unknown_until_apply};
 use crate::dli::auth::Source;
 use crate::dli::iam::AssumeRole;
 use crate::dli::{Credentials, endpoint};
-use crate::plugin::Diagnostic;
+use tfplugin::Diagnostic;
 
 use super::config::{CREDENTIAL_ARGUMENTS, Settings, SharedConfigChoice, hint};
 use super::shared_config::Profile;
@@ -197,8 +197,8 @@ pub fn source(settings: &Settings, choice: Choice<&Profile>) -> Result<Source, D
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plugin::Value;
     use crate::provider::config::resolve;
+    use tfplugin::Value;
 
     fn settings(env: &'static [(&'static str, &'static str)]) -> Settings {
         let lookup = move |name: &str| {
@@ -391,7 +391,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             errs[0].attribute,
-            Some(crate::plugin::AttributePath::attribute("assume_role"))
+            Some(tfplugin::AttributePath::attribute("assume_role"))
         );
         assert!(
             errs[0].detail.contains("HW_ASSUME_ROLE_AGENCY_NAME"),

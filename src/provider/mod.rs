@@ -7,17 +7,15 @@ mod files;
 pub mod schema;
 pub mod shared_config;
 
-use std::collections::BTreeMap;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 use async_trait::async_trait;
-use tokio_util::sync::CancellationToken;
+use tfplugin::{Diagnostic, Provider, Schema, Value};
 
 use crate::data_source::context::ProjectLookup;
 use crate::data_source::{Context, DataSource, Setting, enhanced_connection, enhanced_connections};
 use crate::dli::auth::CredentialProvider;
 use crate::dli::{Client, ClientOptions};
-use crate::plugin::{Diagnostic, Provider, ProviderSchemas, Value};
 use config::{Settings, SharedConfigChoice, Source};
 use shared_config::Profile;
 
@@ -25,7 +23,7 @@ use shared_config::Profile;
 pub const ADDRESS: &str = "registry.terraform.io/dli-community/dli";
 
 /// Every data source of the provider.
-pub fn data_sources() -> Vec<Box<dyn DataSource>> {
+pub fn data_sources() -> Vec<Box<DataSource>> {
     vec![
         Box::new(enhanced_connection::EnhancedConnection),
         Box::new(enhanced_connections::EnhancedConnections),
@@ -36,12 +34,10 @@ pub fn data_sources() -> Vec<Box<dyn DataSource>> {
 /// process environment.
 type EnvLookup = Box<dyn Fn(&str) -> Option<String> + Send + Sync>;
 
+/// The `dli` provider: its configuration resolves into the [`Context`]
+/// every read is handed (one client, so concurrent reads share a
+/// connection pool).
 pub struct DliProvider {
-    schemas: ProviderSchemas,
-    data_sources: BTreeMap<&'static str, Box<dyn DataSource>>,
-    /// What ConfigureProvider leaves for the reads; one client, so
-    /// concurrent reads share a connection pool.
-    context: RwLock<Option<Arc<Context>>>,
     env: EnvLookup,
 }
 
@@ -53,41 +49,7 @@ impl DliProvider {
 
     /// A provider with its environment supplied, for tests.
     pub fn with_env(env: impl Fn(&str) -> Option<String> + Send + Sync + 'static) -> Self {
-        let data_sources: BTreeMap<_, _> = data_sources()
-            .into_iter()
-            .map(|ds| (ds.type_name(), ds))
-            .collect();
-        DliProvider {
-            schemas: ProviderSchemas {
-                provider: schema::provider_schema(),
-                data_sources: data_sources
-                    .iter()
-                    .map(|(name, ds)| (*name, ds.schema()))
-                    .collect(),
-            },
-            data_sources,
-            context: RwLock::new(None),
-            env: Box::new(env),
-        }
-    }
-
-    fn context(&self) -> Option<Arc<Context>> {
-        self.context
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
-    }
-
-    fn data_source(&self, type_name: &str) -> Result<&dyn DataSource, Diagnostic> {
-        self.data_sources
-            .get(type_name)
-            .map(|ds| &**ds)
-            .ok_or_else(|| {
-                Diagnostic::error(
-                    "Unknown data source type",
-                    format!("This provider has no data source {type_name:?}."),
-                )
-            })
+        DliProvider { env: Box::new(env) }
     }
 }
 
@@ -187,38 +149,38 @@ fn or_from_profile(
 
 #[async_trait]
 impl Provider for DliProvider {
-    fn schemas(&self) -> &ProviderSchemas {
-        &self.schemas
+    type Configured = Context;
+
+    fn schema(&self) -> Schema {
+        schema::provider_schema()
     }
 
-    async fn validate_provider_config(&self, config: &Value) -> Vec<Diagnostic> {
+    fn data_sources(&self) -> Vec<Box<DataSource>> {
+        data_sources()
+    }
+
+    async fn validate(&self, config: &Value) -> Vec<Diagnostic> {
         config::resolve(config, &*self.env)
             .err()
             .unwrap_or_default()
     }
 
-    async fn configure_provider(
+    async fn configure(
         &self,
         config: &Value,
         _terraform_version: &str,
-    ) -> Vec<Diagnostic> {
-        let settings = match config::resolve(config, &*self.env) {
-            Ok(settings) => settings,
-            Err(diagnostics) => return diagnostics,
-        };
-        let options = match client_options(&settings).await {
-            Ok(options) => options,
-            Err(d) => return vec![d],
-        };
+    ) -> Result<Context, Vec<Diagnostic>> {
+        let settings = config::resolve(config, &*self.env)?;
+        let options = client_options(&settings).await.map_err(|d| vec![d])?;
         let client = match Client::new(&options) {
             Ok(client) => client,
             Err(why) => {
-                return vec![match &settings.cacert_file {
+                return Err(vec![match &settings.cacert_file {
                     Some((_, source)) if options.ca_bundle_pem.is_some() => {
                         ca_bundle_error(*source, why)
                     }
                     _ => Diagnostic::error("Cannot set up the DLI client", why),
-                }];
+                }]);
             }
         };
         tracing::debug!(
@@ -232,7 +194,7 @@ impl Provider for DliProvider {
         let profile = match &choice {
             credentials::Choice::Profile(named) => match self.load_profile(named).await {
                 Ok(profile) => Some(profile),
-                Err(d) => return vec![d],
+                Err(d) => return Err(vec![d]),
             },
             _ => None,
         };
@@ -245,7 +207,7 @@ impl Provider for DliProvider {
             ),
             None => (settings.region.clone(), settings.project_id.clone()),
         };
-        let context = Context {
+        Ok(Context {
             client,
             credentials,
             unknown_for_requests: settings.unknown_for_requests(),
@@ -255,49 +217,14 @@ impl Provider for DliProvider {
             project_id,
             cloud: settings.cloud,
             endpoint: settings.endpoint,
-        };
-        *self.context.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(context));
-        Vec::new()
-    }
-
-    async fn validate_data_source_config(
-        &self,
-        type_name: &str,
-        config: &Value,
-    ) -> Vec<Diagnostic> {
-        match self.data_source(type_name) {
-            Ok(ds) => ds.validate(config),
-            Err(d) => vec![d],
-        }
-    }
-
-    async fn read_data_source(
-        &self,
-        type_name: &str,
-        config: &Value,
-        cancel: CancellationToken,
-    ) -> Result<Value, Vec<Diagnostic>> {
-        let Some(context) = self.context() else {
-            return Err(vec![Diagnostic::error(
-                "Provider not configured",
-                "Terraform read a data source before configuring the provider. This is a bug; please report it.",
-            )]);
-        };
-        let ds = self.data_source(type_name).map_err(|d| vec![d])?;
-        // A read's config is wholly known, but Terraform validates it only
-        // when it chooses to: check it again, for every data source.
-        let problems = ds.validate(config);
-        if !problems.is_empty() {
-            return Err(problems);
-        }
-        ds.read(&context, config, &cancel).await
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plugin::AttributePath;
+    use tfplugin::{AttributePath, ProviderSchemas};
 
     fn config(pairs: &[(&str, &str)]) -> Value {
         Value::object(
@@ -307,20 +234,31 @@ mod tests {
         )
     }
 
+    async fn configure_error(provider: DliProvider, config: &Value) -> Vec<Diagnostic> {
+        match provider.configure(config, "1.11.4").await {
+            Ok(_) => panic!("configured"),
+            Err(diagnostics) => diagnostics,
+        }
+    }
+
     #[tokio::test]
     async fn cacert_file_errors_point_at_the_argument_only_when_it_came_from_it() {
         let missing = "/nonexistent/ca.pem";
-        let from_argument = DliProvider::with_env(|_| None)
-            .configure_provider(&config(&[("cacert_file", missing)]), "1.11.4")
-            .await;
+        let from_argument = configure_error(
+            DliProvider::with_env(|_| None),
+            &config(&[("cacert_file", missing)]),
+        )
+        .await;
         assert_eq!(
             from_argument[0].attribute,
             Some(AttributePath::attribute("cacert_file"))
         );
-        let from_env = DliProvider::with_env(move |name| {
-            (name == "HW_CACERT_FILE").then(|| missing.to_owned())
-        })
-        .configure_provider(&Value::Null, "1.11.4")
+        let from_env = configure_error(
+            DliProvider::with_env(move |name| {
+                (name == "HW_CACERT_FILE").then(|| missing.to_owned())
+            }),
+            &Value::Null,
+        )
         .await;
         assert_eq!(from_env[0].attribute, None);
         assert!(
@@ -339,9 +277,11 @@ mod tests {
         assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
         let dir_path = dir.path().to_str().unwrap().to_owned();
         for path in [fifo.to_str().unwrap(), dir_path.as_str()] {
-            let got = DliProvider::with_env(|_| None)
-                .configure_provider(&config(&[("cacert_file", path)]), "1.11.4")
-                .await;
+            let got = configure_error(
+                DliProvider::with_env(|_| None),
+                &config(&[("cacert_file", path)]),
+            )
+            .await;
             assert!(got[0].detail.contains("not a regular file"), "{}", got[0]);
             assert_eq!(
                 got[0].attribute,
@@ -351,11 +291,10 @@ mod tests {
     }
 
     #[test]
-    fn every_data_source_is_served_under_its_type_name() {
-        let provider = DliProvider::with_env(|_| None);
+    fn every_data_source_has_a_type_name_of_its_own() {
+        let schemas = ProviderSchemas::of(&DliProvider::with_env(|_| None)).unwrap();
         for ds in data_sources() {
-            assert!(provider.schemas().data_sources.contains_key(ds.type_name()));
-            assert!(provider.data_source(ds.type_name()).is_ok());
+            assert!(schemas.data_sources.contains_key(ds.type_name()));
         }
     }
 }

@@ -1,6 +1,6 @@
 //! The `dli` provider's arguments.
 
-use crate::plugin::{Attribute, Block, Mode, Schema, Type};
+use tfplugin::{Attribute, Block, Mode, Schema, Type};
 
 pub fn provider_schema() -> Schema {
     use Mode::Optional;

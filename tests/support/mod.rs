@@ -3,13 +3,14 @@
 #![allow(dead_code)]
 
 pub mod plugin;
-pub mod wire;
 
 use std::path::{Path, PathBuf};
-use std::process::Output;
 
 use dli_fake::{Fixture, RunningFake};
 use serde_json::{Value, json};
+use tfplugin::testing::cli;
+#[allow(unused_imports)]
+pub use tfplugin::testing::cli::{TOFU_VERSION, TfRun, default_registry, is_tofu};
 
 pub const PROJECT: &str = "0123456789abcdef0123456789abcdef";
 pub const SEED_ID: &str = "4c693ecc-bab8-4113-a838-129cedc9a563";
@@ -23,14 +24,12 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+fn tools() -> PathBuf {
+    repo_root().join(".tools")
+}
+
 fn installed(relative: &str) -> PathBuf {
-    let path = repo_root().join(".tools").join(relative);
-    assert!(
-        path.exists(),
-        "{} is missing: run scripts/install-test-tools.sh (make test does this)",
-        path.display()
-    );
-    path
+    cli::installed(&tools(), relative)
 }
 
 /// The Huawei SDK's Python, installed by `scripts/install-test-tools.sh`.
@@ -38,43 +37,10 @@ pub fn sdk_python() -> PathBuf {
     installed("venv/bin/python")
 }
 
-/// The OpenTofu the tests run on, built by `scripts/install-test-tools.sh`.
-pub const TOFU_VERSION: &str = "1.12.6";
-
-/// Whether `cli` is OpenTofu (which addresses providers on its own
-/// registry host and words a few messages its own way).
-pub fn is_tofu(cli: &Path) -> bool {
-    cli.file_name().is_some_and(|n| n == "tofu")
-}
-
-/// The registry host `cli` resolves `namespace/name` sources on.
-pub fn default_registry(cli: &Path) -> &'static str {
-    if is_tofu(cli) {
-        "registry.opentofu.org"
-    } else {
-        "registry.terraform.io"
-    }
-}
-
 /// The CLIs to test with: the newest Terraform on PATH, Terraform 1.0.3,
 /// and OpenTofu.
 pub fn terraforms() -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let on_path = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|dir| dir.join("terraform"))
-            .find(|p| p.is_file())
-    });
-    match on_path {
-        Some(path) => found.push(path),
-        None if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!("CI must test the newest Terraform, but none is on PATH")
-        }
-        None => eprintln!("note: no terraform on PATH; testing Terraform 1.0.3 only"),
-    }
-    found.push(installed("terraform-1.0.3/terraform"));
-    found.push(installed(&format!("tofu-{TOFU_VERSION}/tofu")));
-    found
+    cli::terraforms(&tools())
 }
 
 /// The fixture the e2e tests serve: the seed connection, a richer one, and
@@ -102,45 +68,27 @@ pub async fn start_fake(extra: Value) -> RunningFake {
 
 /// A Terraform working directory with a CLI config whose dev_overrides point
 /// at our freshly built provider and the installed null provider.
-pub struct Workspace {
-    pub dir: tempfile::TempDir,
-    pub terraform: PathBuf,
-    env: Vec<(String, String)>,
-}
+pub struct Workspace(cli::Workspace);
 
 impl Workspace {
     pub fn new(terraform: &Path, main_tf: &str) -> Workspace {
-        let dir = tempfile::tempdir().unwrap();
         let provider_dir = Path::new(env!("CARGO_BIN_EXE_terraform-provider-dli"))
             .parent()
             .unwrap()
             .to_owned();
         let null_dir = installed("null-provider");
-        // Both CLIs' registry hosts: Terraform's and OpenTofu's.
-        let mut overrides = String::new();
-        for host in ["registry.terraform.io", "registry.opentofu.org"] {
-            overrides.push_str(&format!(
-                "    \"{host}/dli-community/dli\" = \"{}\"\n    \
-                 \"{host}/hashicorp/null\" = \"{}\"\n",
-                provider_dir.display(),
-                null_dir.display()
-            ));
-        }
-        let config = format!(
-            "provider_installation {{\n  dev_overrides {{\n{overrides}  }}\n  direct {{}}\n}}\n"
-        );
-        std::fs::write(dir.path().join("cli.tfrc"), config).unwrap();
-        std::fs::write(dir.path().join("main.tf"), main_tf).unwrap();
-        Workspace {
-            dir,
-            terraform: terraform.to_owned(),
-            env: Vec::new(),
-        }
+        Workspace(cli::Workspace::new(
+            terraform,
+            main_tf,
+            &[
+                ("dli-community/dli", &provider_dir),
+                ("hashicorp/null", &null_dir),
+            ],
+        ))
     }
 
-    pub fn env(mut self, name: &str, value: &str) -> Self {
-        self.env.push((name.into(), value.into()));
-        self
+    pub fn env(self, name: &str, value: &str) -> Self {
+        Workspace(self.0.env(name, value))
     }
 
     /// Configures the provider through environment variables only: the fake
@@ -151,117 +99,13 @@ impl Workspace {
             .env("HW_ACCESS_KEY", AK)
             .env("HW_SECRET_KEY", SK)
     }
-
-    pub fn command(&self, args: &[&str]) -> tokio::process::Command {
-        let mut cmd = tokio::process::Command::new(&self.terraform);
-        cmd.args(args).current_dir(self.dir.path());
-        // A clean environment: nothing inherited from TF_*, HW_* or proxy
-        // variables leaks in; tests set what they need.
-        for (name, _) in std::env::vars() {
-            let upper = name.to_ascii_uppercase();
-            if upper.starts_with("TF_")
-                || upper.starts_with("TOFU_")
-                || upper.starts_with("OPENTOFU_")
-                || upper.starts_with("HW_")
-                || upper.starts_with("CHECKPOINT")
-                || upper.ends_with("_PROXY")
-            {
-                cmd.env_remove(name);
-            }
-        }
-        cmd.env("TF_CLI_CONFIG_FILE", self.dir.path().join("cli.tfrc"))
-            .env("TF_IN_AUTOMATION", "1")
-            .env("CHECKPOINT_DISABLE", "1");
-        for (k, v) in &self.env {
-            cmd.env(k, v);
-        }
-        cmd.kill_on_drop(true);
-        cmd
-    }
-
-    pub async fn run(&self, args: &[&str]) -> TfRun {
-        let output = self.command(args).output().await.unwrap();
-        TfRun::from(output, &self.terraform, args)
-    }
-
-    /// `terraform plan`, which must succeed.
-    pub async fn plan(&self) -> TfRun {
-        self.run(&["plan", "-no-color", "-input=false"])
-            .await
-            .success()
-    }
-
-    /// `terraform plan`, which must fail: what the user reads, unwrapped.
-    pub async fn plan_error(&self) -> String {
-        self.run(&["plan", "-no-color", "-input=false"])
-            .await
-            .failure()
-            .text()
-    }
-
-    /// `terraform apply -auto-approve` then `terraform output -json`.
-    pub async fn apply_outputs(&self) -> Value {
-        self.run(&["apply", "-auto-approve", "-no-color", "-input=false"])
-            .await
-            .success();
-        let out = self.run(&["output", "-json"]).await.success();
-        let outputs: Value = serde_json::from_str(&out.stdout).unwrap();
-        let mut values = serde_json::Map::new();
-        for (name, output) in outputs.as_object().unwrap() {
-            values.insert(name.clone(), output["value"].clone());
-        }
-        Value::Object(values)
-    }
 }
 
-pub struct TfRun {
-    pub code: Option<i32>,
-    pub stdout: String,
-    pub stderr: String,
-    what: String,
-}
+impl std::ops::Deref for Workspace {
+    type Target = cli::Workspace;
 
-impl TfRun {
-    fn from(output: Output, terraform: &Path, args: &[&str]) -> TfRun {
-        TfRun {
-            code: output.status.code(),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-            what: format!("{} {}", terraform.display(), args.join(" ")),
-        }
-    }
-
-    pub fn success(self) -> TfRun {
-        assert_eq!(
-            self.code,
-            Some(0),
-            "{} failed\n--- stdout\n{}\n--- stderr\n{}",
-            self.what,
-            self.stdout,
-            self.stderr
-        );
-        self
-    }
-
-    pub fn failure(self) -> TfRun {
-        assert_eq!(
-            self.code,
-            Some(1),
-            "{} should fail\n--- stdout\n{}\n--- stderr\n{}",
-            self.what,
-            self.stdout,
-            self.stderr
-        );
-        self
-    }
-
-    /// stdout and stderr together, with Terraform's line wrapping undone.
-    pub fn text(&self) -> String {
-        let all = format!("{}\n{}", self.stdout, self.stderr);
-        all.lines()
-            .map(|l| l.trim_start_matches(['│', '╷', '╵', ' ']).trim_end())
-            .collect::<Vec<_>>()
-            .join(" ")
+    fn deref(&self) -> &cli::Workspace {
+        &self.0
     }
 }
 

@@ -6,7 +6,7 @@ use crate::data_source::Target;
 use crate::dli::error::{ApiError, ErrorKind};
 use crate::dli::model::EnhancedConnection;
 use crate::dli::retry::RetryError;
-use crate::plugin::Diagnostic;
+use tfplugin::Diagnostic;
 
 pub struct ReadContext<'a> {
     /// What was read, e.g. `enhanced connection 4c69…` or `the enhanced

@@ -7,7 +7,7 @@ pub mod reader;
 pub mod state;
 
 use crate::dli::endpoint;
-use crate::plugin::{Attribute, Diagnostic, Known, Mode, Type, Value};
+use tfplugin::{Attribute, Diagnostic, Known, Mode, Type, Value};
 
 pub use reader::Reader;
 

@@ -9,7 +9,7 @@ use crate::data_source::{Context, Own, Target};
 use crate::dli::list::{self, ListError};
 use crate::dli::retry::{self, RetryError, RetryPolicy};
 use crate::dli::{Credentials, EnhancedConnection, ListQuery, endpoint};
-use crate::plugin::{Diagnostic, Value};
+use tfplugin::{Diagnostic, Value};
 
 pub struct Reader<'a> {
     cx: &'a Context,

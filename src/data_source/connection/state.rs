@@ -2,7 +2,7 @@
 //! absent list is empty, order is the API's, times are RFC 3339 UTC.
 
 use crate::dli::model::{EnhancedConnection, Host, QueueInfo, Route};
-use crate::plugin::Value;
+use tfplugin::Value;
 
 /// A connection as an object of the attributes in [`super::attributes`].
 pub fn object(c: &EnhancedConnection) -> Value {

@@ -5,10 +5,10 @@
 use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
 
+use super::Context;
 use super::connection::{self, Reader, diagnose, state, validate_location};
-use super::{Context, DataSource};
 use crate::dli::{ListQuery, model};
-use crate::plugin::{Attribute, Diagnostic, Known, Mode, Schema, Type, Value};
+use tfplugin::{Attribute, Diagnostic, Known, Mode, Schema, Type, Value};
 
 pub const TYPE_NAME: &str = "dli_enhanced_connection";
 
@@ -19,7 +19,7 @@ const SUGGESTIONS: usize = 5;
 pub struct EnhancedConnection;
 
 #[async_trait]
-impl DataSource for EnhancedConnection {
+impl tfplugin::DataSource<Context> for EnhancedConnection {
     fn type_name(&self) -> &'static str {
         TYPE_NAME
     }
@@ -272,6 +272,7 @@ pub fn to_state(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tfplugin::DataSource;
 
     #[test]
     fn uuids_are_recognised() {
@@ -291,7 +292,7 @@ mod tests {
         assert_eq!(problems.len(), 1);
         assert_eq!(
             problems[0].attribute,
-            Some(crate::plugin::AttributePath::attribute("connection_id"))
+            Some(tfplugin::AttributePath::attribute("connection_id"))
         );
         assert!(
             EnhancedConnection
@@ -314,7 +315,7 @@ mod tests {
             assert_eq!(problems.len(), 1, "{region:?}");
             assert_eq!(
                 problems[0].attribute,
-                Some(crate::plugin::AttributePath::attribute("region"))
+                Some(tfplugin::AttributePath::attribute("region"))
             );
         }
     }
@@ -327,7 +328,7 @@ mod tests {
         assert_eq!(problems.len(), 1);
         assert_eq!(
             problems[0].attribute,
-            Some(crate::plugin::AttributePath::attribute("name"))
+            Some(tfplugin::AttributePath::attribute("name"))
         );
         assert_eq!(EnhancedConnection.validate(&Value::object([])).len(), 1);
         assert!(

@@ -6,8 +6,11 @@ use std::collections::BTreeMap;
 /// A Terraform number, kept in the form it arrived in so nothing is rounded.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Number {
+    /// A whole number that fits `i64`.
     Int(i64),
+    /// A whole number above `i64::MAX`.
     Uint(u64),
+    /// A fraction.
     Float(f64),
     /// A number too large or precise for the others, in decimal text.
     Decimal(String),
@@ -18,25 +21,37 @@ pub enum Number {
 pub enum Value {
     /// Not known until apply (the msgpack extension value).
     Unknown,
+    /// Null, of the type the schema gives.
     Null,
     /// A null that carries its type, as a `dynamic` attribute may hold
     /// (`null` of type string is not `null` of type number).
     TypedNull(super::types::Type),
+    /// A string.
     String(String),
+    /// A number.
     Number(Number),
+    /// A bool.
     Bool(bool),
+    /// A list's elements, in order.
     List(Vec<Value>),
+    /// A set's elements.
     Set(Vec<Value>),
+    /// A tuple's elements, in order.
     Tuple(Vec<Value>),
+    /// A map's entries.
     Map(BTreeMap<String, Value>),
+    /// An object's attributes.
     Object(BTreeMap<String, Value>),
 }
 
 /// The three states of a config attribute, for provider code to match on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Known<T> {
+    /// Not known until apply.
     Unknown,
+    /// Null.
     Null,
+    /// Known, and of the type asked for.
     Value(T),
 }
 
@@ -47,6 +62,30 @@ impl<T> Known<T> {
             Known::Value(v) => Some(v),
             _ => None,
         }
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Self {
+        Value::String(s.to_owned())
+    }
+}
+
+impl From<String> for Value {
+    fn from(s: String) -> Self {
+        Value::String(s)
+    }
+}
+
+impl From<i64> for Value {
+    fn from(n: i64) -> Self {
+        Value::Number(Number::Int(n))
+    }
+}
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Self {
+        Value::Bool(b)
     }
 }
 

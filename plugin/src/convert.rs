@@ -139,7 +139,7 @@ pub(crate) fn encode_value(value: &Value, ty: &Type) -> Result<pb::DynamicValue,
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plugin::schema::Attribute;
+    use crate::schema::Attribute;
 
     fn sample() -> Schema {
         Schema {
@@ -158,7 +158,7 @@ mod tests {
                     "h",
                 ),
             ],
-            blocks: vec![crate::plugin::schema::Block {
+            blocks: vec![crate::schema::Block {
                 name: "assume_role",
                 description: "b",
                 attributes: vec![Attribute::new(

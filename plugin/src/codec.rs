@@ -18,7 +18,9 @@ const UNKNOWN_EXT_TYPE: i8 = 0;
 #[derive(Debug, thiserror::Error, PartialEq)]
 #[error("{message} at {path}")]
 pub struct CodecError {
+    /// Where the value is, as `.attr[2]["key"]`; empty at the top.
     pub path: String,
+    /// What is wrong with it.
     pub message: String,
 }
 

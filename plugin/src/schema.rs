@@ -6,14 +6,18 @@ use super::types::Type;
 /// How a description is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DescriptionKind {
+    /// Plain text.
     Plain,
+    /// Markdown, as the registry's docs render it.
     Markdown,
 }
 
 /// Who sets an attribute.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
+    /// Set by the user, always.
     Required,
+    /// Set by the user, or null.
     Optional,
     /// Set by the provider only.
     Computed,
@@ -21,13 +25,20 @@ pub enum Mode {
     OptionalComputed,
 }
 
+/// One attribute of a schema.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Attribute {
+    /// The name in HCL.
     pub name: &'static str,
+    /// Its Terraform type.
     pub ty: Type,
+    /// Who sets it.
     pub mode: Mode,
+    /// Whether Terraform hides its value in plans and output.
     pub sensitive: bool,
+    /// What it means, for `terraform providers schema` and docs.
     pub description: &'static str,
+    /// How [`Attribute::description`] is written.
     pub description_kind: DescriptionKind,
 }
 
@@ -44,11 +55,13 @@ impl Attribute {
         }
     }
 
+    /// Marks the attribute sensitive.
     pub fn sensitive(mut self) -> Self {
         self.sensitive = true;
         self
     }
 
+    /// Marks the description as plain text.
     pub fn plain(mut self) -> Self {
         self.description_kind = DescriptionKind::Plain;
         self
@@ -59,12 +72,16 @@ impl Attribute {
 /// is an object of its attributes, or null when the block is absent.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Block {
+    /// The block's name in HCL.
     pub name: &'static str,
+    /// What it is for.
     pub description: &'static str,
+    /// Its attributes.
     pub attributes: Vec<Attribute>,
 }
 
 impl Block {
+    /// The object type of the block's value.
     pub fn object_type(&self) -> Type {
         Type::object(self.attributes.iter().map(|a| (a.name, a.ty.clone())))
     }
@@ -74,13 +91,27 @@ impl Block {
 /// single nested blocks.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Schema {
+    /// The schema version (for state upgrades; data sources keep 0).
     pub version: i64,
+    /// What the provider or data source is for.
     pub description: &'static str,
+    /// Its attributes.
     pub attributes: Vec<Attribute>,
+    /// Its nested blocks, each written at most once.
     pub blocks: Vec<Block>,
 }
 
 impl Schema {
+    /// A version-0 schema of attributes and no blocks.
+    pub fn new(description: &'static str, attributes: Vec<Attribute>) -> Self {
+        Schema {
+            version: 0,
+            description,
+            attributes,
+            blocks: Vec::new(),
+        }
+    }
+
     /// The object type of a config or state under this schema.
     pub fn object_type(&self) -> Type {
         Type::object(
@@ -91,6 +122,7 @@ impl Schema {
         )
     }
 
+    /// The attribute called `name`.
     pub fn attribute(&self, name: &str) -> Option<&Attribute> {
         self.attributes.iter().find(|a| a.name == name)
     }

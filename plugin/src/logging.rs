@@ -17,11 +17,15 @@ const TIMESTAMP: &[time::format_description::BorrowedFormatItem<'static>] = time
     "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z"
 );
 
-/// The level Terraform asked for: `TF_LOG_PROVIDER_DLI`, else
-/// `TF_LOG_PROVIDER`, else `TF_LOG`; off when none is set, since Terraform
-/// would discard the lines anyway.
-pub fn level_from_env(get: impl Fn(&str) -> Option<String>) -> LevelFilter {
-    let setting = ["TF_LOG_PROVIDER_DLI", "TF_LOG_PROVIDER", "TF_LOG"]
+/// The level Terraform asked for provider `name`: `TF_LOG_PROVIDER_<NAME>`
+/// (`TF_LOG_PROVIDER_DLI` for `dli`), else `TF_LOG_PROVIDER`, else `TF_LOG`;
+/// off when none is set, since Terraform would discard the lines anyway.
+pub(crate) fn level_from_env(name: &str, get: impl Fn(&str) -> Option<String>) -> LevelFilter {
+    let own = format!(
+        "TF_LOG_PROVIDER_{}",
+        name.to_ascii_uppercase().replace('-', "_")
+    );
+    let setting = [own.as_str(), "TF_LOG_PROVIDER", "TF_LOG"]
         .iter()
         .find_map(|name| get(name).filter(|v| !v.trim().is_empty()));
     match setting.map(|s| s.trim().to_ascii_uppercase()).as_deref() {
@@ -36,19 +40,32 @@ pub fn level_from_env(get: impl Fn(&str) -> Option<String>) -> LevelFilter {
     }
 }
 
-/// Installs the hclog JSON logger for this process, writing to stderr. Our
-/// own events log at `level`; libraries (h2, hyper, rustls, …) only from WARN
-/// up, or their frame-by-frame tracing would drown ours.
-pub fn init(level: LevelFilter) {
-    let own_crate = env!("CARGO_CRATE_NAME");
+/// Installs the hclog JSON logger for this process, writing to stderr with
+/// `@module` set to `module`. Events of this crate and of the crate that
+/// defines `P` log at `level`; other libraries (h2, hyper, rustls, …) only
+/// from WARN up, or their frame-by-frame tracing would drown ours.
+pub(crate) fn init<P>(module: &str, level: LevelFilter) {
     let filter = Targets::new()
-        .with_target(own_crate, level)
+        .with_target(env!("CARGO_CRATE_NAME"), level)
+        .with_target(crate_of::<P>(), level)
         .with_default(level.min(LevelFilter::WARN));
-    let subscriber = tracing_subscriber::registry().with(HclogLayer.with_filter(filter));
+    let layer = HclogLayer {
+        module: module.to_owned(),
+    };
+    let subscriber = tracing_subscriber::registry().with(layer.with_filter(filter));
     let _ = tracing::subscriber::set_global_default(subscriber);
 }
 
-struct HclogLayer;
+/// The crate a type is defined in: the first segment of its path, which is
+/// also the target prefix of that crate's `tracing` events.
+fn crate_of<T>() -> &'static str {
+    let path = std::any::type_name::<T>();
+    path.split("::").next().unwrap_or(path)
+}
+
+struct HclogLayer {
+    module: String,
+}
 
 /// Fields recorded on a span, kept so events inside it carry them.
 struct SpanFields(Map<String, Json>);
@@ -81,7 +98,7 @@ where
             "@level".into(),
             Json::from(hclog_level(*event.metadata().level())),
         );
-        line.insert("@module".into(), Json::from("dli"));
+        line.insert("@module".into(), Json::from(self.module.as_str()));
         line.insert("@timestamp".into(), Json::from(now()));
         if let Some(scope) = ctx.event_scope(event) {
             for span in scope.from_root() {
@@ -154,19 +171,39 @@ mod tests {
 
     #[test]
     fn level_follows_terraform_variables_in_order() {
-        assert_eq!(level_from_env(env(&[])), LevelFilter::OFF);
+        assert_eq!(level_from_env("dli", env(&[])), LevelFilter::OFF);
         assert_eq!(
-            level_from_env(env(&[("TF_LOG", "debug")])),
+            level_from_env("dli", env(&[("TF_LOG", "debug")])),
             LevelFilter::DEBUG
         );
         assert_eq!(
-            level_from_env(env(&[("TF_LOG", "TRACE"), ("TF_LOG_PROVIDER", "WARN")])),
+            level_from_env(
+                "dli",
+                env(&[("TF_LOG", "TRACE"), ("TF_LOG_PROVIDER", "WARN")])
+            ),
             LevelFilter::WARN
         );
         assert_eq!(
-            level_from_env(env(&[("TF_LOG", "json")])),
+            level_from_env("dli", env(&[("TF_LOG", "json")])),
             LevelFilter::TRACE
         );
+    }
+
+    #[test]
+    fn the_provider_s_own_variable_comes_first() {
+        let set = [
+            ("TF_LOG", "TRACE"),
+            ("TF_LOG_PROVIDER", "WARN"),
+            ("TF_LOG_PROVIDER_MY_CLOUD", "info"),
+        ];
+        assert_eq!(level_from_env("my-cloud", env(&set)), LevelFilter::INFO);
+        assert_eq!(level_from_env("dli", env(&set)), LevelFilter::WARN);
+    }
+
+    #[test]
+    fn events_are_kept_for_the_crate_that_defines_the_provider() {
+        assert_eq!(crate_of::<HclogLayer>(), "tfplugin");
+        assert_eq!(crate_of::<String>(), "alloc");
     }
 
     #[test]

@@ -16,14 +16,14 @@ use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
 use rustls::{DigitallySignedStruct, DistinguishedName, Error, ServerConfig, SignatureScheme};
 
 /// The server's certificate for this launch, and its key.
-pub struct ServerIdentity {
-    pub cert_der: CertificateDer<'static>,
+pub(crate) struct ServerIdentity {
+    pub(crate) cert_der: CertificateDer<'static>,
     key_der: PrivatePkcs8KeyDer<'static>,
 }
 
 /// Makes a self-signed P-256 certificate valid for `localhost`, as go-plugin
 /// does for its own servers.
-pub fn generate_server_identity() -> Result<ServerIdentity, rcgen::Error> {
+pub(crate) fn generate_server_identity() -> Result<ServerIdentity, rcgen::Error> {
     let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)?;
     let mut params = rcgen::CertificateParams::new(vec!["localhost".to_owned()])?;
     params
@@ -53,14 +53,14 @@ pub fn generate_server_identity() -> Result<ServerIdentity, rcgen::Error> {
 }
 
 /// Parses the PEM certificate from `PLUGIN_CLIENT_CERT`.
-pub fn parse_client_cert(pem: &str) -> Result<CertificateDer<'static>, String> {
+pub(crate) fn parse_client_cert(pem: &str) -> Result<CertificateDer<'static>, String> {
     CertificateDer::from_pem_slice(pem.as_bytes())
         .map_err(|e| format!("PLUGIN_CLIENT_CERT is not a PEM certificate: {e}"))
 }
 
 /// The TLS server config: TLS 1.2/1.3, HTTP/2 by ALPN, and only the pinned
 /// client certificate accepted.
-pub fn server_config(
+pub(crate) fn server_config(
     identity: &ServerIdentity,
     pinned_client_cert: CertificateDer<'static>,
 ) -> Result<ServerConfig, Error> {
@@ -130,7 +130,7 @@ impl ClientCertVerifier for PinnedClientCert {
 }
 
 /// The crypto provider used for every TLS context in this process.
-pub fn install_crypto_provider() {
+pub(crate) fn install_crypto_provider() {
     // Err only means one is installed already, which is what we want.
     let _ = CryptoProvider::install_default(aws_lc_rs::default_provider());
 }

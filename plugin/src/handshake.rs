@@ -5,30 +5,30 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD_NO_PAD;
 
 /// The cookie Terraform sets so a plugin knows it was launched by Terraform.
-pub const MAGIC_COOKIE_KEY: &str = "TF_PLUGIN_MAGIC_COOKIE";
-pub const MAGIC_COOKIE_VALUE: &str =
+pub(crate) const MAGIC_COOKIE_KEY: &str = "TF_PLUGIN_MAGIC_COOKIE";
+pub(crate) const MAGIC_COOKIE_VALUE: &str =
     "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
 
 /// go-plugin's own protocol version, the first field of the handshake line.
-pub const CORE_PROTOCOL_VERSION: u32 = 1;
+pub(crate) const CORE_PROTOCOL_VERSION: u32 = 1;
 
 /// The Terraform plugin protocol major version we speak (tfplugin6).
-pub const PROTOCOL_VERSION: u32 = 6;
+pub(crate) const PROTOCOL_VERSION: u32 = 6;
 
 /// The message for someone who runs the binary by hand.
-pub const NOT_LAUNCHED_BY_TERRAFORM: &str = "This binary is a plugin. These are not meant to be \
+pub(crate) const NOT_LAUNCHED_BY_TERRAFORM: &str = "This binary is a plugin. These are not meant to be \
 executed directly. Please execute the program that consumes these plugins, which will load any \
 plugins automatically (or run it with --debug to debug it).";
 
 /// True when the environment carries Terraform's magic cookie.
-pub fn cookie_is_valid(cookie: Option<&str>) -> bool {
+pub(crate) fn cookie_is_valid(cookie: Option<&str>) -> bool {
     cookie == Some(MAGIC_COOKIE_VALUE)
 }
 
 /// Picks the protocol version from Terraform's `PLUGIN_PROTOCOL_VERSIONS`
 /// (a comma-separated list in any order). Like go-plugin, we announce our
 /// version when the list lacks it and let Terraform report the mismatch.
-pub fn negotiate_version(offered: Option<&str>) -> Result<u32, String> {
+pub(crate) fn negotiate_version(offered: Option<&str>) -> Result<u32, String> {
     let Some(offered) = offered.filter(|s| !s.trim().is_empty()) else {
         return Ok(PROTOCOL_VERSION);
     };
@@ -48,7 +48,7 @@ pub fn negotiate_version(offered: Option<&str>) -> Result<u32, String> {
 
 /// The handshake line: `1|6|unix|/path|grpc|<server cert DER, base64 no padding>`.
 /// Without TLS the last field is empty.
-pub fn handshake_line(
+pub(crate) fn handshake_line(
     version: u32,
     network: &str,
     address: &str,

@@ -3,17 +3,23 @@
 
 use std::fmt;
 
+/// How bad a diagnostic is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Severity {
+    /// The operation failed.
     Error,
+    /// The operation went on; the user should still read this.
     Warning,
 }
 
 /// One step into a value: an attribute, a map key or a list index.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PathStep {
+    /// An attribute of an object or block.
     Attribute(String),
+    /// A key of a map.
     Key(String),
+    /// An element of a list or tuple.
     Index(i64),
 }
 
@@ -23,6 +29,7 @@ pub enum PathStep {
 pub struct AttributePath(pub Vec<PathStep>);
 
 impl AttributePath {
+    /// The path to a top-level attribute.
     pub fn attribute(name: &str) -> Self {
         AttributePath(vec![PathStep::Attribute(name.to_owned())])
     }
@@ -32,13 +39,18 @@ impl AttributePath {
 /// do next.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// Error or warning.
     pub severity: Severity,
+    /// What failed, in a few words.
     pub summary: String,
+    /// Why, and what to do next.
     pub detail: String,
+    /// The attribute the diagnostic is about, if any.
     pub attribute: Option<AttributePath>,
 }
 
 impl Diagnostic {
+    /// An error.
     pub fn error(summary: impl Into<String>, detail: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
@@ -48,6 +60,7 @@ impl Diagnostic {
         }
     }
 
+    /// A warning.
     pub fn warning(summary: impl Into<String>, detail: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,

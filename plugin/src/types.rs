@@ -8,27 +8,38 @@ use serde_json::{Value as Json, json};
 /// A Terraform type.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Type {
+    /// `string`.
     String,
+    /// `number`.
     Number,
+    /// `bool`.
     Bool,
     /// `any`: the value carries its own type on the wire.
     Dynamic,
+    /// `list(T)`.
     List(Box<Type>),
+    /// `set(T)`.
     Set(Box<Type>),
+    /// `map(T)`.
     Map(Box<Type>),
+    /// `tuple([T, ...])`.
     Tuple(Vec<Type>),
+    /// `object({name = T, ...})`.
     Object(BTreeMap<String, Type>),
 }
 
 impl Type {
+    /// `list(element)`.
     pub fn list(element: Type) -> Self {
         Type::List(Box::new(element))
     }
 
+    /// `set(element)`.
     pub fn set(element: Type) -> Self {
         Type::Set(Box::new(element))
     }
 
+    /// `map(element)`.
     pub fn map(element: Type) -> Self {
         Type::Map(Box::new(element))
     }

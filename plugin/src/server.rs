@@ -16,6 +16,7 @@ use tracing::Instrument;
 
 use super::convert;
 use super::diagnostics::{Diagnostic, Severity};
+use super::dispatch::Served;
 use super::proto::goplugin as gp;
 use super::proto::tfplugin6 as pb;
 use super::provider::Provider;
@@ -42,8 +43,8 @@ impl StopSignal {
     }
 }
 
-pub(crate) struct GrpcProvider<P> {
-    provider: Arc<P>,
+pub(crate) struct GrpcProvider<P: Provider> {
+    provider: Arc<Served<P>>,
     stop: StopSignal,
     next_request_id: AtomicU64,
     /// Built once, like the types below: the schema never changes during a
@@ -54,7 +55,7 @@ pub(crate) struct GrpcProvider<P> {
 }
 
 impl<P: Provider> GrpcProvider<P> {
-    pub(crate) fn new(provider: Arc<P>) -> Self {
+    pub(crate) fn new(provider: Arc<Served<P>>) -> Self {
         let schemas = provider.schemas();
         let schema_response = pb::get_provider_schema::Response {
             provider: Some(convert::schema(&schemas.provider)),
@@ -227,11 +228,9 @@ impl<P: Provider> pb::provider_server::Provider for GrpcProvider<P> {
                     .data_source_type(type_name)
                     .and_then(|ty| convert::decode_value(request.config, ty));
                 match config {
-                    Ok(config) => {
-                        self.provider
-                            .validate_data_source_config(type_name, &config)
-                            .await
-                    }
+                    Ok(config) => self
+                        .provider
+                        .validate_data_source_config(type_name, &config),
                     Err(d) => vec![d],
                 }
             })
@@ -358,5 +357,22 @@ impl gp::grpc_broker_server::GrpcBroker for Broker {
         _: Request<Streaming<gp::ConnInfo>>,
     ) -> Reply<Self::StartStreamStream> {
         Ok(Response::new(idle_until(&self.shutdown)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stop_cancels_the_reads_in_flight_and_not_those_after_it() {
+        let stop = StopSignal::default();
+        let (first, second) = (stop.current(), stop.current());
+        stop.stop();
+        assert!(first.is_cancelled() && second.is_cancelled());
+        let later = stop.current();
+        assert!(!later.is_cancelled());
+        stop.stop();
+        assert!(later.is_cancelled());
     }
 }

@@ -17,6 +17,7 @@ use tokio_stream::wrappers::ReceiverStream;
 use tokio_util::sync::CancellationToken;
 use tonic::transport::server::Router;
 
+use super::dispatch::Served;
 use super::handshake;
 use super::proto::goplugin as gp;
 use super::proto::tfplugin6 as pb;
@@ -45,7 +46,7 @@ const MAX_ACCEPT_BACKOFF: Duration = Duration::from_secs(1);
 
 /// How the process was started.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
+pub enum RunMode {
     /// Launched by Terraform: handshake on stdout, AutoMTLS when offered.
     Plugin,
     /// `--debug`: plaintext, prints `TF_REATTACH_PROVIDERS`, serves until
@@ -60,30 +61,63 @@ fn new_runtime() -> std::io::Result<tokio::runtime::Runtime> {
         .build()
 }
 
+impl RunMode {
+    /// [`RunMode::Debug`] when the command line has `--debug` (or `-debug`,
+    /// as Go providers spell it), else [`RunMode::Plugin`].
+    pub fn from_args() -> Self {
+        if std::env::args()
+            .skip(1)
+            .any(|a| a == "--debug" || a == "-debug")
+        {
+            RunMode::Debug
+        } else {
+            RunMode::Plugin
+        }
+    }
+}
+
+/// A provider binary's whole `main`: [`run`] in the mode the command line
+/// asks for.
+pub fn main<P: Provider>(address: &str, provider: impl FnOnce() -> P) -> ExitCode {
+    run(RunMode::from_args(), address, provider)
+}
+
+/// The provider's name: the last part of its source address
+/// (`registry.terraform.io/ns/dli` is `dli`).
+fn provider_name(address: &str) -> &str {
+    address.rsplit('/').next().unwrap_or(address)
+}
+
 /// Serves `provider` until Terraform shuts it down (or, in debug mode, until
 /// Ctrl-C). `address` is the provider's source address, e.g.
-/// `registry.terraform.io/ns/dli`, used in the reattach line.
-pub fn run<P: Provider>(mode: Mode, address: &str, provider: impl FnOnce() -> P) -> ExitCode {
-    if mode == Mode::Plugin
+/// `registry.terraform.io/ns/dli`: it names the provider in the reattach
+/// line, in log lines (`@module`) and in `TF_LOG_PROVIDER_<NAME>`. The
+/// provider is made only once the process is known to be a plugin.
+pub fn run<P: Provider>(mode: RunMode, address: &str, provider: impl FnOnce() -> P) -> ExitCode {
+    let name = provider_name(address);
+    if mode == RunMode::Plugin
         && !handshake::cookie_is_valid(std::env::var(handshake::MAGIC_COOKIE_KEY).ok().as_deref())
     {
         eprintln!("{}", handshake::NOT_LAUNCHED_BY_TERRAFORM);
         return ExitCode::from(1);
     }
-    let level = super::logging::level_from_env(|k| std::env::var(k).ok());
-    super::logging::init(level);
+    let level = super::logging::level_from_env(name, |k| std::env::var(k).ok());
+    super::logging::init::<P>(name, level);
     tls::install_crypto_provider();
 
     let runtime = match new_runtime() {
         Ok(rt) => rt,
-        Err(e) => return fatal(mode, &format!("cannot start the async runtime: {e}")),
+        Err(e) => return fatal(mode, name, &format!("cannot start the async runtime: {e}")),
     };
-    let provider = Arc::new(provider());
+    let provider = match Served::new(provider()) {
+        Ok(served) => Arc::new(served),
+        Err(why) => return fatal(mode, name, &why),
+    };
     let result = runtime.block_on(serve(mode, address, provider));
     runtime.shutdown_timeout(RUNTIME_SHUTDOWN_LIMIT);
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => fatal(mode, &message),
+        Err(message) => fatal(mode, name, &message),
     }
 }
 
@@ -93,17 +127,21 @@ static HANDSHAKE_SENT: AtomicBool = AtomicBool::new(false);
 /// Reports a fatal failure. Before the handshake, a line Terraform cannot
 /// parse as one is the only way to show the user the reason; after it, stdout
 /// stays untouched and the log carries the error.
-fn fatal(mode: Mode, message: &str) -> ExitCode {
+fn fatal(mode: RunMode, name: &str, message: &str) -> ExitCode {
     tracing::error!("{message}");
-    if mode == Mode::Plugin && !HANDSHAKE_SENT.load(Ordering::SeqCst) {
-        println!("terraform-provider-dli failed to start: {message}");
+    if mode == RunMode::Plugin && !HANDSHAKE_SENT.load(Ordering::SeqCst) {
+        println!("terraform-provider-{name} failed to start: {message}");
     } else {
-        eprintln!("terraform-provider-dli: {message}");
+        eprintln!("terraform-provider-{name}: {message}");
     }
     ExitCode::from(1)
 }
 
-async fn serve<P: Provider>(mode: Mode, address: &str, provider: Arc<P>) -> Result<(), String> {
+async fn serve<P: Provider>(
+    mode: RunMode,
+    address: &str,
+    provider: Arc<Served<P>>,
+) -> Result<(), String> {
     // Only this user may reach the socket, whatever the umask: in debug mode
     // it is plaintext, and anyone who can connect can read with our
     // credentials.
@@ -112,7 +150,9 @@ async fn serve<P: Provider>(mode: Mode, address: &str, provider: Arc<P>) -> Resu
         .permissions(std::fs::Permissions::from_mode(0o700))
         .tempdir()
         .map_err(|e| format!("cannot create a private socket directory: {e}"))?;
-    let socket_path = socket_dir.path().join("dli.sock");
+    let socket_path = socket_dir
+        .path()
+        .join(format!("{}.sock", provider_name(address)));
     let listener = UnixListener::bind(&socket_path)
         .map_err(|e| format!("cannot listen on {}: {e}", socket_path.display()))?;
     std::fs::set_permissions(&socket_path, std::fs::Permissions::from_mode(0o600))
@@ -122,7 +162,7 @@ async fn serve<P: Provider>(mode: Mode, address: &str, provider: Arc<P>) -> Resu
 
     watch_signals(mode, shutdown.clone())?;
     let result = match (mode, std::env::var("PLUGIN_CLIENT_CERT").ok()) {
-        (Mode::Plugin, Some(pem)) if !pem.trim().is_empty() => {
+        (RunMode::Plugin, Some(pem)) if !pem.trim().is_empty() => {
             let client_cert = tls::parse_client_cert(&pem)?;
             let identity = tls::generate_server_identity()
                 .map_err(|e| format!("cannot generate the server certificate: {e}"))?;
@@ -150,7 +190,11 @@ async fn serve<P: Provider>(mode: Mode, address: &str, provider: Arc<P>) -> Resu
     result
 }
 
-async fn router<P: Provider>(provider: Arc<P>, mode: Mode, shutdown: &CancellationToken) -> Router {
+async fn router<P: Provider>(
+    provider: Arc<Served<P>>,
+    mode: RunMode,
+    shutdown: &CancellationToken,
+) -> Router {
     let (health, health_service) = tonic_health::server::health_reporter();
     // go-plugin's clients check the "plugin" service.
     health
@@ -158,8 +202,8 @@ async fn router<P: Provider>(provider: Arc<P>, mode: Mode, shutdown: &Cancellati
         .await;
     // In debug mode Terraform's Shutdown must not end the session.
     let controller_shutdown = match mode {
-        Mode::Plugin => shutdown.clone(),
-        Mode::Debug => CancellationToken::new(),
+        RunMode::Plugin => shutdown.clone(),
+        RunMode::Debug => CancellationToken::new(),
     };
     tonic::transport::Server::builder()
         .add_service(
@@ -195,10 +239,15 @@ async fn serve_until_shutdown(
 
 /// Prints the handshake line (plugin mode) or the reattach instructions
 /// (debug mode) on stdout. Nothing else is ever printed there.
-fn announce(mode: Mode, address: &str, socket: &Path, cert: Option<&[u8]>) -> Result<(), String> {
+fn announce(
+    mode: RunMode,
+    address: &str,
+    socket: &Path,
+    cert: Option<&[u8]>,
+) -> Result<(), String> {
     let socket = socket.display().to_string();
     let text = match mode {
-        Mode::Plugin => {
+        RunMode::Plugin => {
             let offered = std::env::var("PLUGIN_PROTOCOL_VERSIONS").ok();
             let version = handshake::negotiate_version(offered.as_deref()).unwrap_or_else(|e| {
                 tracing::error!("{e}");
@@ -209,7 +258,7 @@ fn announce(mode: Mode, address: &str, socket: &Path, cert: Option<&[u8]>) -> Re
                 handshake::handshake_line(version, "unix", &socket, cert)
             )
         }
-        Mode::Debug => debug_instructions(address, &socket),
+        RunMode::Debug => debug_instructions(address, &socket),
     };
     let mut stdout = std::io::stdout().lock();
     stdout
@@ -264,7 +313,7 @@ fn debug_instructions(address: &str, socket: &str) -> String {
 /// SIGINT is ignored as a plugin: a terminal's Ctrl-C reaches the whole
 /// process group and Terraform answers it by calling StopProvider. SIGTERM
 /// (and SIGINT in debug mode) ends the process cleanly.
-fn watch_signals(mode: Mode, shutdown: CancellationToken) -> Result<(), String> {
+fn watch_signals(mode: RunMode, shutdown: CancellationToken) -> Result<(), String> {
     let mut interrupt =
         signal(SignalKind::interrupt()).map_err(|e| format!("cannot handle SIGINT: {e}"))?;
     let mut terminate =
@@ -273,7 +322,7 @@ fn watch_signals(mode: Mode, shutdown: CancellationToken) -> Result<(), String> 
         loop {
             tokio::select! {
                 _ = interrupt.recv() => {
-                    if mode == Mode::Debug {
+                    if mode == RunMode::Debug {
                         break;
                     }
                     tracing::debug!("ignoring SIGINT; Terraform will call StopProvider");

@@ -1,0 +1,264 @@
+//! What every provider would otherwise write around the protocol: the
+//! schemas, the configured value kept for the reads, dispatch by type name,
+//! and validation before every read.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, RwLock};
+
+use tokio_util::sync::CancellationToken;
+
+use super::diagnostics::Diagnostic;
+use super::provider::{DataSource, Provider};
+use super::schema::Schema;
+use super::value::Value;
+
+/// Everything Terraform asks for in GetProviderSchema, and what generated
+/// docs are made from.
+#[derive(Clone, Debug)]
+pub struct ProviderSchemas {
+    /// The `provider` block.
+    pub provider: Schema,
+    /// Data source schemas by type name.
+    pub data_sources: BTreeMap<&'static str, Schema>,
+}
+
+impl ProviderSchemas {
+    /// The schemas of `provider`; an error names a type name that two data
+    /// sources share.
+    pub fn of<P: Provider>(provider: &P) -> Result<Self, String> {
+        let data_sources = by_type_name(provider.data_sources())?;
+        Ok(Self::from_parts(provider.schema(), &data_sources))
+    }
+
+    fn from_parts<C>(
+        provider: Schema,
+        data_sources: &BTreeMap<&'static str, Box<dyn DataSource<C>>>,
+    ) -> Self {
+        ProviderSchemas {
+            provider,
+            data_sources: data_sources
+                .iter()
+                .map(|(name, ds)| (*name, ds.schema()))
+                .collect(),
+        }
+    }
+}
+
+type ByTypeName<C> = BTreeMap<&'static str, Box<dyn DataSource<C>>>;
+
+fn by_type_name<C>(data_sources: Vec<Box<dyn DataSource<C>>>) -> Result<ByTypeName<C>, String> {
+    let mut by_name = BTreeMap::new();
+    for ds in data_sources {
+        let name = ds.type_name();
+        if by_name.insert(name, ds).is_some() {
+            return Err(format!("two data sources are named {name:?}"));
+        }
+    }
+    Ok(by_name)
+}
+
+/// A provider as the gRPC services see it.
+pub(crate) struct Served<P: Provider> {
+    provider: P,
+    schemas: ProviderSchemas,
+    data_sources: ByTypeName<P::Configured>,
+    /// What the last successful ConfigureProvider produced; shared by every
+    /// read that follows, and by reads still running when it is replaced.
+    configured: RwLock<Option<Arc<P::Configured>>>,
+}
+
+impl<P: Provider> Served<P> {
+    pub(crate) fn new(provider: P) -> Result<Self, String> {
+        let data_sources = by_type_name(provider.data_sources())?;
+        Ok(Served {
+            schemas: ProviderSchemas::from_parts(provider.schema(), &data_sources),
+            provider,
+            data_sources,
+            configured: RwLock::new(None),
+        })
+    }
+
+    pub(crate) fn schemas(&self) -> &ProviderSchemas {
+        &self.schemas
+    }
+
+    pub(crate) async fn validate_provider_config(&self, config: &Value) -> Vec<Diagnostic> {
+        self.provider.validate(config).await
+    }
+
+    pub(crate) async fn configure_provider(
+        &self,
+        config: &Value,
+        terraform_version: &str,
+    ) -> Vec<Diagnostic> {
+        match self.provider.configure(config, terraform_version).await {
+            Ok(configured) => {
+                *self.configured.write().unwrap_or_else(|e| e.into_inner()) =
+                    Some(Arc::new(configured));
+                Vec::new()
+            }
+            Err(diagnostics) => diagnostics,
+        }
+    }
+
+    pub(crate) fn validate_data_source_config(
+        &self,
+        type_name: &str,
+        config: &Value,
+    ) -> Vec<Diagnostic> {
+        match self.data_source(type_name) {
+            Ok(ds) => ds.validate(config),
+            Err(d) => vec![d],
+        }
+    }
+
+    pub(crate) async fn read_data_source(
+        &self,
+        type_name: &str,
+        config: &Value,
+        cancel: CancellationToken,
+    ) -> Result<Value, Vec<Diagnostic>> {
+        let ds = self.data_source(type_name).map_err(|d| vec![d])?;
+        let configured = self
+            .configured
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let Some(configured) = configured else {
+            return Err(vec![Diagnostic::error(
+                "Provider not configured",
+                "Terraform read a data source before configuring the provider. This is a bug; \
+                 please report it.",
+            )]);
+        };
+        // A read's config is wholly known, but Terraform validates it only
+        // when it chooses to: check it again, for every data source.
+        let problems = ds.validate(config);
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        ds.read(&configured, config, &cancel).await
+    }
+
+    fn data_source(&self, type_name: &str) -> Result<&dyn DataSource<P::Configured>, Diagnostic> {
+        self.data_sources
+            .get(type_name)
+            .map(|ds| &**ds)
+            .ok_or_else(|| {
+                Diagnostic::error(
+                    "Unknown data source type",
+                    format!("This provider has no data source {type_name:?}."),
+                )
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use async_trait::async_trait;
+
+    use super::*;
+    use crate::{Attribute, Mode, Type};
+
+    struct Named(&'static str);
+
+    #[async_trait]
+    impl DataSource<u32> for Named {
+        fn type_name(&self) -> &'static str {
+            self.0
+        }
+        fn schema(&self) -> Schema {
+            Schema::new(
+                "",
+                vec![Attribute::new("n", Type::Number, Mode::Computed, "n")],
+            )
+        }
+        fn validate(&self, config: &Value) -> Vec<Diagnostic> {
+            match config.attr("n") {
+                Value::Null => Vec::new(),
+                _ => vec![Diagnostic::error("n is computed", "").at("n")],
+            }
+        }
+        async fn read(
+            &self,
+            configured: &u32,
+            _: &Value,
+            _: &CancellationToken,
+        ) -> Result<Value, Vec<Diagnostic>> {
+            Ok(Value::object([("n", Value::from(i64::from(*configured)))]))
+        }
+    }
+
+    struct Counting(Vec<&'static str>);
+
+    #[async_trait]
+    impl Provider for Counting {
+        type Configured = u32;
+        fn schema(&self) -> Schema {
+            Schema::new("", Vec::new())
+        }
+        fn data_sources(&self) -> Vec<Box<dyn DataSource<u32>>> {
+            self.0
+                .iter()
+                .map(|n| Box::new(Named(n)) as Box<dyn DataSource<u32>>)
+                .collect()
+        }
+        async fn configure(&self, _: &Value, version: &str) -> Result<u32, Vec<Diagnostic>> {
+            version
+                .len()
+                .try_into()
+                .map_err(|_| vec![Diagnostic::error("", "")])
+        }
+    }
+
+    #[test]
+    fn two_data_sources_with_one_type_name_are_refused() {
+        let error = Served::new(Counting(vec!["a", "b", "a"])).err().unwrap();
+        assert!(error.contains("\"a\""), "{error}");
+        assert!(ProviderSchemas::of(&Counting(vec!["a", "a"])).is_err());
+        let schemas = ProviderSchemas::of(&Counting(vec!["b", "a"])).unwrap();
+        assert_eq!(
+            schemas.data_sources.keys().collect::<Vec<_>>(),
+            [&"a", &"b"]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_read_needs_configuring_first_and_a_valid_config() {
+        let served = Served::new(Counting(vec!["a"])).unwrap();
+        let config = Value::object([("n", Value::Null)]);
+        let unconfigured = served
+            .read_data_source("a", &config, CancellationToken::new())
+            .await;
+        assert_eq!(
+            unconfigured.unwrap_err()[0].summary,
+            "Provider not configured"
+        );
+
+        assert!(
+            served
+                .configure_provider(&Value::Null, "1.11.4")
+                .await
+                .is_empty()
+        );
+        let state = served
+            .read_data_source("a", &config, CancellationToken::new())
+            .await
+            .unwrap();
+        assert_eq!(state.attr("n"), &Value::from(6));
+
+        let invalid = Value::object([("n", Value::from(1))]);
+        let refused = served
+            .read_data_source("a", &invalid, CancellationToken::new())
+            .await;
+        assert_eq!(refused.unwrap_err()[0].summary, "n is computed");
+        let unknown = served
+            .read_data_source("b", &config, CancellationToken::new())
+            .await;
+        assert_eq!(unknown.unwrap_err()[0].summary, "Unknown data source type");
+        assert_eq!(
+            served.validate_data_source_config("b", &config)[0].summary,
+            "Unknown data source type"
+        );
+    }
+}

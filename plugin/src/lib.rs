@@ -1,0 +1,58 @@
+//! `tfplugin`: Terraform plugin protocol 6 for providers written in Rust.
+//!
+//! A provider implements [`Provider`] and one [`DataSource`] per data
+//! source, and its `main` calls [`main`]; this crate does the rest, the way
+//! Terraform's go-plugin client expects it. `plugin/README.md` shows a whole
+//! provider; `examples/hello.rs` is one.
+//!
+//! Layout (each module uses only those listed after it):
+//! - `serve`: the process: magic cookie, private unix socket, AutoMTLS,
+//!   signals, debug/reattach mode, and the gRPC server.
+//! - `server`: the gRPC services (tfplugin6 Provider, go-plugin's
+//!   controller, stdio and broker); every Provider RPC is logged, timed and
+//!   cancellable by StopProvider.
+//! - `dispatch`: the configured value, dispatch by type name, validation
+//!   before every read, and [`ProviderSchemas`].
+//! - `provider`: the traits a provider implements.
+//! - `convert`, `proto`: wire types, which never leave this crate (but for
+//!   the `test-support` feature's client stubs).
+//! - `handshake`, `tls`, `logging`: the handshake line and version
+//!   negotiation, certificates, hclog JSON lines on stderr.
+//! - `schema`, `diagnostics`, `codec`, `value`, `types`: what providers
+//!   declare and report, and Terraform values in msgpack and JSON.
+//!
+//! With the `test-support` feature, [`testing`] adds a go-plugin-like
+//! client and a driver for the Terraform and OpenTofu CLIs.
+#![warn(missing_docs, unreachable_pub)]
+
+mod codec;
+mod convert;
+mod diagnostics;
+mod dispatch;
+mod handshake;
+mod logging;
+mod proto;
+mod provider;
+mod schema;
+mod serve;
+mod server;
+mod tls;
+mod types;
+mod value;
+
+#[cfg(feature = "test-support")]
+pub mod testing;
+
+pub use codec::{CodecError, decode_json, decode_msgpack, encode_msgpack};
+pub use diagnostics::{AttributePath, Diagnostic, PathStep, Severity};
+pub use dispatch::ProviderSchemas;
+pub use provider::{DataSource, Provider};
+pub use schema::{Attribute, Block, DescriptionKind, Mode, Schema};
+pub use serve::{RunMode, TLS_HANDSHAKE_TIMEOUT, main, run};
+pub use types::Type;
+pub use value::{Known, Number, Value};
+
+/// Re-exported so that providers name the same trait and token this crate
+/// calls them with.
+pub use async_trait::async_trait;
+pub use tokio_util::sync::CancellationToken;

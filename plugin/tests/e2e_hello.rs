@@ -1,0 +1,119 @@
+//! The example provider under the real CLIs (every one the tests run on,
+//! through dev_overrides): plan, apply and outputs, a nested list, a
+//! provider argument known only at apply, a diagnostic on an attribute, and
+//! what a configuration gets when it asks for a resource.
+
+mod support;
+
+use serde_json::json;
+
+use support::*;
+
+const REQUIRED: &str = r#"
+terraform {
+  required_providers {
+    hello = { source = "example/hello" }
+  }
+}
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plan_apply_and_outputs_on_every_cli() {
+    let main_tf = format!(
+        r#"{REQUIRED}
+provider "hello" {{
+  greeting = "Hi"
+}}
+data "hello_greeting" "ada" {{
+  name = "Ada"
+}}
+output "message" {{ value = data.hello_greeting.ada.message }}
+output "letters" {{ value = data.hello_greeting.ada.letters }}
+output "second" {{ value = data.hello_greeting.ada.letters[1].char }}
+"#
+    );
+    for terraform in terraforms() {
+        let (workspace, _bin) = workspace(&terraform, &main_tf);
+        let plan = workspace.plan().await;
+        assert!(
+            plan.stdout.contains("message = \"Hi, Ada!\""),
+            "{}: {}",
+            terraform.display(),
+            plan.stdout
+        );
+        let outputs = workspace.apply_outputs().await;
+        assert_eq!(
+            outputs,
+            json!({
+                "message": "Hi, Ada!",
+                "second": "d",
+                "letters": [
+                    {"char": "A", "position": 1},
+                    {"char": "d", "position": 2},
+                    {"char": "a", "position": 3}
+                ]
+            }),
+            "{}",
+            terraform.display()
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_empty_name_is_reported_on_its_line() {
+    let main_tf = format!(
+        r#"{REQUIRED}
+data "hello_greeting" "nobody" {{
+  name = " "
+}}
+"#
+    );
+    for terraform in terraforms() {
+        let (workspace, _bin) = workspace(&terraform, &main_tf);
+        let error = workspace.plan_error().await;
+        let shown = terraform.display();
+        assert!(error.contains("Error: Nobody to greet"), "{shown}: {error}");
+        assert!(error.contains("`name` is empty."), "{shown}: {error}");
+        // The attribute path makes the CLI quote the offending line.
+        assert!(error.contains(r#"name = " ""#), "{shown}: {error}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_greeting_known_only_at_apply_fails_the_read_clearly() {
+    let main_tf = format!(
+        r#"{REQUIRED}
+provider "hello" {{
+  # timestamp() is known only during apply.
+  greeting = timestamp()
+}}
+data "hello_greeting" "ada" {{
+  name = "Ada"
+}}
+"#
+    );
+    for terraform in terraforms() {
+        let (workspace, _bin) = workspace(&terraform, &main_tf);
+        let error = workspace.plan_error().await;
+        let shown = terraform.display();
+        assert!(error.contains("Greeting not known yet"), "{shown}: {error}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resource_of_the_provider_is_refused_by_the_cli_before_any_read() {
+    let main_tf = format!(
+        r#"{REQUIRED}
+resource "hello_thing" "x" {{}}
+"#
+    );
+    for terraform in terraforms() {
+        let (workspace, _bin) = workspace(&terraform, &main_tf);
+        let error = workspace.plan_error().await;
+        assert!(
+            error.contains(r#"does not support resource type "hello_thing""#),
+            "{}: {error}",
+            terraform.display()
+        );
+    }
+}

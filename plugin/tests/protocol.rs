@@ -1,0 +1,217 @@
+//! The plugin protocol as Terraform's go-plugin client meets it, against
+//! the example provider: cookie, handshake line, pinned AutoMTLS client
+//! certificate, private socket, signals, StopProvider, Shutdown, unserved
+//! RPCs, and a file table that fills up.
+
+mod support;
+
+use std::time::Duration;
+
+use tfplugin::Value;
+use tfplugin::testing::client::*;
+use tfplugin::testing::wire::goplugin as gp;
+use tfplugin::testing::wire::tfplugin6 as pb;
+use tfplugin::testing::{MAGIC_COOKIE_KEY, client::Launch};
+use tokio::process::Command;
+
+use support::*;
+
+#[tokio::test]
+async fn without_the_cookie_it_explains_and_exits() {
+    let out = Command::new(hello())
+        .env_remove(MAGIC_COOKIE_KEY)
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("This binary is a plugin"), "{stderr}");
+}
+
+#[tokio::test]
+async fn pinned_client_certificate_is_required_and_shutdown_exits_cleanly() {
+    let identity = client_identity();
+    let how = Launch {
+        client_cert_pem: Some(&identity.pem),
+        ..Launch::default()
+    };
+    let mut plugin = launch(&hello(), how).await;
+    assert!(
+        !plugin.line.trim_end().ends_with('|'),
+        "a server certificate is announced"
+    );
+    assert!(plugin.socket.ends_with("/hello.sock"), "{}", plugin.socket);
+
+    let channel = connect(&plugin, &identity).await.unwrap();
+    let mut provider = pb::provider_client::ProviderClient::new(channel.clone());
+    let schema = provider
+        .get_provider_schema(pb::get_provider_schema::Request {})
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        schema.data_source_schemas.keys().collect::<Vec<_>>(),
+        ["hello_greeting"]
+    );
+    assert!(
+        schema
+            .server_capabilities
+            .unwrap()
+            .get_provider_schema_optional
+    );
+
+    // Another certificate, even a well-formed P-521 one, is refused.
+    let stranger = client_identity();
+    let refused = match connect(&plugin, &stranger).await {
+        Err(_) => true,
+        Ok(channel) => pb::provider_client::ProviderClient::new(channel)
+            .get_provider_schema(pb::get_provider_schema::Request {})
+            .await
+            .is_err(),
+    };
+    assert!(refused, "a client with another certificate was served");
+
+    // A refused client does not disturb the pinned one.
+    provider
+        .get_metadata(pb::get_metadata::Request {})
+        .await
+        .unwrap();
+
+    let socket_dir = std::path::Path::new(&plugin.socket)
+        .parent()
+        .unwrap()
+        .to_owned();
+    assert_private(&plugin.socket);
+    shutdown(channel, &mut plugin).await;
+    assert!(!socket_dir.exists(), "socket directory left behind");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigint_is_ignored_and_the_provider_serves_on_after_stop_provider() {
+    let (mut plugin, mut provider, channel) = launch_connected(&hello(), true).await;
+    let configured = provider
+        .configure_provider(configure_request())
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(configured.diagnostics.is_empty(), "{configured:?}");
+
+    // Ctrl-C in a terminal reaches the whole process group.
+    let pgid = plugin.child.id().unwrap() as i32;
+    // SAFETY: kill has no memory preconditions.
+    assert_eq!(unsafe { libc::kill(-pgid, libc::SIGINT) }, 0);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        plugin.child.try_wait().unwrap().is_none(),
+        "the provider died on SIGINT"
+    );
+
+    provider
+        .stop_provider(pb::stop_provider::Request {})
+        .await
+        .unwrap();
+    let state = read_state(&mut provider, greeting_request("Ada"), &greeting_schema()).await;
+    assert_eq!(state.attr("message"), &Value::from("Hello, Ada!"));
+
+    shutdown(channel, &mut plugin).await;
+}
+
+#[tokio::test]
+async fn a_read_reports_an_invalid_config_on_its_attribute_even_unvalidated() {
+    let (mut plugin, mut provider, channel) = launch_connected(&hello(), false).await;
+    provider
+        .configure_provider(configure_request())
+        .await
+        .unwrap();
+    let response = provider
+        .read_data_source(greeting_request(" "))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(response.state.is_none());
+    let [diagnostic] = &response.diagnostics[..] else {
+        panic!("{:?}", response.diagnostics)
+    };
+    assert_eq!(diagnostic.summary, "Nobody to greet");
+    let steps = &diagnostic.attribute.as_ref().unwrap().steps;
+    assert_eq!(steps.len(), 1);
+    shutdown(channel, &mut plugin).await;
+}
+
+#[tokio::test]
+async fn rpcs_we_do_not_serve_answer_unimplemented() {
+    let (mut plugin, _, channel) = launch_connected(&hello(), false).await;
+    // Resource RPCs (never called for a provider without resources) and
+    // newer protocol additions such as resource identity (Terraform 1.12).
+    for path in [
+        "/tfplugin6.Provider/ReadResource",
+        "/tfplugin6.Provider/PlanResourceChange",
+        "/tfplugin6.Provider/GetResourceIdentitySchemas",
+        "/tfplugin6.Provider/CallFunction",
+    ] {
+        let mut grpc = tonic::client::Grpc::new(channel.clone());
+        grpc.ready().await.unwrap();
+        let codec = tonic_prost::ProstCodec::<gp::Empty, gp::Empty>::default();
+        let status = grpc
+            .unary(
+                tonic::Request::new(gp::Empty {}),
+                path.parse().unwrap(),
+                codec,
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(status.code(), tonic::Code::Unimplemented, "{path}");
+    }
+    shutdown(channel, &mut plugin).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_file_table_does_not_spin_and_stalled_handshakes_are_dropped() {
+    let identity = client_identity();
+    let how = Launch {
+        client_cert_pem: Some(&identity.pem),
+        max_open_files: Some(48),
+        ..Launch::default()
+    };
+    let mut plugin = launch(&hello(), how).await;
+    let pid = plugin.child.id().unwrap();
+    // Clients that connect and never start TLS: they fill the provider's
+    // file table, and every further accept fails with EMFILE.
+    let mut stalled = Vec::new();
+    for _ in 0..80 {
+        stalled.push(
+            tokio::net::UnixStream::connect(&plugin.socket)
+                .await
+                .unwrap(),
+        );
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let before = cpu_seconds(pid);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let used = cpu_seconds(pid) - before;
+    assert!(
+        used < 0.5,
+        "the accept loop spun: {used:.2} CPU seconds in 2 s"
+    );
+
+    // The stalled clients are dropped after the handshake timeout.
+    let mut first = stalled.remove(0);
+    let mut buf = [0u8; 16];
+    let read = tokio::time::timeout(
+        tfplugin::TLS_HANDSHAKE_TIMEOUT + Duration::from_secs(10),
+        tokio::io::AsyncReadExt::read(&mut first, &mut buf),
+    )
+    .await
+    .expect("a client stalled in the TLS handshake was kept open");
+    assert!(matches!(read, Ok(0) | Err(_)), "{read:?}");
+    drop(stalled);
+
+    // Then real clients are served again.
+    let channel = connect(&plugin, &identity).await.unwrap();
+    pb::provider_client::ProviderClient::new(channel.clone())
+        .get_metadata(pb::get_metadata::Request {})
+        .await
+        .unwrap();
+    shutdown(channel, &mut plugin).await;
+}
