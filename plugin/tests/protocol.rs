@@ -97,15 +97,7 @@ async fn sigint_is_ignored_and_the_provider_serves_on_after_stop_provider() {
         .into_inner();
     assert!(configured.diagnostics.is_empty(), "{configured:?}");
 
-    // Ctrl-C in a terminal reaches the whole process group.
-    let pgid = plugin.child.id().unwrap() as i32;
-    // SAFETY: kill has no memory preconditions.
-    assert_eq!(unsafe { libc::kill(-pgid, libc::SIGINT) }, 0);
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert!(
-        plugin.child.try_wait().unwrap().is_none(),
-        "the provider died on SIGINT"
-    );
+    ctrl_c_survived(&mut plugin).await;
 
     provider
         .stop_provider(pb::stop_provider::Request {})

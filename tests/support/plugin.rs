@@ -11,7 +11,7 @@ use tonic::transport::Channel;
 
 #[allow(unused_imports)]
 pub use tfplugin::testing::client::{
-    ProviderClient, launch_connected, read_request_of, read_state, shutdown,
+    ProviderClient, ctrl_c_survived, launch_connected, read_request_of, read_state, shutdown,
 };
 
 use super::{AK, PROJECT, SK};

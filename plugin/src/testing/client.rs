@@ -245,6 +245,22 @@ pub async fn shutdown(channel: Channel, plugin: &mut Plugin) -> Duration {
     started.elapsed()
 }
 
+/// Sends SIGINT to the plugin's process group, as a terminal's Ctrl-C
+/// does (launch it with [`Launch::own_process_group`]), and asserts that it
+/// is still running 300 ms later: Terraform answers Ctrl-C with
+/// StopProvider, and a plugin that dies on it loses the user's state.
+pub async fn ctrl_c_survived(plugin: &mut Plugin) {
+    let pid = plugin.child.id().expect("the plugin is running");
+    let group = i32::try_from(pid).expect("a pid fits i32");
+    // SAFETY: kill has no memory preconditions.
+    assert_eq!(unsafe { libc::kill(-group, libc::SIGINT) }, 0);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        plugin.child.try_wait().expect("a wait status").is_none(),
+        "the provider died on SIGINT"
+    );
+}
+
 /// The provider's gRPC client.
 pub type ProviderClient = pb::provider_client::ProviderClient<Channel>;
 
