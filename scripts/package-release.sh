@@ -1,47 +1,68 @@
 #!/usr/bin/env bash
-# Builds the release binary and packages it the way provider registries and
-# mirrors expect:
-#   terraform-provider-dli_<version>_<os>_<arch>.zip  (holding terraform-provider-dli_v<version>)
+# Builds the release binaries and packages them the way provider registries
+# and mirrors expect:
+#   terraform-provider-dli_<version>_<os>_<arch>.zip  (one per platform, holding
+#                                                      terraform-provider-dli_v<version>)
 #   terraform-provider-dli_<version>_manifest.json     (plugin protocol 6.0)
-#   terraform-provider-dli_<version>_SHA256SUMS        (both of the above)
+#   terraform-provider-dli_<version>_SHA256SUMS        (every zip and the manifest)
 #   terraform-provider-dli_<version>_SHA256SUMS.sig    (detached binary GPG signature)
 #   terraform-provider-dli_<version>_signing-key.asc   (the signer's public key, ASCII armour)
 # The last two only when GPG_FINGERPRINT names a secret key in the keyring
 # (GNUPGHOME is honoured); without it the release is unsigned, and says so.
-# Usage: scripts/package-release.sh [--binary PATH] [--out DIR]
-#   --binary packages an already built binary instead of building one.
+#
+# RELEASE_TARGETS lists the platforms, default "linux_amd64 linux_arm64";
+# scripts/build-release.sh builds each (and says what it needs for which).
+# Usage: scripts/package-release.sh [--binary [PLATFORM=]PATH]... [--out DIR]
+#   --binary packages an already built binary for PLATFORM (this machine's
+#   platform when none is named) instead of building one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-binary="" out="dist"
+case "$(uname -s)" in Linux) os=linux ;; Darwin) os=darwin ;; *) echo "unsupported OS" >&2; exit 1 ;; esac
+case "$(uname -m)" in x86_64|amd64) arch=amd64 ;; aarch64|arm64) arch=arm64 ;; *) echo "unsupported arch" >&2; exit 1 ;; esac
+
+declare -A binaries=()
+out="dist"
 while [ $# -gt 0 ]; do
   case "$1" in
-    --binary) binary=$2; shift 2 ;;
+    --binary)
+      case "$2" in
+        *=*) binaries[${2%%=*}]=${2#*=} ;;
+        *) binaries[${os}_${arch}]=$2 ;;
+      esac
+      shift 2 ;;
     --out) out=$2; shift 2 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
+read -r -a platforms <<< "${RELEASE_TARGETS:-linux_amd64 linux_arm64}"
+[ ${#platforms[@]} -gt 0 ] || { echo "RELEASE_TARGETS names no platform" >&2; exit 2; }
+for platform in "${!binaries[@]}"; do
+  case " ${platforms[*]} " in *" $platform "*) ;; *)
+    echo "--binary names $platform, which RELEASE_TARGETS (${platforms[*]}) does not" >&2; exit 2 ;;
+  esac
+done
+for platform in "${platforms[@]}"; do
+  [ -n "${binaries[$platform]:-}" ] || binaries[$platform]=$(scripts/build-release.sh "$platform")
+done
 
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)
-case "$(uname -s)" in Linux) os=linux ;; Darwin) os=darwin ;; *) echo "unsupported OS" >&2; exit 1 ;; esac
-case "$(uname -m)" in x86_64|amd64) arch=amd64 ;; aarch64|arm64) arch=arm64 ;; *) echo "unsupported arch" >&2; exit 1 ;; esac
-
-if [ -z "$binary" ]; then
-  cargo build --locked --release --bin terraform-provider-dli
-  binary=target/release/terraform-provider-dli
-fi
-
 name="terraform-provider-dli_${version}"
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
-install -m 0755 "$binary" "$stage/terraform-provider-dli_v${version}"
-rm -f "$out/${name}_${os}_${arch}.zip"
-(cd "$stage" && zip -q -X "$out/${name}_${os}_${arch}.zip" "terraform-provider-dli_v${version}")
+zips=()
+for platform in "${platforms[@]}"; do
+  mkdir -p "$stage/$platform"
+  install -m 0755 "${binaries[$platform]}" "$stage/$platform/terraform-provider-dli_v${version}"
+  rm -f "$out/${name}_${platform}.zip"
+  (cd "$stage/$platform" && zip -q -X "$out/${name}_${platform}.zip" "terraform-provider-dli_v${version}")
+  zips+=("${name}_${platform}.zip")
+done
 printf '{\n  "version": 1,\n  "metadata": {\n    "protocol_versions": ["6.0"]\n  }\n}\n' \
   > "$out/${name}_manifest.json"
-(cd "$out" && sha256sum "${name}_${os}_${arch}.zip" "${name}_manifest.json" > "${name}_SHA256SUMS")
+(cd "$out" && sha256sum "${zips[@]}" "${name}_manifest.json" > "${name}_SHA256SUMS")
 
 rm -f "$out/${name}_SHA256SUMS.sig" "$out/${name}_signing-key.asc"
 if [ -n "${GPG_FINGERPRINT:-}" ]; then

@@ -3,6 +3,9 @@
 //! the provider registry protocol (and, separately, the network mirror
 //! protocol) to a registry on 127.0.0.1 over HTTPS, checks the GPG-signed
 //! checksums, and the installed provider then reads from the fake DLI API.
+//! The release has both platforms, linux_amd64 and linux_arm64: `init`
+//! picks this machine's, and `providers lock` fetches and authenticates the
+//! other.
 
 mod support;
 
@@ -71,14 +74,15 @@ async fn registry(
     key_id: &str,
     armor: &str,
 ) -> (RunningRegistry, PathBuf, tempfile::TempDir) {
-    let (os, arch) = os_arch();
     let registry = RunningRegistry::start(Release {
         dir: dir.to_owned(),
         namespace: "dli-community".into(),
         name: "dli".into(),
         version: VERSION.into(),
-        os,
-        arch,
+        platforms: vec![
+            ("linux".into(), "amd64".into()),
+            ("linux".into(), "arm64".into()),
+        ],
         key_id: key_id.into(),
         ascii_armor: armor.into(),
     })
@@ -114,7 +118,14 @@ async fn terraform_init_installs_the_signed_release_from_a_registry_and_a_mirror
     let stranger = new_key(home_b.path(), "stranger");
     let key_id = &fingerprint[fingerprint.len() - 16..];
 
-    let (dist, _) = package_release(Some((home_a.path(), &fingerprint)));
+    let arm64 = arm64_binary();
+    let (dist, _) = package_release(
+        Some((home_a.path(), &fingerprint)),
+        &[
+            ("linux_amd64", Path::new(support::plugin::BIN)),
+            ("linux_arm64", &arm64),
+        ],
+    );
     let prefix = format!("terraform-provider-dli_{VERSION}");
     let sums = dist.path().join(format!("{prefix}_SHA256SUMS"));
     let sig = dist.path().join(format!("{prefix}_SHA256SUMS.sig"));
@@ -122,10 +133,18 @@ async fn terraform_init_installs_the_signed_release_from_a_registry_and_a_mirror
         std::fs::read_to_string(dist.path().join(format!("{prefix}_signing-key.asc"))).unwrap();
     assert!(armor.starts_with("-----BEGIN PGP PUBLIC KEY BLOCK-----"));
     let listed = std::fs::read_to_string(&sums).unwrap();
-    assert!(
-        listed.contains(&format!("{prefix}_manifest.json")),
-        "{listed}"
-    );
+    for file in [
+        format!("{prefix}_manifest.json"),
+        format!("{prefix}_linux_amd64.zip"),
+        format!("{prefix}_linux_arm64.zip"),
+    ] {
+        assert!(listed.contains(&format!("  {file}\n")), "{listed}");
+    }
+    let arm64_zip_sum = listed
+        .lines()
+        .find_map(|l| l.strip_suffix(&format!("  {prefix}_linux_arm64.zip")))
+        .unwrap()
+        .to_owned();
     // What a user does by hand: check the signature with the published key.
     let verified = Command::new("gpg")
         .env("GNUPGHOME", home_a.path())
@@ -185,8 +204,30 @@ async fn terraform_init_installs_the_signed_release_from_a_registry_and_a_mirror
         };
         let expected = format!("Installed {source} v{VERSION} ({trust}, key ID {key_id})");
         assert!(init.text().contains(&expected), "{}", init.text());
+        let installed = ws.dir.path().join(format!(
+            ".terraform/providers/{source}/{VERSION}/linux_amd64"
+        ));
+        assert!(installed.is_dir(), "{} missing", installed.display());
         let out = ws.apply_outputs().await;
         assert_eq!(out["vpc_id"], json!("22094d8f-c310-4621-913d-4c4d655d8495"));
+
+        // The arm64 package: downloaded, its checksum and signature checked,
+        // and its hash recorded in the lock file.
+        let lock = ws
+            .run(&["providers", "lock", "-no-color", "-platform=linux_arm64"])
+            .await
+            .success();
+        assert!(
+            lock.text()
+                .contains(&format!("Obtained {source} checksums for linux_arm64")),
+            "{}",
+            lock.text()
+        );
+        let lock_file = std::fs::read_to_string(ws.dir.path().join(".terraform.lock.hcl")).unwrap();
+        assert!(
+            lock_file.contains(&format!("\"zh:{arm64_zip_sum}\"")),
+            "{lock_file}"
+        );
 
         let source = format!("{}/dli-community/dli", bad_zip.host);
         let ws = workspace(&tf, &source, direct, &bad_zip_ca, &fake.url());
@@ -201,6 +242,16 @@ async fn terraform_init_installs_the_signed_release_from_a_registry_and_a_mirror
         let ws = workspace(&tf, &source, direct, &bad_sig_ca, &fake.url());
         let text = ws
             .run(&["init", "-no-color", "-input=false"])
+            .await
+            .failure()
+            .text();
+        assert!(
+            text.contains("authentication signature from unknown issuer"),
+            "{text}"
+        );
+        // The other platform's package is held to the same signature.
+        let text = ws
+            .run(&["providers", "lock", "-no-color", "-platform=linux_arm64"])
             .await
             .failure()
             .text();

@@ -10,7 +10,8 @@ use support::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn packaged_zip_installs_from_a_filesystem_mirror() {
-    let (dist, said) = package_release(None);
+    let (platform, binary) = this_platform_binary();
+    let (dist, said) = package_release(None, &[(&platform, binary)]);
     assert!(said.contains("this release is UNSIGNED"), "{said}");
     let version = RELEASE_VERSION;
     let (os, arch) = os_arch();

@@ -15,16 +15,17 @@ use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-/// What the registry publishes: one version of one provider.
+/// What the registry publishes: one version of one provider, for one or
+/// more platforms.
 #[derive(Clone, Debug)]
 pub struct Release {
-    /// Directory with the release files (zip, SHA256SUMS, .sig).
+    /// Directory with the release files (zips, SHA256SUMS, .sig).
     pub dir: PathBuf,
     pub namespace: String,
     pub name: String,
     pub version: String,
-    pub os: String,
-    pub arch: String,
+    /// `(os, arch)` of each platform released, e.g. `("linux", "arm64")`.
+    pub platforms: Vec<(String, String)>,
     /// The signing key the download endpoint advertises.
     pub key_id: String,
     pub ascii_armor: String,
@@ -35,16 +36,20 @@ impl Release {
         format!("terraform-provider-{}_{}", self.name, self.version)
     }
 
-    fn zip_name(&self) -> String {
-        format!("{}_{}_{}.zip", self.file_prefix(), self.os, self.arch)
+    fn zip_name(&self, os: &str, arch: &str) -> String {
+        format!("{}_{os}_{arch}.zip", self.file_prefix())
     }
 
-    /// The zip's SHA-256 as the release's SHA256SUMS lists it.
-    fn listed_shasum(&self) -> Option<String> {
+    fn has(&self, os: &str, arch: &str) -> bool {
+        self.platforms.iter().any(|(o, a)| o == os && a == arch)
+    }
+
+    /// A zip's SHA-256 as the release's SHA256SUMS lists it.
+    fn listed_shasum(&self, os: &str, arch: &str) -> Option<String> {
         let sums =
             std::fs::read_to_string(self.dir.join(format!("{}_SHA256SUMS", self.file_prefix())))
                 .ok()?;
-        let zip = self.zip_name();
+        let zip = self.zip_name(os, arch);
         sums.lines().find_map(|line| {
             let (hash, file) = line.split_once("  ")?;
             (file == zip).then(|| hash.to_owned())
@@ -143,7 +148,9 @@ async fn versions(
     axum::Json(json!({ "versions": [{
         "version": r.version,
         "protocols": ["6.0"],
-        "platforms": [{ "os": r.os, "arch": r.arch }],
+        "platforms": r.platforms.iter()
+            .map(|(os, arch)| json!({ "os": os, "arch": arch }))
+            .collect::<Vec<_>>(),
     }]}))
     .into_response()
 }
@@ -153,20 +160,20 @@ async fn download(
     Path((namespace, name, version, os, arch)): Path<(String, String, String, String, String)>,
 ) -> Response {
     let r = &reg.release;
-    if !is_ours(r, &namespace, &name) || version != r.version || os != r.os || arch != r.arch {
+    if !is_ours(r, &namespace, &name) || version != r.version || !r.has(&os, &arch) {
         return not_found();
     }
-    let Some(shasum) = r.listed_shasum() else {
+    let Some(shasum) = r.listed_shasum(&os, &arch) else {
         return not_found();
     };
     let files = format!("{}/files", reg.base);
     let sums = format!("{}_SHA256SUMS", r.file_prefix());
     axum::Json(json!({
         "protocols": ["6.0"],
-        "os": r.os,
-        "arch": r.arch,
-        "filename": r.zip_name(),
-        "download_url": format!("{files}/{}", r.zip_name()),
+        "os": os,
+        "arch": arch,
+        "filename": r.zip_name(&os, &arch),
+        "download_url": format!("{files}/{}", r.zip_name(&os, &arch)),
         "shasums_url": format!("{files}/{sums}"),
         "shasums_signature_url": format!("{files}/{sums}.sig"),
         "shasum": shasum,
@@ -200,13 +207,20 @@ async fn mirror(
     let body: Value = if index == "index.json" {
         json!({ "versions": { r.version.clone(): {} } })
     } else if index == format!("{}.json", r.version) {
-        let Some(shasum) = r.listed_shasum() else {
-            return not_found();
-        };
-        json!({ "archives": { format!("{}_{}", r.os, r.arch): {
-            "url": format!("{}/files/{}", reg.base, r.zip_name()),
-            "hashes": [format!("zh:{shasum}")],
-        }}})
+        let mut archives = serde_json::Map::new();
+        for (os, arch) in &r.platforms {
+            let Some(shasum) = r.listed_shasum(os, arch) else {
+                return not_found();
+            };
+            archives.insert(
+                format!("{os}_{arch}"),
+                json!({
+                    "url": format!("{}/files/{}", reg.base, r.zip_name(os, arch)),
+                    "hashes": [format!("zh:{shasum}")],
+                }),
+            );
+        }
+        json!({ "archives": archives })
     } else {
         return not_found();
     };

@@ -76,12 +76,18 @@ impl Workspace {
             .parent()
             .unwrap()
             .to_owned();
+        Self::with_provider_dir(terraform, main_tf, &provider_dir)
+    }
+
+    /// A workspace whose `terraform-provider-dli` is the one in
+    /// `provider_dir`.
+    pub fn with_provider_dir(terraform: &Path, main_tf: &str, provider_dir: &Path) -> Workspace {
         let null_dir = installed("null-provider");
         Workspace(cli::Workspace::new(
             terraform,
             main_tf,
             &[
-                ("dli-community/dli", &provider_dir),
+                ("dli-community/dli", provider_dir),
                 ("hashicorp/null", &null_dir),
             ],
         ))
@@ -180,20 +186,38 @@ output "vpc_id" {{ value = data.dli_enhanced_connection.seed.vpc_id }}
     )
 }
 
-/// Runs `scripts/package-release.sh` on the test build of the provider into
-/// a fresh directory; signs with `signer` (GNUPGHOME, fingerprint) if given.
+/// The linux_arm64 release binary, which `make test` builds with
+/// `scripts/build-release.sh linux_arm64` before the tests run.
+pub fn arm64_binary() -> PathBuf {
+    let path = repo_root().join("target/platforms/linux_arm64/terraform-provider-dli");
+    assert!(
+        path.is_file(),
+        "{} is missing: run scripts/build-release.sh linux_arm64 (make test does this)",
+        path.display()
+    );
+    path
+}
+
+/// Runs `scripts/package-release.sh` on the given binaries (platform,
+/// path) into a fresh directory, with `RELEASE_TARGETS` naming exactly
+/// those platforms; signs with `signer` (GNUPGHOME, fingerprint) if given.
 /// Returns the directory and what the script wrote on stderr.
-pub fn package_release(signer: Option<(&Path, &str)>) -> (tempfile::TempDir, String) {
+pub fn package_release(
+    signer: Option<(&Path, &str)>,
+    binaries: &[(&str, &Path)],
+) -> (tempfile::TempDir, String) {
     let dist = tempfile::tempdir().unwrap();
     let mut command = std::process::Command::new(repo_root().join("scripts/package-release.sh"));
+    let platforms: Vec<&str> = binaries.iter().map(|(platform, _)| *platform).collect();
     command
-        .args([
-            "--binary",
-            env!("CARGO_BIN_EXE_terraform-provider-dli"),
-            "--out",
-        ])
-        .arg(dist.path())
+        .env("RELEASE_TARGETS", platforms.join(" "))
         .env_remove("GPG_FINGERPRINT");
+    for (platform, binary) in binaries {
+        command
+            .arg("--binary")
+            .arg(format!("{platform}={}", binary.display()));
+    }
+    command.arg("--out").arg(dist.path());
     if let Some((home, fingerprint)) = signer {
         command
             .env("GNUPGHOME", home)
@@ -203,4 +227,14 @@ pub fn package_release(signer: Option<(&Path, &str)>) -> (tempfile::TempDir, Str
     let stderr = String::from_utf8_lossy(&packaged.stderr).into_owned();
     assert!(packaged.status.success(), "{stderr}");
     (dist, stderr)
+}
+
+/// The test build of the provider, as the release of this machine's
+/// platform.
+pub fn this_platform_binary() -> (String, &'static Path) {
+    let (os, arch) = os_arch();
+    (
+        format!("{os}_{arch}"),
+        Path::new(env!("CARGO_BIN_EXE_terraform-provider-dli")),
+    )
 }

@@ -1,0 +1,118 @@
+//! The linux_arm64 release: an aarch64 ELF, stripped, under 8 MB, and, run
+//! under qemu-user behind a wrapper in dev_overrides, it plans and applies
+//! on every CLI with the same state as this machine's build.
+
+mod support;
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use serde_json::json;
+use support::*;
+
+/// e_machine of an ELF for AArch64.
+const EM_AARCH64: u16 = 183;
+/// sh_type of a symbol table, which `strip` removes.
+const SHT_SYMTAB: u32 = 2;
+
+fn u16_at(bytes: &[u8], at: usize) -> u16 {
+    u16::from_le_bytes(bytes[at..at + 2].try_into().unwrap())
+}
+
+fn u32_at(bytes: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap())
+}
+
+fn u64_at(bytes: &[u8], at: usize) -> usize {
+    u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap())
+        .try_into()
+        .unwrap()
+}
+
+#[test]
+fn the_arm64_binary_is_a_stripped_aarch64_elf_under_8_mb() {
+    let bytes = std::fs::read(arm64_binary()).unwrap();
+    assert_eq!(&bytes[..4], b"\x7fELF");
+    assert_eq!(bytes[4], 2, "not a 64-bit ELF");
+    assert_eq!(bytes[5], 1, "not little-endian");
+    assert_eq!(u16_at(&bytes, 18), EM_AARCH64, "not an AArch64 binary");
+    let (table, entry_size, entries) = (
+        u64_at(&bytes, 0x28),
+        usize::from(u16_at(&bytes, 0x3a)),
+        usize::from(u16_at(&bytes, 0x3c)),
+    );
+    let symbol_tables = (0..entries)
+        .filter(|i| u32_at(&bytes, table + i * entry_size + 4) == SHT_SYMTAB)
+        .count();
+    assert_eq!(symbol_tables, 0, "the binary is not stripped");
+    assert!(bytes.len() < 8_000_000, "{} bytes: over 8 MB", bytes.len());
+}
+
+/// A directory whose `terraform-provider-dli` runs the arm64 binary under
+/// qemu-user, and leaves a mark in `ran` each time it does.
+fn qemu_provider_dir() -> (tempfile::TempDir, PathBuf) {
+    let qemu = Path::new("/usr/bin/qemu-aarch64-static");
+    assert!(
+        qemu.is_file(),
+        "{} is missing: scripts/install-test-tools.sh installs qemu-user-static",
+        qemu.display()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let ran = dir.path().join("ran");
+    let wrapper = dir.path().join("terraform-provider-dli");
+    // No -L: the arm64 libc from Debian's multiarch packages is where the
+    // binary's loader expects it (see ../shared/notes/testing.md).
+    std::fs::write(
+        &wrapper,
+        format!(
+            "#!/bin/sh\necho \"$$\" >> '{}'\nexec '{}' '{}' \"$@\"\n",
+            ran.display(),
+            qemu.display(),
+            arm64_binary().display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    (dir, ran)
+}
+
+fn main_tf(url: &str) -> String {
+    format!(
+        r#"{REQUIRED_PROVIDERS}{provider}
+data "dli_enhanced_connection" "seed" {{
+  connection_id = "{SEED_ID}"
+}}
+data "dli_enhanced_connections" "all" {{}}
+output "seed" {{ value = data.dli_enhanced_connection.seed }}
+output "all" {{ value = data.dli_enhanced_connections.all }}
+"#,
+        provider = provider_block(url)
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn under_qemu_it_plans_and_applies_the_same_state_on_every_cli() {
+    let fake = start_fake(json!({})).await;
+    let (qemu_dir, ran) = qemu_provider_dir();
+    for tf in terraforms() {
+        let native = Workspace::new(&tf, &main_tf(&fake.url()));
+        native.plan().await;
+        let expected = native.apply_outputs().await;
+        assert_eq!(
+            expected["seed"]["vpc_id"],
+            json!("22094d8f-c310-4621-913d-4c4d655d8495")
+        );
+
+        let _ = std::fs::remove_file(&ran);
+        let arm64 = Workspace::with_provider_dir(&tf, &main_tf(&fake.url()), qemu_dir.path());
+        arm64.plan().await;
+        let got = arm64.apply_outputs().await;
+        assert_eq!(got, expected, "{}", tf.display());
+        let launches = std::fs::read_to_string(&ran).unwrap_or_default();
+        assert!(
+            launches.lines().count() >= 2,
+            "{}: the arm64 provider was not the one launched: {launches:?}",
+            tf.display()
+        );
+    }
+}
