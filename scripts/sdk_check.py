@@ -55,6 +55,16 @@ def list_(args):
     print(json.dumps(response.to_dict(), default=str))
 
 
+def privileges(args):
+    from huaweicloudsdkdli.v1 import DliClient, ShowEnhancedConnectionPrivilegeRequest
+
+    credentials = BasicCredentials(args.ak, args.sk, args.project)
+    client = DliClient.new_builder().with_credentials(credentials).with_endpoints([args.endpoint]).build()
+    request = ShowEnhancedConnectionPrivilegeRequest(connection_id=args.connection_id)
+    response = client.show_enhanced_connection_privilege(request)
+    print(json.dumps(response.to_dict(), default=str))
+
+
 def sign():
     out = []
     for r in json.load(sys.stdin):
@@ -88,9 +98,13 @@ def main():
         l.add_argument(flag)
     l.add_argument("--limit", type=int)
     l.add_argument("--offset", type=int)
+    p = sub.add_parser("privileges")
+    for flag in ("--endpoint", "--ak", "--sk", "--project", "--connection-id"):
+        p.add_argument(flag, required=True)
     sub.add_parser("sign")
     args = parser.parse_args()
-    {"call": call, "list": list_, "sign": lambda _: sign()}[args.command](args)
+    commands = {"call": call, "list": list_, "privileges": privileges, "sign": lambda _: sign()}
+    commands[args.command](args)
 
 
 if __name__ == "__main__":

@@ -129,6 +129,67 @@ async fn examples_plan_against_the_fake() {
                 run.text()
             );
         }
+
+        // The demo fixture grants BIND_QUEUE on withvpc to one project only.
+        let privileges = |consumer: &str| {
+            workspace(
+                &tf,
+                &fake,
+                &[
+                    ("provider.tf", example("examples/provider/provider.tf")),
+                    (
+                        "privileges.tf",
+                        example("examples/data-sources/dli_enhanced_connection_privileges/data-source.tf"),
+                    ),
+                    (
+                        "check.tf",
+                        example("examples/data-sources/dli_enhanced_connection_privileges/check.tf"),
+                    ),
+                ],
+            )
+            .env("TF_VAR_consumer_project_id", consumer)
+        };
+        let granted = privileges("fedcba9876543210fedcba9876543210")
+            .run(&["plan", "-no-color", "-input=false"])
+            .await;
+        let refused = privileges(PROJECT)
+            .run(&["plan", "-no-color", "-input=false"])
+            .await;
+        if version >= (1, 5) {
+            assert_eq!(
+                granted.code,
+                Some(0),
+                "{}{}",
+                granted.stdout,
+                granted.stderr
+            );
+            assert!(
+                granted
+                    .stdout
+                    .contains("null_resource.queue_binding will be created"),
+                "{}",
+                granted.stdout
+            );
+            assert_eq!(refused.code, Some(1), "{}", refused.text());
+            assert!(
+                refused.text().contains(&format!(
+                    "Project {PROJECT} may not bind queues to connection withvpc"
+                )),
+                "{}",
+                refused.text()
+            );
+        } else {
+            // Preconditions came with 1.2 and check blocks with 1.5, as the
+            // docs say.
+            assert_eq!(granted.code, Some(1));
+            assert!(
+                granted
+                    .text()
+                    .contains("Blocks of type \"precondition\" are not expected here"),
+                "{}",
+                granted.text()
+            );
+        }
     }
 }
 
@@ -165,6 +226,11 @@ async fn providers_schema_json_describes_every_attribute() {
                 "dli_enhanced_connections",
                 &ours["data_source_schemas"]["dli_enhanced_connections"]["block"],
                 8,
+            ),
+            (
+                "dli_enhanced_connection_privileges",
+                &ours["data_source_schemas"]["dli_enhanced_connection_privileges"]["block"],
+                7,
             ),
         ];
         for (what, block, at_least) in blocks {

@@ -157,6 +157,43 @@ async fn the_official_sdk_lists_from_the_fake() {
     assert!(fake.state.requests().iter().all(|r| r.status == 200));
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_official_sdk_reads_a_connections_privileges_from_the_fake() {
+    let granted = "9d1e2f3a-4b5c-4d6e-8f70-1a2b3c4d5e6f";
+    let object = format!("edsconnections.{granted}");
+    let fake = start_fake(json!({ granted: {
+        "response": {"is_success": true, "id": granted, "name": "shared"},
+        "privileges": [
+            {"object": object, "applicant_project_id": "fedcba9876543210fedcba9876543210",
+             "privileges": ["BIND_QUEUE"]}
+        ]
+    }}))
+    .await;
+    let url = fake.url();
+    let rest = ["--project", PROJECT, "--connection-id", granted];
+    let (ok, out, err) = sdk_against("privileges", &url, (AK, SK), &rest).await;
+    assert!(ok, "{err}");
+    let body: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(body["is_success"], json!(true));
+    assert_eq!(body["connection_id"], json!(granted));
+    assert_eq!(
+        body["privileges"],
+        json!([{"object": object, "applicant_project_id": "fedcba9876543210fedcba9876543210",
+                "privileges": ["BIND_QUEUE"]}])
+    );
+
+    let unknown = "00000000-0000-4000-8000-000000000000";
+    let rest = ["--project", PROJECT, "--connection-id", unknown];
+    let (ok, _, err) = sdk_against("privileges", &url, (AK, SK), &rest).await;
+    assert!(!ok);
+    assert!(err.contains("DLI.0001"), "{err}");
+    let paths: Vec<String> = fake.state.requests().into_iter().map(|r| r.path).collect();
+    assert_eq!(
+        paths[0],
+        format!("/v2.0/{PROJECT}/datasource/enhanced-connections/{granted}/privileges")
+    );
+}
+
 /// A small deterministic generator: the same requests on every run.
 struct Lcg(u64);
 

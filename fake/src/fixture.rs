@@ -150,8 +150,8 @@ impl Generated {
             });
             let connection = FixtureConnection {
                 response,
-                faults: Faults::default(),
                 tags: self.tags.clone(),
+                ..FixtureConnection::default()
             };
             (id, connection)
         })
@@ -167,7 +167,7 @@ pub struct FixtureCredential {
     pub security_token: Option<String>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 pub struct FixtureConnection {
     /// The JSON body of a successful answer, served as is.
     pub response: serde_json::Value,
@@ -176,6 +176,13 @@ pub struct FixtureConnection {
     /// Tags the list API filters on.
     #[serde(default)]
     pub tags: BTreeMap<String, String>,
+    /// The grants on the connection (the `privileges` array of
+    /// `GET …/{id}/privileges`), served as is; none when absent.
+    #[serde(default)]
+    pub privileges: Vec<serde_json::Value>,
+    /// Misbehaviour of the privileges endpoint for this connection.
+    #[serde(default)]
+    pub privilege_faults: Faults,
 }
 
 /// Misbehaviour to inject for one connection.

@@ -157,11 +157,11 @@ mod tests {
     ) -> FixtureConnection {
         FixtureConnection {
             response: json!({"name": name, "status": status, "create_time": created, "is_success": true}),
-            faults: Default::default(),
             tags: tags
                 .iter()
                 .map(|(k, v)| ((*k).into(), (*v).into()))
                 .collect(),
+            ..FixtureConnection::default()
         }
     }
 

@@ -60,6 +60,8 @@ fn app(state: Arc<FakeState>) -> axum::Router {
 enum Route<'a> {
     /// `GET /v2.0/{project}/datasource/enhanced-connections/{id}`
     Connection { project: &'a str, id: &'a str },
+    /// `GET /v2.0/{project}/datasource/enhanced-connections/{id}/privileges`
+    Privileges { project: &'a str, id: &'a str },
     /// `GET /v2.0/{project}/datasource/enhanced-connections`
     List { project: &'a str },
     /// IAM: `GET /v3/projects`
@@ -91,7 +93,10 @@ fn route<'a>(method: &Method, path: &'a str) -> Option<Route<'a>> {
         (true, _) => None,
         (false, true) => Some(Route::List { project }),
         (false, false) if !id.contains('/') => Some(Route::Connection { project, id }),
-        _ => None,
+        (false, false) => match id.split_once('/') {
+            Some((id, "privileges")) if !id.is_empty() => Some(Route::Privileges { project, id }),
+            _ => None,
+        },
     }
 }
 
@@ -265,6 +270,10 @@ async fn answer(
             Some(refusal) => refusal,
             None => connection(state, id).await,
         },
+        Route::Privileges { project, id } => match project_refusal(state, headers, project) {
+            Some(refusal) => refusal,
+            None => privileges(state, id).await,
+        },
         Route::MetadataToken | Route::SecurityKey => unreachable!("answered above"),
     }
 }
@@ -300,23 +309,55 @@ fn project_refusal(state: &FakeState, headers: &HeaderMap, project: &str) -> Opt
     )
 }
 
+/// DLI's answer for a connection id it does not know.
+fn unknown_connection(connection_id: &str) -> Response {
+    error(
+        StatusCode::BAD_REQUEST,
+        "DLI.0001",
+        &format!("Connection {connection_id} is not exist"),
+    )
+}
+
 /// One connection, with its faults.
 async fn connection(state: &FakeState, connection_id: &str) -> Response {
     let Some(connection) = state.fixture.connections.get(connection_id) else {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "DLI.0001",
-            &format!("Connection {connection_id} is not exist"),
-        );
+        return unknown_connection(connection_id);
     };
-    let faults = &connection.faults;
+    let body = connection.response.to_string().into_bytes();
+    with_faults(state, connection_id, &connection.faults, body).await
+}
+
+/// Who holds which rights on a connection, with its privilege faults.
+async fn privileges(state: &FakeState, connection_id: &str) -> Response {
+    let Some(connection) = state.fixture.connections.get(connection_id) else {
+        return unknown_connection(connection_id);
+    };
+    let body = serde_json::json!({
+        "is_success": true,
+        "message": "",
+        "connection_id": connection_id,
+        "privileges": connection.privileges,
+    });
+    let attempts_key = format!("{connection_id}/privileges");
+    let body = body.to_string().into_bytes();
+    with_faults(state, &attempts_key, &connection.privilege_faults, body).await
+}
+
+/// `body` as a 200 answer, unless `faults` (counted under `attempts_key`)
+/// say otherwise.
+async fn with_faults(
+    state: &FakeState,
+    attempts_key: &str,
+    faults: &crate::fixture::Faults,
+    mut body: Vec<u8>,
+) -> Response {
     if faults.hang {
         std::future::pending::<()>().await;
     }
     if faults.latency_ms > 0 {
         tokio::time::sleep(Duration::from_millis(faults.latency_ms)).await;
     }
-    if let Some(status) = state.next_fault_status(connection_id, &faults.statuses, faults.repeat) {
+    if let Some(status) = state.next_fault_status(attempts_key, &faults.statuses, faults.repeat) {
         let mut response = fault(status);
         if let (Some(text), 429 | 503) = (&faults.retry_after_text, status)
             && let Ok(value) = text.parse()
@@ -339,7 +380,6 @@ async fn connection(state: &FakeState, connection_id: &str) -> Response {
         }
         return response;
     }
-    let mut body = connection.response.to_string().into_bytes();
     if faults.truncate {
         body.truncate(body.len() / 2);
     }
@@ -417,6 +457,13 @@ mod tests {
         assert_eq!(
             get("/v2.0/p1/datasource/enhanced-connections"),
             Some(Route::List { project: "p1" })
+        );
+        assert_eq!(
+            get("/v2.0/p1/datasource/enhanced-connections/c1/privileges"),
+            Some(Route::Privileges {
+                project: "p1",
+                id: "c1"
+            })
         );
         assert_eq!(get("/v1.0/p1/datasource/enhanced-connections/c1"), None);
         assert_eq!(get("/v2.0/p1/datasource/enhanced-connections/c1/x"), None);

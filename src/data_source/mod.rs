@@ -4,6 +4,7 @@
 pub mod connection;
 pub mod context;
 pub mod enhanced_connection;
+pub mod enhanced_connection_privileges;
 pub mod enhanced_connections;
 
 pub use context::{Context, Own, Setting, Target};

@@ -17,7 +17,9 @@ use super::throttle::Limiter;
 use dli_signer::Credentials;
 use serde::de::DeserializeOwned;
 
-use super::model::{self, ConnectionList, EnhancedConnection, ListQuery, Outcome};
+use super::model::{
+    self, ConnectionList, ConnectionPrivileges, EnhancedConnection, ListQuery, Outcome,
+};
 use super::resolve::{SystemResolver, UnresolvedHost};
 use dli_signer as signer;
 
@@ -146,6 +148,20 @@ impl Client {
     ) -> Result<EnhancedConnection, ApiError> {
         let url = endpoint::enhanced_connection_url(base, project_id, connection_id);
         self.get_json(url, &[], credentials, Some(project_id), "a connection")
+            .await
+    }
+
+    /// `GET /v2.0/{project_id}/datasource/enhanced-connections/{connection_id}/privileges`:
+    /// which projects hold which rights on a connection, one attempt.
+    pub async fn get_enhanced_connection_privileges(
+        &self,
+        base: &Url,
+        credentials: &Credentials,
+        project_id: &str,
+        connection_id: &str,
+    ) -> Result<ConnectionPrivileges, ApiError> {
+        let url = endpoint::enhanced_connection_privileges_url(base, project_id, connection_id);
+        self.get_json(url, &[], credentials, Some(project_id), "a privilege list")
             .await
     }
 

@@ -155,6 +155,19 @@ pub fn enhanced_connection_url(base: &Url, project_id: &str, connection_id: &str
     url
 }
 
+/// `{base}/v2.0/{project_id}/datasource/enhanced-connections/{connection_id}/privileges`.
+pub fn enhanced_connection_privileges_url(
+    base: &Url,
+    project_id: &str,
+    connection_id: &str,
+) -> Url {
+    let mut url = enhanced_connection_url(base, project_id, connection_id);
+    if let Ok(mut segments) = url.path_segments_mut() {
+        segments.push("privileges");
+    }
+    url
+}
+
 /// The URL of the connection list under `base`.
 pub fn enhanced_connections_url(base: &Url, project_id: &str) -> Url {
     let mut url = base.clone();

@@ -35,4 +35,4 @@ pub use client::{Client, ClientOptions};
 pub use dli_signer as signer;
 pub use dli_signer::{Credentials, Secret};
 pub use error::{ApiError, ErrorKind};
-pub use model::{ConnectionList, EnhancedConnection, ListQuery};
+pub use model::{ConnectionList, ConnectionPrivileges, EnhancedConnection, ListQuery, Privilege};

@@ -1,7 +1,7 @@
 //! The response of `GET /v2.0/{project_id}/datasource/enhanced-connections/{id}`.
 //! Every field may be absent (or null); unknown fields are ignored.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 pub struct EnhancedConnection {
@@ -57,6 +57,43 @@ pub struct ConnectionList {
     pub connections: Option<Vec<EnhancedConnection>>,
 }
 
+/// The answer of
+/// `GET /v2.0/{project_id}/datasource/enhanced-connections/{id}/privileges`.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+pub struct ConnectionPrivileges {
+    pub is_success: Option<bool>,
+    pub message: Option<String>,
+    pub connection_id: Option<String>,
+    pub privileges: Option<Vec<Privilege>>,
+}
+
+/// What one project may do with the connection.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+pub struct Privilege {
+    /// `edsconnections.<connection_id>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
+    /// The project granted the rights, as the API reference names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub applicant_project_id: Option<String>,
+    /// The same, as other clients read it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+    /// E.g. `BIND_QUEUE`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub privileges: Option<Vec<String>>,
+}
+
+impl Privilege {
+    /// The project granted the rights: `applicant_project_id` where both
+    /// names are given.
+    pub fn project(&self) -> Option<&str> {
+        self.applicant_project_id
+            .as_deref()
+            .or(self.project_id.as_deref())
+    }
+}
+
 /// The list API's filters and page.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ListQuery {
@@ -107,6 +144,12 @@ fn unsuccessful(is_success: Option<bool>, message: &Option<String>) -> Option<St
 }
 
 impl Outcome for EnhancedConnection {
+    fn unsuccessful(&self) -> Option<String> {
+        unsuccessful(self.is_success, &self.message)
+    }
+}
+
+impl Outcome for ConnectionPrivileges {
     fn unsuccessful(&self) -> Option<String> {
         unsuccessful(self.is_success, &self.message)
     }

@@ -40,6 +40,16 @@ const EXAMPLES: &[(&str, &str)] = &[
         "examples/data-sources/dli_enhanced_connections/data-source.tf",
         include_str!("../../examples/data-sources/dli_enhanced_connections/data-source.tf"),
     ),
+    (
+        "examples/data-sources/dli_enhanced_connection_privileges/data-source.tf",
+        include_str!(
+            "../../examples/data-sources/dli_enhanced_connection_privileges/data-source.tf"
+        ),
+    ),
+    (
+        "examples/data-sources/dli_enhanced_connection_privileges/check.tf",
+        include_str!("../../examples/data-sources/dli_enhanced_connection_privileges/check.tf"),
+    ),
 ];
 
 /// Each data source's page: its type name, path and template.
@@ -53,6 +63,11 @@ const DATA_SOURCE_PAGES: &[(&str, &str, &str)] = &[
         "dli_enhanced_connections",
         "docs/data-sources/enhanced_connections.md",
         include_str!("templates/enhanced_connections.md.tmpl"),
+    ),
+    (
+        "dli_enhanced_connection_privileges",
+        "docs/data-sources/enhanced_connection_privileges.md",
+        include_str!("templates/enhanced_connection_privileges.md.tmpl"),
     ),
 ];
 

@@ -13,7 +13,10 @@ use async_trait::async_trait;
 use tfplugin::{Diagnostic, Provider, Schema, Value};
 
 use crate::data_source::context::ProjectLookup;
-use crate::data_source::{Context, DataSource, Setting, enhanced_connection, enhanced_connections};
+use crate::data_source::{
+    Context, DataSource, Setting, enhanced_connection, enhanced_connection_privileges,
+    enhanced_connections,
+};
 use crate::dli::auth::CredentialProvider;
 use crate::dli::{Client, ClientOptions};
 use config::{Settings, SharedConfigChoice, Source};
@@ -26,6 +29,7 @@ pub const ADDRESS: &str = "registry.terraform.io/dli-community/dli";
 pub fn data_sources() -> Vec<Box<DataSource>> {
     vec![
         Box::new(enhanced_connection::EnhancedConnection),
+        Box::new(enhanced_connection_privileges::EnhancedConnectionPrivileges),
         Box::new(enhanced_connections::EnhancedConnections),
     ]
 }

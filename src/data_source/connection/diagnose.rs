@@ -17,9 +17,20 @@ pub struct ReadContext<'a> {
     pub project_id: &'a str,
     pub target: &'a Target,
     pub max_retries: u32,
+    /// The IAM permission the read needs, when it is not the one for
+    /// reading connections.
+    pub permission: Option<&'static str>,
 }
 
 impl ReadContext<'_> {
+    /// The same context for a read that needs `permission`.
+    pub fn needing(self, permission: &'static str) -> Self {
+        ReadContext {
+            permission: Some(permission),
+            ..self
+        }
+    }
+
     /// The subject at the start of a sentence.
     fn subject_capitalized(&self) -> String {
         let mut chars = self.subject.chars();
@@ -112,15 +123,24 @@ pub fn read_failure(error: &RetryError, cx: &ReadContext<'_>) -> Diagnostic {
                 cx.place()
             ),
         ),
-        ErrorKind::Forbidden => Diagnostic::error(
-            format!("DLI refused the request for {id}"),
-            format!(
-                "Reading {id} in {} was forbidden: {said}. The key was accepted, but it may not \
-                 use this project or lacks the permission: check project_id and region, and the \
-                 key's permissions in IAM. Not retried.",
-                cx.place()
-            ),
-        ),
+        ErrorKind::Forbidden => {
+            let permission = match cx.permission {
+                Some(p) => format!(
+                    " This read needs the permission {p}, which reading the connection itself \
+                     does not: grant it to the key's user or agency."
+                ),
+                None => String::new(),
+            };
+            Diagnostic::error(
+                format!("DLI refused the request for {id}"),
+                format!(
+                    "Reading {id} in {} was forbidden: {said}. The key was accepted, but it may \
+                     not use this project or lacks the permission: check project_id and region, \
+                     and the key's permissions in IAM.{permission} Not retried.",
+                    cx.place()
+                ),
+            )
+        }
         ErrorKind::Tls => Diagnostic::error(
             format!("TLS connection to {} failed", e.host),
             format!(

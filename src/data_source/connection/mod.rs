@@ -3,6 +3,7 @@
 //! diagnostics for failed reads.
 
 pub mod diagnose;
+pub mod lookup;
 pub mod reader;
 pub mod state;
 

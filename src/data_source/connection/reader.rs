@@ -8,7 +8,7 @@ use super::diagnose::ReadContext;
 use crate::data_source::{Context, Own, Target};
 use crate::dli::list::{self, ListError};
 use crate::dli::retry::{self, RetryError, RetryPolicy};
-use crate::dli::{Credentials, EnhancedConnection, ListQuery, endpoint};
+use crate::dli::{ConnectionPrivileges, Credentials, EnhancedConnection, ListQuery, endpoint};
 use tfplugin::{Diagnostic, Value};
 
 pub struct Reader<'a> {
@@ -74,6 +74,7 @@ impl<'a> Reader<'a> {
             project_id: &self.project_id,
             target: &self.target,
             max_retries: self.cx.max_retries,
+            permission: None,
         }
     }
 
@@ -85,6 +86,23 @@ impl<'a> Reader<'a> {
     ) -> Result<EnhancedConnection, RetryError> {
         retry::with_retries(self.policy, cancel, || {
             self.cx.client.get_enhanced_connection(
+                &self.target.base,
+                &self.credentials,
+                &self.project_id,
+                connection_id,
+            )
+        })
+        .await
+    }
+
+    /// Who holds which rights on a connection, with retries.
+    pub async fn privileges(
+        &self,
+        connection_id: &str,
+        cancel: &CancellationToken,
+    ) -> Result<ConnectionPrivileges, RetryError> {
+        retry::with_retries(self.policy, cancel, || {
+            self.cx.client.get_enhanced_connection_privileges(
                 &self.target.base,
                 &self.credentials,
                 &self.project_id,

@@ -6,14 +6,11 @@ use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
 
 use super::Context;
-use super::connection::{self, Reader, diagnose, state, validate_location};
-use crate::dli::{ListQuery, model};
-use tfplugin::{Attribute, Diagnostic, Known, Mode, Schema, Type, Value};
+use super::connection::{self, Reader, diagnose, lookup, state};
+use crate::dli::model;
+use tfplugin::{Attribute, Diagnostic, Mode, Schema, Type, Value};
 
 pub const TYPE_NAME: &str = "dli_enhanced_connection";
-
-/// How many similar names a not-found error suggests.
-const SUGGESTIONS: usize = 5;
 
 /// The `dli_enhanced_connection` data source.
 pub struct EnhancedConnection;
@@ -34,34 +31,7 @@ impl tfplugin::DataSource<Context> for EnhancedConnection {
 
     /// Checks what is known; unknown values are checked at read time.
     fn validate(&self, config: &Value) -> Vec<Diagnostic> {
-        let mut problems = Vec::new();
-        let id = config.attr("connection_id").as_str();
-        let name = config.attr("name").as_str();
-        match (id, name) {
-            (Known::Value(_), Known::Value(_)) => problems.push(
-                Diagnostic::error(
-                    "Both connection_id and name are set",
-                    "Set exactly one of connection_id and name: a connection is found either by its \
-                     ID or by its name.",
-                )
-                .at("name"),
-            ),
-            (Known::Null, Known::Null) => problems.push(Diagnostic::error(
-                "Neither connection_id nor name is set",
-                "Set connection_id (the connection's UUID) or name (its exact name).",
-            )),
-            _ => {}
-        }
-        if let Known::Value(id) = id {
-            problems.extend(connection_id_problem(id));
-        }
-        if name == Known::Value("") {
-            problems.push(
-                Diagnostic::error("Empty name", "A connection's name is not empty.").at("name"),
-            );
-        }
-        problems.extend(validate_location(config));
-        problems
+        lookup::validate(config)
     }
 
     async fn read(
@@ -71,12 +41,7 @@ impl tfplugin::DataSource<Context> for EnhancedConnection {
         cancel: &CancellationToken,
     ) -> Result<Value, Vec<Diagnostic>> {
         let reader = Reader::for_config(cx, config, cancel).await?;
-        let own = |name| config.attr(name).as_str().known();
-        let (connection_id, id_attribute) = match (own("connection_id"), own("name")) {
-            (Some(id), _) => (id.to_owned(), "connection_id"),
-            (None, Some(name)) => (find_by_name(&reader, name, cancel).await?, "name"),
-            (None, None) => unreachable!("validate requires one of them"),
-        };
+        let (connection_id, id_attribute) = lookup::connection_id(&reader, config, cancel).await?;
         let subject = format!("enhanced connection {connection_id}");
         let context = reader.context(subject, Some(id_attribute));
         let connection = reader
@@ -145,114 +110,6 @@ pub fn schema() -> Schema {
     }
 }
 
-/// True for the canonical `8-4-4-4-12` hexadecimal UUID form.
-pub fn is_uuid(s: &str) -> bool {
-    let groups: Vec<&str> = s.split('-').collect();
-    groups.len() == 5
-        && groups
-            .iter()
-            .zip([8, 4, 4, 4, 12])
-            .all(|(g, len)| g.len() == len && g.chars().all(|c| c.is_ascii_hexdigit()))
-}
-
-fn connection_id_problem(id: &str) -> Option<Diagnostic> {
-    (!is_uuid(id)).then(|| {
-        Diagnostic::error(
-            "Invalid connection_id",
-            format!(
-                "{id:?} is not a connection ID. Enhanced connection IDs are UUIDs such as \
-                 \"4c693ecc-bab8-4113-a838-129cedc9a563\"."
-            ),
-        )
-        .at("connection_id")
-    })
-}
-
-/// The id of the one live connection named exactly `name`.
-async fn find_by_name(
-    reader: &Reader<'_>,
-    name: &str,
-    cancel: &CancellationToken,
-) -> Result<String, Vec<Diagnostic>> {
-    let context = reader.context(
-        format!("the enhanced connections named {name:?}"),
-        Some("name"),
-    );
-    let filter = ListQuery {
-        name: Some(name.to_owned()),
-        ..ListQuery::default()
-    };
-    let found = reader
-        .list(&filter, cancel)
-        .await
-        .map_err(|e| vec![diagnose::list_failure(&e, &context)])?;
-    let live = |c: &&model::EnhancedConnection| c.status.as_deref() != Some("DELETED");
-    let matches: Vec<&model::EnhancedConnection> = found
-        .iter()
-        .filter(live)
-        .filter(|c| c.name.as_deref() == Some(name))
-        .collect();
-    match matches.as_slice() {
-        [one] => one.id.clone().ok_or_else(|| {
-            vec![Diagnostic::error(
-                format!("Connection {name:?} has no ID"),
-                format!(
-                    "DLI listed a connection named {name:?} in {} without its ID.",
-                    context.place()
-                ),
-            )]
-        }),
-        [] => {
-            let mut similar: Vec<&str> = found
-                .iter()
-                .filter(live)
-                .filter_map(|c| c.name.as_deref())
-                .collect();
-            similar.dedup();
-            similar.truncate(SUGGESTIONS);
-            let hint = if similar.is_empty() {
-                String::new()
-            } else {
-                format!(" Similar names: {}.", quoted(&similar))
-            };
-            Err(vec![
-                Diagnostic::error(
-                    format!("No enhanced connection named {name:?}"),
-                    format!(
-                        "No connection in {} is named exactly {name:?} (names are \
-                         case-sensitive; deleted connections do not count).{hint}",
-                        context.place()
-                    ),
-                )
-                .at("name"),
-            ])
-        }
-        several => {
-            let ids: Vec<&str> = several.iter().filter_map(|c| c.id.as_deref()).collect();
-            Err(vec![
-                Diagnostic::error(
-                    format!("{} enhanced connections are named {name:?}", several.len()),
-                    format!(
-                        "In {}, the connections {} all have this name. Set connection_id to the \
-                         one you mean instead of name.",
-                        context.place(),
-                        quoted(&ids)
-                    ),
-                )
-                .at("name"),
-            ])
-        }
-    }
-}
-
-fn quoted(items: &[&str]) -> String {
-    items
-        .iter()
-        .map(|s| format!("{s:?}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// The state: the connection's attributes, plus how it was looked up.
 pub fn to_state(
     c: &model::EnhancedConnection,
@@ -273,17 +130,6 @@ pub fn to_state(
 mod tests {
     use super::*;
     use tfplugin::DataSource;
-
-    #[test]
-    fn uuids_are_recognised() {
-        assert!(is_uuid("4c693ecc-bab8-4113-a838-129cedc9a563"));
-        assert!(is_uuid("4C693ECC-BAB8-4113-A838-129CEDC9A563"));
-        assert!(!is_uuid("4c693ecc-bab8-4113-a838-129cedc9a56"));
-        assert!(!is_uuid("4c693eccbab84113a838129cedc9a563"));
-        assert!(!is_uuid("{4c693ecc-bab8-4113-a838-129cedc9a563}"));
-        assert!(!is_uuid("zc693ecc-bab8-4113-a838-129cedc9a563"));
-        assert!(!is_uuid(""));
-    }
 
     #[test]
     fn validation_points_at_connection_id_and_tolerates_unknown() {

@@ -1,0 +1,187 @@
+//! Which connection a data source means: exactly one of `connection_id`
+//! (a UUID) and `name` (matched exactly, among connections not `DELETED`),
+//! checked before the read and resolved to an id during it.
+
+use tokio_util::sync::CancellationToken;
+
+use super::{Reader, diagnose, validate_location};
+use crate::dli::{ListQuery, model};
+use tfplugin::{Diagnostic, Known, Value};
+
+/// How many similar names a not-found error suggests.
+const SUGGESTIONS: usize = 5;
+
+/// Checks `connection_id`, `name`, `region` and `project_id` as far as they
+/// are known.
+pub fn validate(config: &Value) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    let id = config.attr("connection_id").as_str();
+    let name = config.attr("name").as_str();
+    match (id, name) {
+        (Known::Value(_), Known::Value(_)) => problems.push(
+            Diagnostic::error(
+                "Both connection_id and name are set",
+                "Set exactly one of connection_id and name: a connection is found either by its \
+                 ID or by its name.",
+            )
+            .at("name"),
+        ),
+        (Known::Null, Known::Null) => problems.push(neither_set()),
+        _ => {}
+    }
+    if let Known::Value(id) = id {
+        problems.extend(connection_id_problem(id));
+    }
+    if name == Known::Value("") {
+        problems
+            .push(Diagnostic::error("Empty name", "A connection's name is not empty.").at("name"));
+    }
+    problems.extend(validate_location(config));
+    problems
+}
+
+/// The id of the connection `config` names, and the attribute it came
+/// from (`connection_id`, or `name` once found).
+pub async fn connection_id(
+    reader: &Reader<'_>,
+    config: &Value,
+    cancel: &CancellationToken,
+) -> Result<(String, &'static str), Vec<Diagnostic>> {
+    let own = |name| config.attr(name).as_str().known();
+    match (own("connection_id"), own("name")) {
+        (Some(id), _) => Ok((id.to_owned(), "connection_id")),
+        (None, Some(name)) => Ok((find_by_name(reader, name, cancel).await?, "name")),
+        (None, None) => Err(vec![neither_set()]),
+    }
+}
+
+fn neither_set() -> Diagnostic {
+    Diagnostic::error(
+        "Neither connection_id nor name is set",
+        "Set connection_id (the connection's UUID) or name (its exact name).",
+    )
+}
+
+/// True for the canonical `8-4-4-4-12` hexadecimal UUID form.
+pub fn is_uuid(s: &str) -> bool {
+    let groups: Vec<&str> = s.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, len)| g.len() == len && g.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+fn connection_id_problem(id: &str) -> Option<Diagnostic> {
+    (!is_uuid(id)).then(|| {
+        Diagnostic::error(
+            "Invalid connection_id",
+            format!(
+                "{id:?} is not a connection ID. Enhanced connection IDs are UUIDs such as \
+                 \"4c693ecc-bab8-4113-a838-129cedc9a563\"."
+            ),
+        )
+        .at("connection_id")
+    })
+}
+
+/// The id of the one live connection named exactly `name`.
+async fn find_by_name(
+    reader: &Reader<'_>,
+    name: &str,
+    cancel: &CancellationToken,
+) -> Result<String, Vec<Diagnostic>> {
+    let context = reader.context(
+        format!("the enhanced connections named {name:?}"),
+        Some("name"),
+    );
+    let filter = ListQuery {
+        name: Some(name.to_owned()),
+        ..ListQuery::default()
+    };
+    let found = reader
+        .list(&filter, cancel)
+        .await
+        .map_err(|e| vec![diagnose::list_failure(&e, &context)])?;
+    let live = |c: &&model::EnhancedConnection| c.status.as_deref() != Some("DELETED");
+    let matches: Vec<&model::EnhancedConnection> = found
+        .iter()
+        .filter(live)
+        .filter(|c| c.name.as_deref() == Some(name))
+        .collect();
+    match matches.as_slice() {
+        [one] => one.id.clone().ok_or_else(|| {
+            vec![Diagnostic::error(
+                format!("Connection {name:?} has no ID"),
+                format!(
+                    "DLI listed a connection named {name:?} in {} without its ID.",
+                    context.place()
+                ),
+            )]
+        }),
+        [] => {
+            let mut similar: Vec<&str> = found
+                .iter()
+                .filter(live)
+                .filter_map(|c| c.name.as_deref())
+                .collect();
+            similar.dedup();
+            similar.truncate(SUGGESTIONS);
+            let hint = if similar.is_empty() {
+                String::new()
+            } else {
+                format!(" Similar names: {}.", quoted(&similar))
+            };
+            Err(vec![
+                Diagnostic::error(
+                    format!("No enhanced connection named {name:?}"),
+                    format!(
+                        "No connection in {} is named exactly {name:?} (names are \
+                         case-sensitive; deleted connections do not count).{hint}",
+                        context.place()
+                    ),
+                )
+                .at("name"),
+            ])
+        }
+        several => {
+            let ids: Vec<&str> = several.iter().filter_map(|c| c.id.as_deref()).collect();
+            Err(vec![
+                Diagnostic::error(
+                    format!("{} enhanced connections are named {name:?}", several.len()),
+                    format!(
+                        "In {}, the connections {} all have this name. Set connection_id to the \
+                         one you mean instead of name.",
+                        context.place(),
+                        quoted(&ids)
+                    ),
+                )
+                .at("name"),
+            ])
+        }
+    }
+}
+
+fn quoted(items: &[&str]) -> String {
+    items
+        .iter()
+        .map(|s| format!("{s:?}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uuids_are_recognised() {
+        assert!(is_uuid("4c693ecc-bab8-4113-a838-129cedc9a563"));
+        assert!(is_uuid("4C693ECC-BAB8-4113-A838-129CEDC9A563"));
+        assert!(!is_uuid("4c693ecc-bab8-4113-a838-129cedc9a56"));
+        assert!(!is_uuid("4c693eccbab84113a838129cedc9a563"));
+        assert!(!is_uuid("{4c693ecc-bab8-4113-a838-129cedc9a563}"));
+        assert!(!is_uuid("zc693ecc-bab8-4113-a838-129cedc9a563"));
+        assert!(!is_uuid(""));
+    }
+}
