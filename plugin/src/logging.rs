@@ -18,7 +18,7 @@ const TIMESTAMP: &[time::format_description::BorrowedFormatItem<'static>] = time
 );
 
 /// The level Terraform asked for provider `name`: `TF_LOG_PROVIDER_<NAME>`
-/// (`TF_LOG_PROVIDER_DLI` for `dli`), else `TF_LOG_PROVIDER`, else `TF_LOG`;
+/// (`TF_LOG_PROVIDER_HELLO` for `hello`), else `TF_LOG_PROVIDER`, else `TF_LOG`;
 /// off when none is set, since Terraform would discard the lines anyway.
 pub(crate) fn level_from_env(name: &str, get: impl Fn(&str) -> Option<String>) -> LevelFilter {
     let own = format!(

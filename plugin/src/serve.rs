@@ -83,14 +83,14 @@ pub fn main<P: Provider>(address: &str, provider: impl FnOnce() -> P) -> ExitCod
 }
 
 /// The provider's name: the last part of its source address
-/// (`registry.terraform.io/ns/dli` is `dli`).
+/// (`registry.terraform.io/example/hello` is `hello`).
 fn provider_name(address: &str) -> &str {
     address.rsplit('/').next().unwrap_or(address)
 }
 
 /// Serves `provider` until Terraform shuts it down (or, in debug mode, until
 /// Ctrl-C). `address` is the provider's source address, e.g.
-/// `registry.terraform.io/ns/dli`: it names the provider in the reattach
+/// `registry.terraform.io/example/hello`: it names the provider in the reattach
 /// line, in log lines (`@module`) and in `TF_LOG_PROVIDER_<NAME>`. The
 /// provider is made only once the process is known to be a plugin.
 pub fn run<P: Provider>(mode: RunMode, address: &str, provider: impl FnOnce() -> P) -> ExitCode {

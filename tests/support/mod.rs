@@ -83,14 +83,18 @@ impl Workspace {
     /// `provider_dir`.
     pub fn with_provider_dir(terraform: &Path, main_tf: &str, provider_dir: &Path) -> Workspace {
         let null_dir = installed("null-provider");
-        Workspace(cli::Workspace::new(
-            terraform,
-            main_tf,
-            &[
-                ("dli-community/dli", provider_dir),
-                ("hashicorp/null", &null_dir),
-            ],
-        ))
+        // The provider's own settings never leak in from the environment.
+        Workspace(
+            cli::Workspace::new(
+                terraform,
+                main_tf,
+                &[
+                    ("dli-community/dli", provider_dir),
+                    ("hashicorp/null", &null_dir),
+                ],
+            )
+            .clear_env_prefix("HW_"),
+        )
     }
 
     pub fn env(self, name: &str, value: &str) -> Self {

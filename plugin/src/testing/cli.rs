@@ -71,6 +71,8 @@ pub struct Workspace {
     /// The CLI this workspace runs.
     pub terraform: PathBuf,
     env: Vec<(String, String)>,
+    /// Prefixes of inherited variables the commands do not see.
+    cleared: Vec<String>,
 }
 
 impl Workspace {
@@ -97,7 +99,17 @@ impl Workspace {
             dir,
             terraform: terraform.to_owned(),
             env: Vec::new(),
+            cleared: ["TF_", "TOFU_", "OPENTOFU_", "CHECKPOINT"]
+                .map(String::from)
+                .into(),
         }
+    }
+
+    /// Keeps inherited variables whose names start with `prefix` (in any
+    /// case) from the commands, as for a provider's own `HW_*` settings.
+    pub fn clear_env_prefix(mut self, prefix: &str) -> Self {
+        self.cleared.push(prefix.to_ascii_uppercase());
+        self
     }
 
     /// Sets an environment variable for every command.
@@ -107,17 +119,14 @@ impl Workspace {
     }
 
     /// The CLI with `args`, in this directory, with a clean environment:
-    /// nothing inherited from `TF_*`, `TOFU_*`, `HW_*` or proxy variables.
+    /// nothing inherited from `TF_*`, `TOFU_*`, `OPENTOFU_*`, proxy
+    /// variables or the prefixes of [`Workspace::clear_env_prefix`].
     pub fn command(&self, args: &[&str]) -> tokio::process::Command {
         let mut cmd = tokio::process::Command::new(&self.terraform);
         cmd.args(args).current_dir(self.dir.path());
         for (name, _) in std::env::vars() {
             let upper = name.to_ascii_uppercase();
-            if upper.starts_with("TF_")
-                || upper.starts_with("TOFU_")
-                || upper.starts_with("OPENTOFU_")
-                || upper.starts_with("HW_")
-                || upper.starts_with("CHECKPOINT")
+            if self.cleared.iter().any(|p| upper.starts_with(p.as_str()))
                 || upper.ends_with("_PROXY")
             {
                 cmd.env_remove(name);
