@@ -36,6 +36,17 @@ pub struct Fixture {
     /// API, after checking their signature (e.g. `[403]`).
     #[serde(default)]
     pub first_statuses: Vec<u16>,
+    /// `Retry-After` seconds sent with the first statuses that are 429 or
+    /// 503.
+    #[serde(default)]
+    pub first_retry_after: Option<u64>,
+    /// Delay before the first statuses are answered, in milliseconds.
+    #[serde(default)]
+    pub first_latency_ms: u64,
+    /// After this many signed requests are accepted, the fixture's keys
+    /// are revoked: every later request signed with them gets a 401.
+    #[serde(default)]
+    pub revoke_keys_after: Option<u64>,
     /// How the list API misbehaves.
     #[serde(default)]
     pub list_faults: ListFaults,
@@ -82,6 +93,10 @@ pub struct ListFaults {
     /// Send no `count`.
     #[serde(default)]
     pub omit_count: bool,
+    /// Send as `count` the number of connections on the page, not of all
+    /// matches.
+    #[serde(default)]
+    pub count_per_page: bool,
     /// Before answering list request number N (from 1), delete the oldest
     /// connection the request matches.
     #[serde(default)]

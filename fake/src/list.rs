@@ -123,7 +123,8 @@ impl ListRequest {
         let mut body = json!({
             "is_success": true,
             "message": "",
-            "count": matches.len(),
+            // Huawei documents `count` both ways: all matches, or this page.
+            "count": if faults.count_per_page { page.len() } else { matches.len() },
             "connections": page,
         });
         if faults.omit_count

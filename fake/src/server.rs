@@ -203,11 +203,35 @@ async fn answer(
         Ok(credential) => {
             record.access_key = Some(credential.access_key.clone());
             let signed = state.signed_seen.fetch_add(1, Ordering::Relaxed);
+            if state
+                .fixture
+                .revoke_keys_after
+                .is_some_and(|after| signed >= after)
+                && state
+                    .fixture
+                    .credentials
+                    .iter()
+                    .any(|c| c.access_key == credential.access_key)
+            {
+                return error(
+                    StatusCode::UNAUTHORIZED,
+                    "APIGW.0301",
+                    "Incorrect IAM authentication information: the access key has been revoked",
+                );
+            }
             if let Some(status) = usize::try_from(signed)
                 .ok()
                 .and_then(|i| state.fixture.first_statuses.get(i))
             {
-                return fault(*status);
+                let fixture = &state.fixture;
+                if fixture.first_latency_ms > 0 {
+                    tokio::time::sleep(Duration::from_millis(fixture.first_latency_ms)).await;
+                }
+                let mut response = fault(*status);
+                if let (Some(seconds), 429 | 503) = (fixture.first_retry_after, *status) {
+                    response.headers_mut().insert("retry-after", seconds.into());
+                }
+                return response;
             }
             match drawn {
                 Some(Fault::ServerError) => return fault(500),

@@ -118,10 +118,10 @@ pub fn verify<'c>(
     if !constant_time_eq(expected.as_bytes(), auth.signature.as_bytes()) {
         return Err(AuthFailure::SignatureMismatch);
     }
-    if let Some(token) = &credential.security_token {
-        if header("x-security-token") != Some(token.as_str()) {
-            return Err(AuthFailure::BadSecurityToken);
-        }
+    if let Some(token) = &credential.security_token
+        && header("x-security-token") != Some(token.as_str())
+    {
+        return Err(AuthFailure::BadSecurityToken);
     }
     Ok(credential)
 }
