@@ -463,11 +463,21 @@ async fn temporary_credentials_are_fetched_once_and_renewed_before_they_expire()
     NOW.store(start + 600, std::sync::atomic::Ordering::SeqCst);
     assert_eq!(get().await.access_key, first[0].access_key);
     assert_eq!(asked(), 1);
-    // Four minutes before expiry: renewed.
+    // Four minutes before expiry: the read goes on with the valid
+    // credentials, and the renewal runs beside it; later reads get the
+    // renewed ones.
     NOW.store(start + 3600 - 240, std::sync::atomic::Ordering::SeqCst);
-    let renewed = get().await;
-    assert_eq!(asked(), 2);
+    assert_eq!(get().await.access_key, first[0].access_key);
+    let mut renewed = get().await;
+    for _ in 0..100 {
+        if renewed.access_key != first[0].access_key {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        renewed = get().await;
+    }
     assert_ne!(renewed.access_key, first[0].access_key);
+    assert_eq!(asked(), 2);
 }
 
 /// An agency provider over `fake`'s IAM with the fixture key.
@@ -501,7 +511,7 @@ fn token_requests(fake: &RunningFake) -> usize {
 }
 
 #[tokio::test]
-async fn a_failed_credential_fetch_reaches_every_waiting_read_and_is_held_off() {
+async fn a_failed_credential_fetch_reaches_every_waiting_read_and_the_next_read_fetches_again() {
     let fake = fake_with_agency().await;
     // An agency IAM does not know: a final 403 from IAM.
     let provider = agency(&fake, "nobody", time::OffsetDateTime::now_utc);
@@ -518,12 +528,12 @@ async fn a_failed_credential_fetch_reaches_every_waiting_read_and_is_held_off() 
     let results = reads.join_all().await;
     assert!(results.iter().all(Result::is_err));
     assert_eq!(token_requests(&fake), 1, "one fetch for ten waiting reads");
-    // Within the hold-off, a later read gets the same error unsent.
+    // The failure is not remembered: a later read asks again.
     let again = provider
         .credentials(&client, fast_policy(), &CancellationToken::new())
         .await;
     assert!(again.is_err());
-    assert_eq!(token_requests(&fake), 1);
+    assert_eq!(token_requests(&fake), 2);
 }
 
 #[tokio::test]
@@ -579,13 +589,130 @@ async fn a_failed_renewal_keeps_credentials_that_are_still_valid() {
         .await
         .unwrap();
     assert_eq!(kept.access_key, fetched.access_key);
-    // Thirty seconds before expiry they are not kept.
+    // Thirty seconds before expiry (less than a request timeout) they are
+    // not used.
     RENEWAL_NOW.store(start + 3600 - 30, std::sync::atomic::Ordering::SeqCst);
-    tokio::time::sleep(terraform_provider_dli::dli::auth::HOLD_OFF).await;
     assert!(
         provider
             .credentials(&client, policy, &CancellationToken::new())
             .await
             .is_err()
+    );
+}
+
+static HANG_NOW: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+
+fn hang_clock() -> time::OffsetDateTime {
+    clock_of(&HANG_NOW)
+}
+
+/// An IAM on 127.0.0.1 that hands out credentials expiring at `expires_at`
+/// on its first request and never answers any later one. Counts requests.
+async fn iam_that_hangs_after_one_answer(
+    expires_at: time::OffsetDateTime,
+) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/v3", listener.local_addr().unwrap());
+    let seen = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = seen.clone();
+    let expires = expires_at
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let mut request = Vec::new();
+            let mut buf = [0u8; 4096];
+            // The head and the small JSON body arrive together here.
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                match socket.read(&mut buf).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => request.extend_from_slice(&buf[..n]),
+                }
+            }
+            if counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+                let body = format!(
+                    r#"{{"credential":{{"access":"TMPFIRST0000000001","secret":"first-secret","securitytoken":"first-token","expires_at":"{expires}"}}}}"#
+                );
+                let answer = format!(
+                    "HTTP/1.1 201 Created\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = socket.write_all(answer.as_bytes()).await;
+            } else {
+                held.push(socket);
+            }
+        }
+    });
+    (url, seen)
+}
+
+#[tokio::test]
+async fn reads_keep_valid_credentials_while_a_renewal_hangs() {
+    use std::sync::atomic::Ordering;
+    use terraform_provider_dli::dli::auth::{CredentialProvider, Source};
+    use terraform_provider_dli::dli::iam::AssumeRole;
+
+    let start = time::OffsetDateTime::now_utc().unix_timestamp();
+    HANG_NOW.store(start, Ordering::SeqCst);
+    let expires = time::OffsetDateTime::from_unix_timestamp(start + 3600).unwrap();
+    let (auth_url, seen) = iam_that_hangs_after_one_answer(expires).await;
+    let provider = std::sync::Arc::new(CredentialProvider::with_clock(
+        Source::AssumeRole {
+            base: std::sync::Arc::new(CredentialProvider::new(Source::Fixed(ak()))),
+            auth_url: reqwest::Url::parse(&auth_url).unwrap(),
+            role: AssumeRole {
+                agency_name: "ci".into(),
+                domain_name: "acme".into(),
+                duration_seconds: 3600,
+            },
+        },
+        hang_clock,
+    ));
+    let client = Client::new(&ClientOptions {
+        timeout: Duration::from_secs(30),
+        ..ClientOptions::default()
+    })
+    .unwrap();
+    let read = || {
+        let (provider, client) = (provider.clone(), client.clone());
+        async move {
+            provider
+                .credentials(&client, RetryPolicy::default(), &CancellationToken::new())
+                .await
+        }
+    };
+    let first = read().await.unwrap();
+    assert_eq!(first.access_key, "TMPFIRST0000000001");
+    assert_eq!(seen.load(Ordering::SeqCst), 1);
+
+    // Renewal time (four minutes left): reads go on with the valid
+    // credentials at once, and one renewal starts beside them, which hangs.
+    HANG_NOW.store(start + 3600 - 240, Ordering::SeqCst);
+    for _ in 0..5 {
+        let got = tokio::time::timeout(Duration::from_millis(500), read())
+            .await
+            .expect("a read with valid credentials does not wait for the renewal")
+            .unwrap();
+        assert_eq!(got.access_key, first.access_key);
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(seen.load(Ordering::SeqCst), 2, "one renewal for five reads");
+
+    // Less life left than a request timeout plus the margin: a read waits
+    // for the renewal rather than sign with credentials that could expire
+    // in flight.
+    HANG_NOW.store(start + 3600 - 35, Ordering::SeqCst);
+    assert!(
+        tokio::time::timeout(Duration::from_millis(500), read())
+            .await
+            .is_err(),
+        "credentials about to expire were handed out"
+    );
+    assert_eq!(
+        seen.load(Ordering::SeqCst),
+        2,
+        "it joined the renewal in flight"
     );
 }

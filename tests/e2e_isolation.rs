@@ -323,3 +323,133 @@ async fn three_hundred_reads_through_ten_percent_faults_all_read_right() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_project_lookup_fails_its_own_read_and_the_next_looks_up_again() {
+    // IAM answers the first look-up with 429 and a Retry-After past the
+    // cap: that read fails; the next read, one at a time, looks up again.
+    for tf in terraforms() {
+        let fake = fake_with(json!({
+            "first_statuses": [429],
+            "first_retry_after": 121,
+            "projects": [{"id": PROJECT, "name": "cn-north-4"}],
+        }))
+        .await;
+        let provider = format!(
+            "provider \"dli\" {{\n  endpoint = \"{url}\"\n  auth_url = \"{url}/v3\"\n  \
+             region = \"cn-north-4\"\n  access_key = \"{AK}\"\n  secret_key = \"{SK}\"\n}}\n",
+            url = fake.url()
+        );
+        let ws = Workspace::new(&tf, &reads(&provider, 12));
+        let run = ws.run(&["plan", "-no-color", "-input=false", "-parallelism=1"]).await;
+        let text = run.text();
+        assert!(text.matches("Error: ").count() <= 1, "{text}");
+        assert!(text.contains("Retry-After: 121"), "{text}");
+        let requests = fake.state.requests();
+        let lookups = requests.iter().filter(|r| r.path == "/v3/projects").count();
+        assert_eq!(lookups, 2, "{requests:?}");
+        // The read whose look-up failed sent nothing more; the others read.
+        let read = requests
+            .iter()
+            .filter(|r| r.path.starts_with("/v2.0/") && r.status == 200)
+            .count();
+        assert_eq!(read, 11, "{requests:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pause_asked_for_while_reads_wait_at_the_gate_binds_them_too() {
+    // The first request proves the key slowly (1 s), then meets 429 with
+    // Retry-After: 8. The 19 reads waiting at the gate must not go out
+    // inside those 8 s; then all 20 succeed.
+    for tf in terraforms() {
+        let fake = fake_with(json!({
+            "first_statuses": [429],
+            "first_retry_after": 8,
+            "first_latency_ms": 1000,
+        }))
+        .await;
+        let ws = Workspace::new(&tf, &reads(&provider_at(&fake.url(), SK, ""), 20));
+        let run = ws.run(&["plan", "-no-color", "-input=false", "-parallelism=20"]).await;
+        let text = run.text();
+        assert!(!text.contains("Error"), "{text}");
+        let requests = fake.state.requests();
+        let throttled = requests.iter().find(|r| r.status == 429).expect("one 429");
+        // `at` is when the request arrived; its answer left 1 s later.
+        let pause_ends = throttled.at + Duration::from_millis(1000 + 8000);
+        let inside: Vec<_> = requests
+            .iter()
+            .filter(|r| r.at > throttled.at && r.at < pause_ends - Duration::from_millis(100))
+            .collect();
+        assert!(inside.is_empty(), "sent inside the pause: {inside:?}");
+        assert_eq!(requests.iter().filter(|r| r.status == 429).count(), 1);
+        assert_eq!(requests.iter().filter(|r| r.status == 200).count(), 20);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn twenty_reads_against_a_black_hole_take_their_own_time_only() {
+    // One read: 3 attempts of 2 s and two backoffs, about 7 s. Twenty at
+    // Terraform's parallelism of 10: two waves, about 14 s, within 20 s.
+    let hole = BlackHole::start().await;
+    let provider = provider_at(
+        &hole.url,
+        SK,
+        "  request_timeout = \"2s\"\n  max_retries = 2\n",
+    );
+    for tf in terraforms() {
+        let ws = Workspace::new(&tf, &reads(&provider, 20));
+        let started = Instant::now();
+        let text = ws.plan_error().await;
+        let took = started.elapsed();
+        assert_eq!(
+            text.matches("Error: Cannot read enhanced connection")
+                .count(),
+            20,
+            "{text}"
+        );
+        assert!(
+            took < Duration::from_secs(20),
+            "{}: took {took:?}",
+            tf.display()
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_revoked_mid_run_is_sent_once_more_and_then_refused_unsent() {
+    // Three reads succeed, then the key is revoked: the first 401 refuses
+    // it for the process, and the other reads fail without sending it.
+    for tf in terraforms() {
+        let fake = fake_with(json!({"revoke_keys_after": 3})).await;
+        let ws = Workspace::new(&tf, &reads(&provider_at(&fake.url(), SK, ""), 10));
+        let run = ws.run(&["plan", "-no-color", "-input=false", "-parallelism=1"]).await;
+        let text = run.text();
+        assert_eq!(signed_refusals(&fake), 1, "{:?}", fake.state.requests());
+        assert_eq!(
+            text.matches("Error: DLI refused the credentials").count(),
+            7,
+            "{text}"
+        );
+        // The reads refused unsent name the request that was refused.
+        assert!(text.contains("the key was refused on GET /v2.0/"), "{text}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_list_whose_count_is_per_page_is_read_whole() {
+    for tf in terraforms() {
+        let fake = fake_with(json!({
+            "generate": {"count": 250, "name_prefix": "paged"},
+            "list_faults": {"count_per_page": true},
+        }))
+        .await;
+        let config = format!(
+            "{REQUIRED_PROVIDERS}\n{}\ndata \"dli_enhanced_connections\" \"all\" {{\n  \
+             name = \"paged\"\n}}\noutput \"n\" {{ value = length(data.dli_enhanced_connections.all.connections) }}\n",
+            provider_at(&fake.url(), SK, "")
+        );
+        let out = Workspace::new(&tf, &config).apply_outputs().await;
+        assert_eq!(out["n"], json!(250), "{out}");
+    }
+}

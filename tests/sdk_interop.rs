@@ -236,7 +236,7 @@ fn our_signer_agrees_with_the_sdk_signer() {
             ),
             ("X-Project-Id".to_owned(), rng.word().replace(' ', "")),
         ];
-        if rng.next() % 2 == 0 {
+        if rng.next().is_multiple_of(2) {
             headers.push(("Content-Type".into(), "application/json".into()));
         }
         let body = if method == "GET" {

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use reqwest::Url;
-use tokio::sync::OnceCell;
+use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
 use crate::dli::auth::{AuthError, CredentialProvider};
@@ -61,33 +61,92 @@ pub struct Context {
     pub unknown_for_requests: Vec<&'static str>,
 }
 
-/// Looked-up project IDs, one per IAM endpoint and project name, each
-/// looked up once.
+/// Looked-up project IDs, one per IAM endpoint and project name. Only a
+/// project found is kept; a look-up's failure reaches the reads that waited
+/// for that look-up, and the next read looks up again.
 #[derive(Debug)]
 pub struct ProjectLookup {
     pub name: Setting<String>,
     pub auth_url: Setting<Url>,
-    found: Mutex<HashMap<String, Arc<LookedUp>>>,
+    found: Arc<Mutex<HashMap<String, LookUp>>>,
 }
 
-/// One look-up's result, shared by every read that waits for it.
-type LookedUp = OnceCell<Result<String, Diagnostic>>;
+type Told = Option<Result<String, Diagnostic>>;
+
+/// A project found, or the one look-up in flight that reads wait for.
+#[derive(Debug)]
+enum LookUp {
+    Found(String),
+    InFlight(watch::Receiver<Told>),
+}
 
 impl ProjectLookup {
     pub fn new(name: Setting<String>, auth_url: Setting<Url>) -> Self {
         ProjectLookup {
             name,
             auth_url,
-            found: Mutex::default(),
+            found: Arc::default(),
         }
     }
 
-    fn cell(&self, auth_url: &Url, name: &str) -> Arc<LookedUp> {
-        let mut found = self.found.lock().unwrap_or_else(|e| e.into_inner());
-        found
-            .entry(format!("{auth_url} {name}"))
-            .or_default()
-            .clone()
+    /// The project named `name` in IAM at `auth_url`: found before, or
+    /// from the look-up in flight, or from one started now on its own task
+    /// (so that a waiting read's cancellation does not end it for others).
+    async fn project(
+        &self,
+        client: &Client,
+        policy: RetryPolicy,
+        auth_url: Url,
+        name: String,
+        credentials: &Credentials,
+        cancel: &CancellationToken,
+    ) -> Result<String, Diagnostic> {
+        let key = format!("{auth_url} {name}");
+        let mut told = {
+            let mut found = self.found.lock().unwrap_or_else(|e| e.into_inner());
+            match found.get(&key) {
+                Some(LookUp::Found(id)) => return Ok(id.clone()),
+                Some(LookUp::InFlight(told)) => told.clone(),
+                None => {
+                    let (tell, told) = watch::channel(None);
+                    found.insert(key.clone(), LookUp::InFlight(told.clone()));
+                    let found = Arc::clone(&self.found);
+                    let (client, credentials) = (client.clone(), credentials.clone());
+                    tokio::spawn(async move {
+                        let result = look_up_project(
+                            &client,
+                            policy,
+                            &auth_url,
+                            &name,
+                            &credentials,
+                            &CancellationToken::new(),
+                        )
+                        .await;
+                        let mut found = found.lock().unwrap_or_else(|e| e.into_inner());
+                        match &result {
+                            Ok(id) => found.insert(key, LookUp::Found(id.clone())),
+                            Err(_) => found.remove(&key),
+                        };
+                        drop(found);
+                        let _ = tell.send(Some(result));
+                    });
+                    told
+                }
+            }
+        };
+        tokio::select! {
+            ended = told.wait_for(Option::is_some) => match ended.ok().and_then(|t| t.clone()) {
+                Some(result) => result,
+                None => Err(Diagnostic::error(
+                    "Cannot look up the project",
+                    "The project look-up ended without an answer. Set project_id to skip it.",
+                )),
+            },
+            () = cancel.cancelled() => Err(Diagnostic::error(
+                "Cannot look up the project",
+                "Cancelled (Terraform asked the provider to stop) while the project was looked up.",
+            )),
+        }
     }
 }
 
@@ -222,12 +281,16 @@ impl Context {
                     }
                 };
                 let auth_url = self.auth_url(target)?;
-                let cell = lookup.cell(&auth_url, &name);
-                cell.get_or_init(|| {
-                    self.look_up_project(auth_url.clone(), name.clone(), credentials, cancel)
-                })
-                .await
-                .clone()
+                lookup
+                    .project(
+                        &self.client,
+                        self.retry_policy(),
+                        auth_url,
+                        name,
+                        credentials,
+                        cancel,
+                    )
+                    .await
             }
         }
     }
@@ -259,55 +322,6 @@ impl Context {
         // so, never taken for the default.
         let cloud = cloud_of(&self.cloud, region, "to find IAM to look up the project")?;
         endpoint::iam_url(region, cloud).map_err(missing)
-    }
-
-    async fn look_up_project(
-        &self,
-        auth_url: Url,
-        name: String,
-        credentials: &Credentials,
-        cancel: &CancellationToken,
-    ) -> Result<String, Diagnostic> {
-        tracing::debug!(
-            project_name = name.as_str(),
-            "looking up the project in IAM"
-        );
-        let found = retry::with_retries(self.retry_policy(), cancel, || {
-            iam::projects_named(&self.client, &auth_url, credentials, &name)
-        })
-        .await
-        .map_err(|e| {
-            Diagnostic::error(
-                "Cannot look up the project",
-                format!(
-                    "Asking IAM at {auth_url} for the project {name:?} failed: {}. Set project_id \
-                     to skip the look-up.",
-                    retry_said(&e)
-                ),
-            )
-        })?;
-        match found.as_slice() {
-            [one] => Ok(one.id.clone()),
-            [] => Err(Diagnostic::error(
-                format!("No project {name:?} for these credentials"),
-                format!(
-                    "IAM at {auth_url} lists no project named {name:?} that these credentials can \
-                     see: wrong region, or no access to it. Check the region (or project_name), \
-                     or set project_id."
-                ),
-            )),
-            several => {
-                let ids: Vec<&str> = several.iter().map(|p| p.id.as_str()).collect();
-                Err(Diagnostic::error(
-                    format!("Several projects are named {name:?}"),
-                    format!(
-                        "IAM lists the projects {} under this name. Set project_id to the one \
-                         you mean.",
-                        ids.join(", ")
-                    ),
-                ))
-            }
-        }
     }
 
     /// Where a read goes: the provider's endpoint when set, else
@@ -384,5 +398,53 @@ impl Context {
             origin: format!("region {region:?} ({region_from}) and cloud {cloud:?} ({cloud_from})"),
             region: Some(region),
         })
+    }
+}
+
+/// Asks IAM for the project named `name`: exactly one, or an error.
+async fn look_up_project(
+    client: &Client,
+    policy: RetryPolicy,
+    auth_url: &Url,
+    name: &str,
+    credentials: &Credentials,
+    cancel: &CancellationToken,
+) -> Result<String, Diagnostic> {
+    tracing::debug!(project_name = name, "looking up the project in IAM");
+    let found = retry::with_retries(policy, cancel, || {
+        iam::projects_named(client, auth_url, credentials, name)
+    })
+    .await
+    .map_err(|e| {
+        Diagnostic::error(
+            "Cannot look up the project",
+            format!(
+                "Asking IAM at {auth_url} for the project {name:?} failed: {}. Set project_id \
+                 to skip the look-up.",
+                retry_said(&e)
+            ),
+        )
+    })?;
+    match found.as_slice() {
+        [one] => Ok(one.id.clone()),
+        [] => Err(Diagnostic::error(
+            format!("No project {name:?} for these credentials"),
+            format!(
+                "IAM at {auth_url} lists no project named {name:?} that these credentials can \
+                 see: wrong region, or no access to it. Check the region (or project_name), \
+                 or set project_id."
+            ),
+        )),
+        several => {
+            let ids: Vec<&str> = several.iter().map(|p| p.id.as_str()).collect();
+            Err(Diagnostic::error(
+                format!("Several projects are named {name:?}"),
+                format!(
+                    "IAM lists the projects {} under this name. Set project_id to the one \
+                     you mean.",
+                    ids.join(", ")
+                ),
+            ))
+        }
     }
 }

@@ -4,10 +4,13 @@
 //!
 //! One fetch at a time per source, run on its own task: its outcome, an
 //! error too, reaches every read waiting for it, and a waiting read that is
-//! cancelled leaves the fetch running for the others. After a failure the
-//! next fetch waits for [`HOLD_OFF`], so that waiting reads do not each
-//! repeat the whole retry sequence. A renewal that fails while the cached
-//! credentials are still valid for more than [`STILL_VALID`] keeps them.
+//! cancelled leaves the fetch running for the others. Only a success is
+//! kept: after a failure the next read that needs credentials fetches
+//! again. While the cached credentials have life left (more than one
+//! request timeout plus [`IN_FLIGHT_MARGIN`]), reads use them and the
+//! renewal runs beside them; only reads that find no valid credentials wait
+//! for it. A renewal that fails is tried again at most every
+//! [`RENEWAL_RETRY_EVERY`] while the cached credentials stay valid.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -23,12 +26,13 @@ use super::retry::{self, RetryError, RetryPolicy};
 use super::temporary::{self, Temporary};
 use dli_signer::Credentials;
 
-/// After a failed fetch, reads in this window get its error; the first read
-/// after it fetches again.
-pub const HOLD_OFF: Duration = Duration::from_secs(5);
+/// Credentials are handed to a request only with more than its timeout
+/// plus this left, so that none expires in flight.
+pub const IN_FLIGHT_MARGIN: Duration = Duration::from_secs(10);
 
-/// Cached credentials valid for longer than this outlive a failed renewal.
-pub const STILL_VALID: Duration = Duration::from_secs(60);
+/// While valid credentials are cached, a failed renewal is tried again at
+/// most this often (the reads go on with the cached ones meanwhile).
+pub const RENEWAL_RETRY_EVERY: Duration = Duration::from_secs(15);
 
 /// How the credentials are obtained.
 #[derive(Debug)]
@@ -60,8 +64,9 @@ struct State {
     cached: Option<(Temporary, OffsetDateTime)>,
     /// The fetch in flight, if any.
     fetching: Option<watch::Receiver<Outcome>>,
-    /// The last fetch's failure and when it ended.
-    failed: Option<(AuthError, Instant)>,
+    /// When the last fetch failed, to pace renewals beside valid
+    /// credentials.
+    failed_at: Option<Instant>,
 }
 
 /// Hands out current credentials from a [`Source`].
@@ -96,12 +101,13 @@ impl CredentialProvider {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The cached credentials if they stay valid for more than
-    /// [`STILL_VALID`].
-    fn still_valid(&self, state: &State) -> Option<Credentials> {
+    /// The cached credentials if they stay valid for longer than a request
+    /// may take.
+    fn still_valid(&self, state: &State, client: &Client) -> Option<Credentials> {
         let (temporary, _) = state.cached.as_ref()?;
         let left = temporary.expires_at - (self.now)();
-        (left > STILL_VALID).then(|| temporary.credentials.clone())
+        let needed = client.timeout().saturating_add(IN_FLIGHT_MARGIN);
+        (left > needed).then(|| temporary.credentials.clone())
     }
 
     /// Credentials to sign with now. `Box::pin`: an assumed role fetches its
@@ -131,24 +137,27 @@ impl CredentialProvider {
             };
             match ended {
                 Some(Ok(fresh)) => Ok(fresh.credentials),
-                Some(Err(error)) => self.or_still_valid(error),
-                None => self.or_still_valid(AuthError {
-                    wanted: self.wanted(),
-                    error: Box::new(RetryError::Failed {
-                        error: super::ApiError::unanswered(
-                            super::ErrorKind::Transport,
-                            "",
-                            "the credential fetch ended without an answer".into(),
-                        ),
-                        attempts: 0,
-                    }),
-                }),
+                Some(Err(error)) => self.or_still_valid(error, client),
+                None => self.or_still_valid(
+                    AuthError {
+                        wanted: self.wanted(),
+                        error: Box::new(RetryError::Failed {
+                            error: super::ApiError::unanswered(
+                                super::ErrorKind::Transport,
+                                "",
+                                "the credential fetch ended without an answer".into(),
+                            ),
+                            attempts: 0,
+                        }),
+                    },
+                    client,
+                ),
             }
         })
     }
 
-    /// Decides under the lock: cached, held off, joining a fetch, or
-    /// starting one.
+    /// Decides under the lock: the cached credentials (renewing them
+    /// beside the read when due), or waiting for a fetch, joined or started.
     fn step(self: &Arc<Self>, client: &Client, policy: RetryPolicy) -> Step {
         let mut state = self.state();
         if let Some((temporary, renew_at)) = &state.cached
@@ -156,21 +165,32 @@ impl CredentialProvider {
         {
             return Step::Ready(Ok(temporary.credentials.clone()));
         }
-        if let Some(fetching) = &state.fetching {
-            return Step::Wait(fetching.clone());
+        if let Some(valid) = self.still_valid(&state, client) {
+            let renewal_due = state
+                .failed_at
+                .is_none_or(|at| at.elapsed() >= RENEWAL_RETRY_EVERY);
+            if state.fetching.is_none() && renewal_due {
+                tracing::debug!("renewing temporary credentials beside the reads");
+                self.start_fetch(&mut state, client, policy);
+            }
+            return Step::Ready(Ok(valid));
         }
-        if let Some((error, at)) = &state.failed
-            && at.elapsed() < HOLD_OFF
-        {
-            let error = error.clone();
-            return Step::Ready(match self.still_valid(&state) {
-                Some(credentials) => Ok(credentials),
-                None => Err(error),
-            });
+        match &state.fetching {
+            Some(fetching) => Step::Wait(fetching.clone()),
+            None => Step::Wait(self.start_fetch(&mut state, client, policy)),
         }
+    }
+
+    /// Starts the one fetch, on its own task; its outcome is kept if it is
+    /// a success, and told to every read waiting for it either way.
+    fn start_fetch(
+        self: &Arc<Self>,
+        state: &mut State,
+        client: &Client,
+        policy: RetryPolicy,
+    ) -> watch::Receiver<Outcome> {
         let (tell, outcome) = watch::channel(None);
         state.fetching = Some(outcome.clone());
-        drop(state);
         let this = Arc::clone(self);
         let client = client.clone();
         // Not the starting read's token: its cancellation must not end the
@@ -185,19 +205,22 @@ impl CredentialProvider {
                 Ok(fresh) => {
                     let renew_at = temporary::renew_at(fetched_at, fresh.expires_at);
                     state.cached = Some((fresh.clone(), renew_at));
-                    state.failed = None;
+                    state.failed_at = None;
                 }
-                Err(error) => state.failed = Some((error.clone(), Instant::now())),
+                Err(error) => {
+                    tracing::debug!(error = %describe(error), "fetching temporary credentials failed");
+                    state.failed_at = Some(Instant::now());
+                }
             }
             drop(state);
             let _ = tell.send(Some(result));
         });
-        Step::Wait(outcome)
+        outcome
     }
 
     /// A failed fetch: the cached credentials if they stay valid a while.
-    fn or_still_valid(&self, error: AuthError) -> Result<Credentials, AuthError> {
-        match self.still_valid(&self.state()) {
+    fn or_still_valid(&self, error: AuthError, client: &Client) -> Result<Credentials, AuthError> {
+        match self.still_valid(&self.state(), client) {
             Some(credentials) => {
                 tracing::warn!(
                     error = %describe(&error),

@@ -56,10 +56,18 @@ struct Guards {
 }
 
 impl Guards {
-    /// The gate of a key: its access key and a digest of its secret, so a
-    /// wrong secret for the same access key has a gate of its own.
+    /// The gate of a key: its access key and a digest of its secret and
+    /// security token, so that a wrong secret, or an expired token, for the
+    /// same access key has a gate of its own (a 401 for an expired token
+    /// must not refuse the renewed credentials).
     fn gate(&self, credentials: &Credentials) -> Arc<Gate> {
-        let digest = Sha256::digest(credentials.secret_key.expose().as_bytes());
+        let mut hasher = Sha256::new();
+        hasher.update(credentials.secret_key.expose().as_bytes());
+        if let Some(token) = &credentials.security_token {
+            hasher.update([0u8]);
+            hasher.update(token.expose().as_bytes());
+        }
+        let digest = hasher.finalize();
         let key = format!("{} {}", credentials.access_key, hex::encode(&digest[..8]));
         let mut gates = self.gates.lock().unwrap_or_else(|e| e.into_inner());
         gates.entry(key).or_default().clone()
@@ -127,6 +135,11 @@ impl Client {
             metadata_http,
             timeout: options.timeout,
         })
+    }
+
+    /// The bound on each attempt, connect to last body byte.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
     }
 
     /// Temporary credentials from the ECS metadata service at `endpoint`.
@@ -226,8 +239,10 @@ impl Client {
     /// Signs and sends one request; a 2xx answer comes back whole, anything
     /// else as a classified error (by status first, then by body). It first
     /// waits for its turn in the shared pace of its endpoint and key (as
-    /// long as the gateway asked), then passes the key's credential gate
-    /// (at most one request timeout: that wait is part of this attempt).
+    /// long as the gateway asked), then passes the key's credential gate.
+    /// The attempt's request timeout starts once the pace lets it go: the
+    /// wait at the gate and the request share it. A pause asked for while
+    /// it waited at the gate voids its turn, and it waits again.
     pub async fn send(
         &self,
         request: Request<'_>,
@@ -235,14 +250,25 @@ impl Client {
     ) -> Result<Answer, ApiError> {
         let host = endpoint::host_header(&request.url);
         let limiter = self.guards.limiter(&host, &credentials.access_key);
-        wait_for_turn(&limiter).await;
         let gate = self.guards.gate(credentials);
-        let pass = match tokio::time::timeout(self.timeout, gate.enter()).await {
-            Ok(pass) => pass?,
-            Err(_) => return Err(self.gate_timeout(&host)),
+        let (pass, deadline) = loop {
+            let turn = wait_for_turn(&limiter).await;
+            let deadline = Instant::now() + self.timeout;
+            // A turn dropped unused (a gate timeout, a refusal, the read
+            // cancelled) goes back to the pace.
+            let pass = match tokio::time::timeout_at(deadline.into(), gate.enter()).await {
+                Ok(pass) => pass?,
+                Err(_) => return Err(self.gate_timeout(&host)),
+            };
+            if turn.still_good(Instant::now()) {
+                turn.used();
+                break (pass, deadline);
+            }
+            tracing::debug!("a pause began while this request waited at the gate: waiting again");
         };
         let started = Instant::now();
-        let result = self.send_now(request, credentials, &host).await;
+        let line = format!("{} {}", request.method, request.url.path());
+        let result = self.send_now(request, credentials, &host, deadline).await;
         match &result {
             Err(e) if e.kind == ErrorKind::Throttled => {
                 limiter.throttled(
@@ -255,8 +281,12 @@ impl Client {
             Err(e) if !e.proves_signature() => {}
             _ => limiter.accepted(started),
         }
-        if let Pass::Prove(_holding) = &pass {
-            gate.settle(&result.as_ref().map(|_| ()));
+        match (&result, &pass) {
+            // A 401 refuses the key whenever it comes: a key revoked
+            // mid-run is not sent again by every read.
+            (Err(e), _) if e.status == Some(401) => gate.refuse(e, &line),
+            (_, Pass::Prove(_holding)) => gate.settle(&result.as_ref().map(|_| ())),
+            _ => {}
         }
         result
     }
@@ -281,6 +311,7 @@ impl Client {
         request: Request<'_>,
         credentials: &Credentials,
         host: &str,
+        deadline: Instant,
     ) -> Result<Answer, ApiError> {
         let Request {
             method,
@@ -302,7 +333,10 @@ impl Client {
             body: body.as_bytes(),
         };
         let headers = signer::sign(&to_sign, credentials, time::OffsetDateTime::now_utc());
-        let mut builder = self.http.request(method.clone(), url.clone());
+        let mut builder = self
+            .http
+            .request(method.clone(), url.clone())
+            .timeout(deadline.saturating_duration_since(Instant::now()));
         for (name, value) in headers {
             builder = builder.header(name, value);
         }
@@ -412,36 +446,53 @@ impl Client {
     }
 }
 
-/// Waits for a turn in the shared pace: a pause the gateway asked for is
-/// waited out whatever the request timeout (nothing is sent meanwhile). A
-/// turn abandoned (the read cancelled) is given back.
-async fn wait_for_turn(limiter: &Limiter) {
-    struct Held<'a> {
-        limiter: &'a Limiter,
-        turn: Option<super::throttle::Turn>,
+/// A turn in the shared pace, held until used; dropped unused, it is
+/// given back for the next read to take.
+struct HeldTurn<'a> {
+    limiter: &'a Limiter,
+    turn: Option<super::throttle::Turn>,
+}
+
+impl HeldTurn<'_> {
+    /// Whether no pause asked for since the turn was taken lasts past `now`.
+    fn still_good(&self, now: Instant) -> bool {
+        self.turn
+            .as_ref()
+            .is_none_or(|turn| self.limiter.still_good(turn, now))
     }
-    impl Drop for Held<'_> {
-        fn drop(&mut self) {
-            if let Some(turn) = &self.turn {
-                self.limiter.give_back(turn);
-            }
+
+    /// The request goes out on this turn.
+    fn used(mut self) {
+        self.turn = None;
+    }
+}
+
+impl Drop for HeldTurn<'_> {
+    fn drop(&mut self) {
+        if let Some(turn) = &self.turn {
+            self.limiter.give_back(turn);
         }
     }
+}
+
+/// Waits for a turn in the shared pace: a pause the gateway asked for is
+/// waited out whatever the request timeout (nothing is sent meanwhile).
+async fn wait_for_turn(limiter: &Limiter) -> HeldTurn<'_> {
     loop {
         let now = Instant::now();
-        let turn = limiter.reserve(now);
-        if turn.at <= now {
-            return;
-        }
-        let mut held = Held {
+        let held = HeldTurn {
             limiter,
-            turn: Some(turn),
+            turn: Some(limiter.reserve(now)),
         };
-        tokio::time::sleep_until(turn.at.into()).await;
-        held.turn = None;
-        if limiter.still_good(&turn, Instant::now()) {
-            return;
+        let at = held.turn.as_ref().map_or(now, |turn| turn.at);
+        if at > now {
+            tokio::time::sleep_until(at.into()).await;
         }
+        if held.still_good(Instant::now()) {
+            return held;
+        }
+        // A pause began while it slept: the turn is void (the pace ignores
+        // it when given back), so reserve again.
     }
 }
 
@@ -489,18 +540,12 @@ async fn read_capped(response: reqwest::Response) -> Result<Vec<u8>, BodyError> 
 }
 
 /// The start of a non-JSON body, for an error message.
-fn snippet(body: &[u8]) -> String {
+pub(crate) fn snippet(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
-    let text = text.trim();
-    if text.is_empty() {
+    if text.trim().is_empty() {
         return "(empty body)".into();
     }
-    let cut: String = text.chars().take(200).collect();
-    if cut.len() < text.len() {
-        format!("{cut}…")
-    } else {
-        cut
-    }
+    error::shortened(&text)
 }
 
 /// The first cause of type `T` in `e`'s chain.

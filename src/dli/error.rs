@@ -149,6 +149,24 @@ pub fn classify(status: u16, code: Option<&str>, message: &str) -> ErrorKind {
     }
 }
 
+/// The longest message from a server that diagnostics and logs carry.
+pub const MAX_MESSAGE_CHARS: usize = 300;
+
+/// A server's message, trimmed and cut to [`MAX_MESSAGE_CHARS`] with a note
+/// saying how long it was: a body of megabytes must not become a diagnostic.
+pub fn shortened(text: &str) -> String {
+    let text = text.trim();
+    let mut chars = text.char_indices();
+    match chars.nth(MAX_MESSAGE_CHARS) {
+        None => text.to_owned(),
+        Some((end, _)) => format!(
+            "{}… (cut: {} characters in all)",
+            &text[..end],
+            text.chars().count()
+        ),
+    }
+}
+
 /// The error fields of a body.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct ErrorBody {
@@ -184,7 +202,7 @@ pub fn error_fields(body: &[u8]) -> ErrorBody {
             Some(code) => Some(code),
             None => text(b.code),
         };
-        let message = b.error_msg.or(b.message);
+        let message = b.error_msg.or(b.message).map(|m| shortened(&m));
         let coded = code
             .as_deref()
             .is_some_and(|c| SERVICE_PREFIXES.iter().any(|p| c.starts_with(p)));
@@ -338,5 +356,20 @@ mod tests {
             e.to_string(),
             "dli.cn-north-4.myhuaweicloud.com answered HTTP 400: DLI.0001: Connection x is not exist (request id req-1)"
         );
+    }
+
+    #[test]
+    fn a_long_message_is_cut_with_a_note() {
+        let long = "x".repeat(1_000_000);
+        let body = format!(r#"{{"error_code":"DLI.0999","error_msg":"{long}"}}"#);
+        let message = error_fields(body.as_bytes()).message.unwrap();
+        assert!(message.len() < MAX_MESSAGE_CHARS + 64, "{}", message.len());
+        assert!(
+            message.ends_with("… (cut: 1000000 characters in all)"),
+            "{message}"
+        );
+        assert_eq!(shortened("  short  "), "short");
+        // Cut on a character boundary.
+        assert!(shortened(&"é".repeat(400)).starts_with(&"é".repeat(300)));
     }
 }

@@ -70,7 +70,24 @@ impl Gate {
             Err(e) if e.proves_signature() => Verdict::Proven,
             Err(_) => return,
         };
-        *self.verdict.lock().unwrap_or_else(|e| e.into_inner()) = verdict;
+        let mut current = self.verdict.lock().unwrap_or_else(|e| e.into_inner());
+        // A refusal is for good: an answer to a request sent before it
+        // does not undo it.
+        if !matches!(*current, Verdict::Refused(_)) {
+            *current = verdict;
+        }
+    }
+
+    /// The gateway answered `request` (e.g. `GET /v2.0/…`) with a 401:
+    /// refuse the key for good, whatever was decided before.
+    pub fn refuse(&self, error: &ApiError, request: &str) {
+        let mut refusal = error.clone();
+        refusal.message = format!(
+            "{} (the key was refused on {request}, and is not sent again: repeated signature \
+             failures lock an access key)",
+            error.message
+        );
+        *self.verdict.lock().unwrap_or_else(|e| e.into_inner()) = Verdict::Refused(refusal);
     }
 }
 
@@ -159,6 +176,23 @@ mod tests {
         gate.settle(&Err(&throttled));
         drop(guard);
         assert!(matches!(gate.enter().await, Ok(Pass::Open)));
+    }
+
+    #[tokio::test]
+    async fn a_401_after_the_key_was_proven_refuses_it_naming_the_request() {
+        let gate = Gate::default();
+        gate.settle(&Ok(()));
+        assert!(matches!(gate.enter().await, Ok(Pass::Open)));
+        gate.refuse(&refusal(), "GET /v2.0/p/datasource/enhanced-connections/c1");
+        let err = gate.enter().await.err().unwrap();
+        assert!(
+            err.message
+                .contains("refused on GET /v2.0/p/datasource/enhanced-connections/c1"),
+            "{err}"
+        );
+        // A later proof does not undo it.
+        gate.settle(&Ok(()));
+        assert!(gate.enter().await.is_err());
     }
 
     #[tokio::test]

@@ -3,14 +3,20 @@
 //! read fails with a clear error, never a connection silently missing or
 //! doubled.
 //!
+//! The list ends on an empty or short page (fewer rows than asked for),
+//! never on `count` alone: Huawei documents `count` both as the number of
+//! matches and as the number of connections returned. `count` is a
+//! cross-check: every page's count must be the number of rows read in all
+//! or that page's own length, else the list is read again.
+//!
 //! Each page after the first starts one row early, on the last row already
 //! read: a connection deleted or created before it shifts that row, and the
-//! shift shows. A changed count, a repeated id or a short page before the
-//! count does too; a list of several pages ends by reading the first page
-//! again, which shows a delete and a create that kept the count. A change
-//! means reading again from the first page, at most [`MAX_PASSES`] times in
-//! all. A server that ignores `offset` is told apart, and no read takes
-//! more than [`MAX_PAGES`] pages.
+//! shift shows. A repeated id or a count that fits neither meaning does
+//! too; a list of several pages ends by reading the first page again, which
+//! shows a delete and a create that kept the count. A change means reading
+//! again from the first page, at most [`MAX_PASSES`] times in all. A server
+//! that ignores `offset` is told apart, and no read takes more than
+//! [`MAX_PAGES`] pages.
 
 use std::collections::HashSet;
 
@@ -111,13 +117,23 @@ fn same_rows(a: &[EnhancedConnection], b: &[EnhancedConnection]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same_row(x, y))
 }
 
-/// Whether the rows read so far are the whole list.
-fn complete(read: usize, count: Option<u64>, last_page: usize) -> bool {
-    match count {
-        Some(count) => read as u64 >= count,
-        // Without a count, a short page is the last one.
-        None => last_page < PAGE_SIZE as usize,
-    }
+/// The list ends on a page with fewer rows than asked for.
+fn last_page(rows: usize) -> bool {
+    rows < PAGE_SIZE as usize
+}
+
+/// A count that is neither the rows read in all nor its page's length,
+/// with why.
+fn contradicting_count(counts: &[(Option<u64>, usize)], total: usize) -> Option<String> {
+    counts.iter().find_map(|(count, page_len)| {
+        let count = (*count)?;
+        (count != total as u64 && count != *page_len as u64).then(|| {
+            format!(
+                "the API counts {count} connections, but {total} were read (that page had \
+                 {page_len})"
+            )
+        })
+    })
 }
 
 async fn read_once<E, F, Fut>(filter: &ListQuery, fetch: &mut F) -> Result<Pass, ListError<E>>
@@ -134,18 +150,15 @@ where
             )));
         }
     }
-    if first.is_empty() {
-        return Ok(match count {
-            Some(count) if count > 0 => Pass::Changed(format!(
-                "the API counts {count} connections but returned none"
-            )),
-            _ => Pass::Read(first),
-        });
-    }
+    // Every page's count and length, for the cross-check at the end.
+    let mut counts = vec![(count, first.len())];
     let mut all = first.clone();
-    if complete(all.len(), count, first.len()) {
+    if last_page(first.len()) {
         // One answer: a snapshot by itself.
-        return Ok(Pass::Read(all));
+        return Ok(match contradicting_count(&counts, all.len()) {
+            Some(why) => Pass::Changed(why),
+            None => Pass::Read(all),
+        });
     }
     let mut pages = 1;
     loop {
@@ -164,13 +177,7 @@ where
                 "the API answered offset {offset} with the first page again: it ignores offset"
             )));
         }
-        if page_count != count {
-            return Ok(Pass::Changed(format!(
-                "the count went from {} to {}",
-                shown(count),
-                shown(page_count)
-            )));
-        }
+        counts.push((page_count, rows.len()));
         let (Some(overlap), Some(last)) = (rows.first(), all.last()) else {
             return Ok(Pass::Changed(format!(
                 "the page at offset {offset} is empty, though a connection was read there"
@@ -191,16 +198,12 @@ where
             }
         }
         all.extend(rows.iter().skip(1).cloned());
-        if complete(all.len(), count, rows.len()) {
+        if last_page(rows.len()) {
             break;
         }
-        if rows.len() < PAGE_SIZE as usize {
-            return Ok(Pass::Changed(format!(
-                "a short page ended the list at {} connections, though the API counts {}",
-                all.len(),
-                shown(count)
-            )));
-        }
+    }
+    if let Some(why) = contradicting_count(&counts, all.len()) {
+        return Ok(Pass::Changed(why));
     }
     // The closing check: the first page, again.
     let (again_count, again) = page(filter, fetch, 0).await?;
@@ -208,10 +211,6 @@ where
         return Ok(Pass::Changed("the first page changed".into()));
     }
     Ok(Pass::Read(all))
-}
-
-fn shown(count: Option<u64>) -> String {
-    count.map_or_else(|| "none".into(), |c| c.to_string())
 }
 
 #[cfg(test)]
@@ -289,6 +288,35 @@ mod tests {
             .unwrap_err();
         assert!(
             matches!(&err, ListError::Inconsistent(m) if m.contains("kept changing") && m.contains("counts 400")),
+            "{err:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_count_per_page_never_ends_the_list_early() {
+        // The API counts the rows of each page, not the matches: 250 in all.
+        let mut inner = api(250, None);
+        let per_page = |q: ListQuery| {
+            let mut page = inner(q).into_inner().unwrap();
+            page.count = page.connections.as_ref().map(|rows| rows.len() as u64);
+            std::future::ready(Ok::<_, ()>(page))
+        };
+        let all = read_all(&ListQuery::default(), per_page).await.unwrap();
+        assert_eq!(
+            ids(&all),
+            (0..250).map(|i| format!("c{i}")).collect::<Vec<_>>()
+        );
+    }
+
+    #[tokio::test]
+    async fn a_count_below_the_rows_never_ends_the_list_early() {
+        // A count of 100 on a list of 150 is neither the total nor the
+        // second page's length: read again, then an error, never 100 rows.
+        let err = read_all(&ListQuery::default(), api(150, Some(100)))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, ListError::Inconsistent(m) if m.contains("counts 100") && m.contains("150 were read")),
             "{err:?}"
         );
     }

@@ -45,12 +45,9 @@ pub async fn ecs_credentials(
         }
         if !(200..300).contains(&status) {
             let fields = super::error::error_fields(&body);
-            let message = fields.message.unwrap_or_else(|| {
-                String::from_utf8_lossy(&body)
-                    .chars()
-                    .take(200)
-                    .collect::<String>()
-            });
+            let message = fields
+                .message
+                .unwrap_or_else(|| super::client::snippet(&body));
             return Err(ApiError {
                 kind: super::error::classify(status, fields.code.as_deref(), &message),
                 status: Some(status),

@@ -137,7 +137,8 @@ pub trait Outcome {
 fn unsuccessful(is_success: Option<bool>, message: &Option<String>) -> Option<String> {
     (is_success == Some(false)).then(|| {
         message
-            .clone()
+            .as_deref()
+            .map(super::error::shortened)
             .filter(|m| !m.is_empty())
             .unwrap_or_else(|| "the API reported is_success: false without a message".into())
     })

@@ -103,10 +103,10 @@ fn lookup(host: &str) -> Result<Vec<IpAddr>, Failure> {
     while !next.is_null() {
         // SAFETY: a node of the list getaddrinfo returned, not yet freed.
         let info = unsafe { &*next };
-        if let Some(ip) = ip_of(info) {
-            if !addrs.contains(&ip) {
-                addrs.push(ip);
-            }
+        if let Some(ip) = ip_of(info)
+            && !addrs.contains(&ip)
+        {
+            addrs.push(ip);
         }
         next = info.ai_next;
     }

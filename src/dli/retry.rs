@@ -94,13 +94,18 @@ where
             Ok(value) => return Ok(value),
             Err(error) => error,
         };
+        // An answer that is final by its status (a 401, 403 or 404) is
+        // reported as what it is, whatever `Retry-After` came with it.
+        if !error.kind.is_retryable() {
+            return Err(RetryError::Failed { error, attempts });
+        }
         // A wait past the maximum fails at once, also on the last attempt:
         // the user learns what the server asked for.
         let too_long = error
             .retry_after
             .as_ref()
             .is_some_and(|r| r.wait > policy.max_server_wait);
-        if !too_long && (!error.kind.is_retryable() || attempts > policy.max_retries) {
+        if !too_long && attempts > policy.max_retries {
             return Err(RetryError::Failed { error, attempts });
         }
         let Some(delay) = policy.delay(attempts, error.retry_after.as_ref(), jitter()) else {
@@ -187,6 +192,31 @@ mod tests {
             "{result:?}"
         );
         assert_eq!(calls, 1);
+    }
+
+    #[tokio::test]
+    async fn a_final_status_wins_over_a_long_retry_after() {
+        for kind in [
+            ErrorKind::Authentication,
+            ErrorKind::Forbidden,
+            ErrorKind::NotFound,
+        ] {
+            let result: Result<(), _> =
+                with_retries(fast(5), &CancellationToken::new(), || async {
+                    Err(ApiError {
+                        retry_after: Some(RetryAfter {
+                            wait: Duration::from_secs(3600),
+                            sent: "3600".into(),
+                        }),
+                        ..err(kind)
+                    })
+                })
+                .await;
+            assert!(
+                matches!(&result, Err(RetryError::Failed { error, attempts: 1 }) if error.kind == kind),
+                "{result:?}"
+            );
+        }
     }
 
     #[test]
