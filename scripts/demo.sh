@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 root=$PWD
 work="$root/demo/.work"
 
-./scripts/install-test-tools.sh --no-sdk >/dev/null
+./scripts/install-test-tools.sh --demo >/dev/null
 terraform_bin=$(command -v terraform || echo "$root/.tools/terraform-1.0.3/terraform")
 version=$(CHECKPOINT_DISABLE=1 "$terraform_bin" version)
 echo "==> using ${version%%$'\n'*}"

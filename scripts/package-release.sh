@@ -16,7 +16,10 @@
 #   --binary packages an already built binary for PLATFORM (this machine's
 #   platform when none is named) instead of building one.
 set -euo pipefail
+# Relative --binary and --out paths are the caller's, not the repository's.
+caller=$PWD
 cd "$(dirname "$0")/.."
+absolute() { case "$1" in /*) echo "$1" ;; *) echo "$caller/$1" ;; esac; }
 
 case "$(uname -s)" in Linux) os=linux ;; Darwin) os=darwin ;; *) echo "unsupported OS" >&2; exit 1 ;; esac
 case "$(uname -m)" in x86_64|amd64) arch=amd64 ;; aarch64|arm64) arch=arm64 ;; *) echo "unsupported arch" >&2; exit 1 ;; esac
@@ -25,13 +28,15 @@ declare -A binaries=()
 out="dist"
 while [ $# -gt 0 ]; do
   case "$1" in
+    --binary|--out)
+      [ $# -ge 2 ] || { echo "$1 needs a value" >&2; exit 2; } ;;&
     --binary)
       case "$2" in
-        *=*) binaries[${2%%=*}]=${2#*=} ;;
-        *) binaries[${os}_${arch}]=$2 ;;
+        *=*) binaries[${2%%=*}]=$(absolute "${2#*=}") ;;
+        *) binaries[${os}_${arch}]=$(absolute "$2") ;;
       esac
       shift 2 ;;
-    --out) out=$2; shift 2 ;;
+    --out) out=$(absolute "$2"); shift 2 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done

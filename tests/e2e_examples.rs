@@ -54,6 +54,9 @@ async fn examples_are_fmt_clean() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn examples_plan_against_the_fake() {
+    if null_provider_skipped() {
+        return;
+    }
     let fake = RunningFake::start(Fixture::default_fixture())
         .await
         .unwrap();

@@ -90,3 +90,39 @@ async fn packaged_zip_installs_from_a_filesystem_mirror() {
         assert_eq!(out["vpc_id"], json!("22094d8f-c310-4621-913d-4c4d655d8495"));
     }
 }
+
+#[test]
+fn package_release_takes_relative_paths_from_the_callers_directory() {
+    let caller = tempfile::tempdir().unwrap();
+    let (platform, binary) = this_platform_binary();
+    std::fs::copy(binary, caller.path().join("provider")).unwrap();
+    let script = repo_root().join("scripts/package-release.sh");
+    let packaged = Command::new(&script)
+        .current_dir(caller.path())
+        .env("RELEASE_TARGETS", &platform)
+        .env_remove("GPG_FINGERPRINT")
+        .args(["--binary", &format!("{platform}=provider"), "--out", "dist"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&packaged.stderr);
+    assert!(packaged.status.success(), "{stderr}");
+    let zip = format!("terraform-provider-dli_{RELEASE_VERSION}_{platform}.zip");
+    assert!(caller.path().join("dist").join(&zip).is_file(), "{stderr}");
+
+    // A value missing after the last flag is a clear usage error.
+    for flag in ["--binary", "--out"] {
+        let missing = Command::new(&script)
+            .current_dir(caller.path())
+            .env("RELEASE_TARGETS", &platform)
+            .arg(flag)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&missing.stderr);
+        assert_eq!(missing.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains(&format!("{flag} needs a value")),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("unbound variable"), "{stderr}");
+    }
+}

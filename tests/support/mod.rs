@@ -10,7 +10,9 @@ use dli_fake::{Fixture, RunningFake};
 use serde_json::{Value, json};
 use tfplugin::testing::cli;
 #[allow(unused_imports)]
-pub use tfplugin::testing::cli::{TOFU_VERSION, TfRun, default_registry, is_tofu};
+pub use tfplugin::testing::cli::{
+    SKIP_AMD64_BINARIES, TOFU_VERSION, TfRun, default_registry, is_tofu, skipped_by_request,
+};
 
 pub const PROJECT: &str = "0123456789abcdef0123456789abcdef";
 pub const SEED_ID: &str = "4c693ecc-bab8-4113-a838-129cedc9a563";
@@ -82,19 +84,16 @@ impl Workspace {
     /// A workspace whose `terraform-provider-dli` is the one in
     /// `provider_dir`.
     pub fn with_provider_dir(terraform: &Path, main_tf: &str, provider_dir: &Path) -> Workspace {
-        let null_dir = installed("null-provider");
+        // The null provider is a linux-amd64 binary, left out by request
+        // elsewhere (the tests that need it say so and do not run).
+        let null_dir = (std::env::var(SKIP_AMD64_BINARIES).as_deref() != Ok("1"))
+            .then(|| installed("null-provider"));
+        let mut overrides = vec![("dli-community/dli", provider_dir)];
+        if let Some(null_dir) = &null_dir {
+            overrides.push(("hashicorp/null", null_dir));
+        }
         // The provider's own settings never leak in from the environment.
-        Workspace(
-            cli::Workspace::new(
-                terraform,
-                main_tf,
-                &[
-                    ("dli-community/dli", provider_dir),
-                    ("hashicorp/null", &null_dir),
-                ],
-            )
-            .clear_env_prefix("HW_"),
-        )
+        Workspace(cli::Workspace::new(terraform, main_tf, &overrides).clear_env_prefix("HW_"))
     }
 
     pub fn env(self, name: &str, value: &str) -> Self {
@@ -188,6 +187,21 @@ data "dli_enhanced_connection" "seed" {{
 output "vpc_id" {{ value = data.dli_enhanced_connection.seed.vpc_id }}
 "#
     )
+}
+
+/// Whether a test that needs the null provider (a linux-amd64 binary) is
+/// skipped by request on this machine; says so when it is.
+pub fn null_provider_skipped() -> bool {
+    skipped_by_request(
+        SKIP_AMD64_BINARIES,
+        "a test that chains into hashicorp/null (a linux-amd64 binary)",
+    )
+}
+
+/// Whether the linux_arm64 tests are skipped by request (`SKIP_ARM64=1`,
+/// off Debian bookworm amd64); says so when they are.
+pub fn arm64_skipped() -> bool {
+    skipped_by_request("SKIP_ARM64", "a test of the linux_arm64 release")
 }
 
 /// The linux_arm64 release binary, which `make test` builds with

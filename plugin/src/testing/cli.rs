@@ -13,6 +13,25 @@ pub const TOFU_VERSION: &str = "1.12.6";
 /// The oldest Terraform the tests run on.
 pub const OLDEST_TERRAFORM: &str = "1.0.3";
 
+/// The switch that leaves out the tests' linux-amd64 binaries (Terraform
+/// [`OLDEST_TERRAFORM`] and the null provider) on a machine that cannot run
+/// them.
+pub const SKIP_AMD64_BINARIES: &str = "SKIP_AMD64_BINARIES";
+
+/// Whether the user asked, with `switch=1`, to skip `what`; says so on
+/// stderr when skipping. CI never skips: a switch set there is an error.
+pub fn skipped_by_request(switch: &str, what: &str) -> bool {
+    if std::env::var(switch).as_deref() != Ok("1") {
+        return false;
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "{switch}=1 is set in CI, which runs every test"
+    );
+    eprintln!("skipped by request ({switch}=1): {what}");
+    true
+}
+
 /// Whether `cli` is OpenTofu (which addresses providers on its own
 /// registry host and words a few messages its own way).
 pub fn is_tofu(cli: &Path) -> bool {
@@ -56,10 +75,15 @@ pub fn terraforms(tools: &Path) -> Vec<PathBuf> {
         }
         None => eprintln!("note: no terraform on PATH; testing Terraform {OLDEST_TERRAFORM} only"),
     }
-    found.push(installed(
-        tools,
-        &format!("terraform-{OLDEST_TERRAFORM}/terraform"),
-    ));
+    if !skipped_by_request(
+        SKIP_AMD64_BINARIES,
+        &format!("Terraform {OLDEST_TERRAFORM}, a linux-amd64 binary"),
+    ) {
+        found.push(installed(
+            tools,
+            &format!("terraform-{OLDEST_TERRAFORM}/terraform"),
+        ));
+    }
     found.push(installed(tools, &format!("tofu-{TOFU_VERSION}/tofu")));
     found
 }
