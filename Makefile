@@ -20,12 +20,15 @@ arm64: tools
 	@if [ "$(SKIP_ARM64)" = 1 ]; then echo "SKIP_ARM64=1: not building linux_arm64"; \
 	else ./scripts/build-release.sh linux_arm64; fi
 
+# The line naming what was skipped by request is printed whether the tests
+# pass or fail.
 test: tools lint arm64
-	cargo test --locked
-	@skipped=""; \
+	@status=0; cargo test --locked || status=$$?; \
+	skipped=""; \
 	if [ "$(SKIP_ARM64)" = 1 ]; then skipped="the linux_arm64 build, its qemu tests and the registry test's arm64 package (SKIP_ARM64=1)"; fi; \
 	if [ "$(SKIP_AMD64_BINARIES)" = 1 ]; then skipped="$${skipped:+$$skipped; }Terraform 1.0.3 and the tests that chain into hashicorp/null (SKIP_AMD64_BINARIES=1)"; fi; \
-	if [ -n "$$skipped" ]; then echo "skipped by request: $$skipped"; fi
+	if [ -n "$$skipped" ]; then echo "skipped by request: $$skipped"; fi; \
+	exit $$status
 
 release:
 	./scripts/install-test-tools.sh --release

@@ -57,20 +57,28 @@ if $debian && [ -r "$os_release" ] && [ "$(dpkg --print-architecture)" = amd64 ]
   (. "$os_release" && [ "${ID:-}" = debian ] && [ "${VERSION_CODENAME:-}" = bookworm ]); then
   bookworm_amd64=true
 fi
+# The tests build linux_arm64, and so does a release that targets it.
 arm64_wanted=false
-[ "$mode" = "" ] && [ "${SKIP_ARM64:-}" != 1 ] && arm64_wanted=true
+case "$mode" in
+  "") [ "${SKIP_ARM64:-}" = 1 ] || arm64_wanted=true ;;
+  --release) case " ${RELEASE_TARGETS:-linux_amd64 linux_arm64} " in *" linux_arm64 "*) arm64_wanted=true ;; esac ;;
+esac
 missing_debs=()
-# An unsigned release needs no gpg.
-if [ "$mode" != "--release" ] || [ -n "${GPG_FINGERPRINT:-}" ]; then
+# The demo signs and packs nothing; an unsigned release needs no gpg.
+if [ "$mode" = "" ] || { [ "$mode" = "--release" ] && [ -n "${GPG_FINGERPRINT:-}" ]; }; then
   command -v gpg >/dev/null || missing_debs+=(gnupg)
 fi
-command -v zip >/dev/null || missing_debs+=(zip)
+[ "$mode" = "--demo" ] || command -v zip >/dev/null || missing_debs+=(zip)
 arm64_debs=(rustc-web cargo-web libstd-rust-web-dev:arm64 gcc-aarch64-linux-gnu
             libc6-dev-arm64-cross qemu-user-static)
 if $arm64_wanted && ! $bookworm_amd64; then
   echo "error: the linux_arm64 tests build with Debian bookworm's packages on amd64" >&2
   echo "       (${arm64_debs[*]}), and this machine is not Debian bookworm amd64." >&2
-  echo "       Run everything else with: SKIP_ARM64=1 make test" >&2
+  if [ "$mode" = "--release" ]; then
+    echo "       Build linux_arm64 there, or leave it out: RELEASE_TARGETS=\"…\" make release" >&2
+  else
+    echo "       Run everything else with: SKIP_ARM64=1 make test" >&2
+  fi
   exit 1
 fi
 if $arm64_wanted; then
@@ -93,7 +101,7 @@ if [ ${#missing_debs[@]} -gt 0 ] && ! $debian; then
 fi
 if [ ${#missing_debs[@]} -gt 0 ]; then
   if ! { $sudo_cmd apt-get update -qq &&
-         DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing_debs[@]}"; }; then
+         $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing_debs[@]}"; }; then
     echo "error: could not install ${missing_debs[*]}: install them as root" >&2
     exit 1
   fi
@@ -144,7 +152,9 @@ if [ "$mode" != "--demo" ] && [ ! -x "$tofu_dest" ]; then
     mv "$tofu_cache.partial" "$tofu_cache"
     chmod -R u+w "$build_dir" && rm -rf "$build_dir"
   fi
-  install -D -m 0755 "$tofu_cache" "$tofu_dest"
+  # No `install -D`: BSD install (macOS) lacks it.
+  mkdir -p "$(dirname "$tofu_dest")"
+  install -m 0755 "$tofu_cache" "$tofu_dest"
   echo "installed $tofu_dest"
 fi
 

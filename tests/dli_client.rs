@@ -622,10 +622,25 @@ async fn iam_that_hangs_after_one_answer(
     tokio::spawn(async move {
         let mut held = Vec::new();
         while let Ok((mut socket, _)) = listener.accept().await {
+            // The whole request, head and body, before answering.
             let mut request = Vec::new();
             let mut buf = [0u8; 4096];
-            // The head and the small JSON body arrive together here.
-            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+            loop {
+                let head_end = request
+                    .windows(4)
+                    .position(|w| w == b"\r\n\r\n")
+                    .map(|at| at + 4);
+                if let Some(head_end) = head_end {
+                    let head = String::from_utf8_lossy(&request[..head_end]).to_ascii_lowercase();
+                    let length: usize = head
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length:"))
+                        .and_then(|v| v.trim().parse().ok())
+                        .unwrap_or(0);
+                    if request.len() >= head_end + length {
+                        break;
+                    }
+                }
                 match socket.read(&mut buf).await {
                     Ok(0) | Err(_) => break,
                     Ok(n) => request.extend_from_slice(&buf[..n]),
@@ -697,7 +712,12 @@ async fn reads_keep_valid_credentials_while_a_renewal_hangs() {
             .unwrap();
         assert_eq!(got.access_key, first.access_key);
     }
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    for _ in 0..100 {
+        if seen.load(Ordering::SeqCst) >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     assert_eq!(seen.load(Ordering::SeqCst), 2, "one renewal for five reads");
 
     // Less life left than a request timeout plus the margin: a read waits

@@ -341,7 +341,9 @@ async fn a_failed_project_lookup_fails_its_own_read_and_the_next_looks_up_again(
             url = fake.url()
         );
         let ws = Workspace::new(&tf, &reads(&provider, 12));
-        let run = ws.run(&["plan", "-no-color", "-input=false", "-parallelism=1"]).await;
+        let run = ws
+            .run(&["plan", "-no-color", "-input=false", "-parallelism=1"])
+            .await;
         let text = run.text();
         assert!(text.matches("Error: ").count() <= 1, "{text}");
         assert!(text.contains("Retry-After: 121"), "{text}");
@@ -370,7 +372,9 @@ async fn a_pause_asked_for_while_reads_wait_at_the_gate_binds_them_too() {
         }))
         .await;
         let ws = Workspace::new(&tf, &reads(&provider_at(&fake.url(), SK, ""), 20));
-        let run = ws.run(&["plan", "-no-color", "-input=false", "-parallelism=20"]).await;
+        let run = ws
+            .run(&["plan", "-no-color", "-input=false", "-parallelism=20"])
+            .await;
         let text = run.text();
         assert!(!text.contains("Error"), "{text}");
         let requests = fake.state.requests();
@@ -423,7 +427,9 @@ async fn a_key_revoked_mid_run_is_sent_once_more_and_then_refused_unsent() {
     for tf in terraforms() {
         let fake = fake_with(json!({"revoke_keys_after": 3})).await;
         let ws = Workspace::new(&tf, &reads(&provider_at(&fake.url(), SK, ""), 10));
-        let run = ws.run(&["plan", "-no-color", "-input=false", "-parallelism=1"]).await;
+        let run = ws
+            .run(&["plan", "-no-color", "-input=false", "-parallelism=1"])
+            .await;
         let text = run.text();
         assert_eq!(signed_refusals(&fake), 1, "{:?}", fake.state.requests());
         assert_eq!(

@@ -160,12 +160,11 @@ impl CredentialProvider {
     /// beside the read when due), or waiting for a fetch, joined or started.
     fn step(self: &Arc<Self>, client: &Client, policy: RetryPolicy) -> Step {
         let mut state = self.state();
-        if let Some((temporary, renew_at)) = &state.cached
-            && (self.now)() < *renew_at
-        {
-            return Step::Ready(Ok(temporary.credentials.clone()));
-        }
         if let Some(valid) = self.still_valid(&state, client) {
+            let renew_at = state.cached.as_ref().map(|(_, at)| *at);
+            if renew_at.is_some_and(|at| (self.now)() < at) {
+                return Step::Ready(Ok(valid));
+            }
             let renewal_due = state
                 .failed_at
                 .is_none_or(|at| at.elapsed() >= RENEWAL_RETRY_EVERY);

@@ -240,9 +240,13 @@ impl Client {
     /// else as a classified error (by status first, then by body). It first
     /// waits for its turn in the shared pace of its endpoint and key (as
     /// long as the gateway asked), then passes the key's credential gate.
-    /// The attempt's request timeout starts once the pace lets it go: the
-    /// wait at the gate and the request share it. A pause asked for while
-    /// it waited at the gate voids its turn, and it waits again.
+    /// The attempt's request timeout starts once the pace lets it go and
+    /// covers the wait at the gate: a request that waited there while
+    /// another read's request proved nothing (a black hole) goes out with
+    /// what is left of it, or not at all when little is left. One let
+    /// through by a key proven meanwhile gets a whole timeout of its own,
+    /// since the gateway answers. A pause asked for while it waited at the
+    /// gate voids its turn, and it waits again.
     pub async fn send(
         &self,
         request: Request<'_>,
@@ -260,7 +264,15 @@ impl Client {
                 Ok(pass) => pass?,
                 Err(_) => return Err(self.gate_timeout(&host)),
             };
-            if turn.still_good(Instant::now()) {
+            let now = Instant::now();
+            let deadline = match pass {
+                Pass::Open => now + self.timeout,
+                Pass::Prove(_) if deadline.saturating_duration_since(now) < self.timeout / 10 => {
+                    return Err(self.gate_timeout(&host));
+                }
+                Pass::Prove(_) => deadline,
+            };
+            if turn.still_good(now) {
                 turn.used();
                 break (pass, deadline);
             }
@@ -333,10 +345,11 @@ impl Client {
             body: body.as_bytes(),
         };
         let headers = signer::sign(&to_sign, credentials, time::OffsetDateTime::now_utc());
+        let allowed = deadline.saturating_duration_since(Instant::now());
         let mut builder = self
             .http
             .request(method.clone(), url.clone())
-            .timeout(deadline.saturating_duration_since(Instant::now()));
+            .timeout(allowed);
         for (name, value) in headers {
             builder = builder.header(name, value);
         }
@@ -352,7 +365,7 @@ impl Client {
         let response = builder
             .send()
             .await
-            .map_err(|e| self.transport_error(host, &e))?;
+            .map_err(|e| self.transport_error(host, &e, allowed))?;
         let status = response.status().as_u16();
         let header = |name: &str| {
             response
@@ -384,7 +397,7 @@ impl Client {
             }
             BodyError::Transport(e) => ApiError {
                 status: Some(status),
-                ..self.transport_error(&answer.host, &e)
+                ..self.transport_error(&answer.host, &e, allowed)
             },
         })?;
         tracing::debug!(
@@ -406,7 +419,9 @@ impl Client {
         Ok(Answer { body, ..answer })
     }
 
-    fn transport_error(&self, host: &str, e: &reqwest::Error) -> ApiError {
+    /// `allowed`: the time the request had (the request timeout, or what
+    /// was left of it after a wait at the gate).
+    fn transport_error(&self, host: &str, e: &reqwest::Error, allowed: Duration) -> ApiError {
         let (kind, message) = if e.is_builder() {
             // A request that could not even be built (e.g. a header value
             // with a line break): retrying cannot help.
@@ -429,10 +444,18 @@ impl Client {
                 format!("cannot connect: {}", error_chain(e)),
             )
         } else if e.is_timeout() {
-            let message = format!(
-                "no complete answer within the request timeout of {:?}",
-                self.timeout
-            );
+            let message = if allowed + Duration::from_millis(50) >= self.timeout {
+                format!(
+                    "no complete answer within the request timeout of {:?}",
+                    self.timeout
+                )
+            } else {
+                format!(
+                    "no complete answer within {allowed:.1?}, what was left of the request \
+                     timeout of {:?} after waiting for another read's request with the same key",
+                    self.timeout
+                )
+            };
             (ErrorKind::Transport, message)
         } else if e.is_connect() {
             (

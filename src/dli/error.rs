@@ -31,6 +31,9 @@ pub enum ErrorKind {
     Unsuccessful,
     /// The body could not be decoded.
     Undecodable,
+    /// No valid credentials to sign this attempt with (their renewal
+    /// failed); nothing was sent.
+    NoCredentials,
 }
 
 impl ErrorKind {
@@ -201,7 +204,8 @@ pub fn error_fields(body: &[u8]) -> ErrorBody {
         let code = match b.error_code {
             Some(code) => Some(code),
             None => text(b.code),
-        };
+        }
+        .map(|code| shortened(&code));
         let message = b.error_msg.or(b.message).map(|m| shortened(&m));
         let coded = code
             .as_deref()

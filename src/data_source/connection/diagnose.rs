@@ -160,6 +160,7 @@ pub fn read_failure(error: &RetryError, cx: &ReadContext<'_>) -> Diagnostic {
             format!("DLI rejected the request for {id}"),
             format!("{} in {}: {said}", e.host, cx.place()),
         ),
+        ErrorKind::NoCredentials => Diagnostic::error("Cannot get credentials", e.message.clone()),
         ErrorKind::Throttled | ErrorKind::Server | ErrorKind::Transport => Diagnostic::error(
             format!("Cannot read {id}"),
             format!(

@@ -8,14 +8,15 @@ use super::diagnose::ReadContext;
 use crate::data_source::{Context, Own, Target};
 use crate::dli::list::{self, ListError};
 use crate::dli::retry::{self, RetryError, RetryPolicy};
-use crate::dli::{ConnectionPrivileges, Credentials, EnhancedConnection, ListQuery, endpoint};
+use crate::dli::{
+    ApiError, ConnectionPrivileges, Credentials, EnhancedConnection, ErrorKind, ListQuery, endpoint,
+};
 use tfplugin::{Diagnostic, Value};
 
 pub struct Reader<'a> {
     cx: &'a Context,
     pub target: Target,
     pub project_id: String,
-    credentials: Credentials,
     policy: RetryPolicy,
 }
 
@@ -40,8 +41,20 @@ impl<'a> Reader<'a> {
             cx,
             target,
             project_id,
-            credentials,
             policy: cx.retry_policy(),
+        })
+    }
+
+    /// The credentials to sign one attempt with: asked for again at every
+    /// attempt, so that no retry or later page signs with credentials that
+    /// could expire in flight (cheap while the cached ones are valid).
+    async fn credentials(&self, cancel: &CancellationToken) -> Result<Credentials, ApiError> {
+        self.cx.credentials(cancel).await.map_err(|d| {
+            ApiError::unanswered(
+                ErrorKind::NoCredentials,
+                &endpoint::host_header(&self.target.base),
+                d.detail,
+            )
         })
     }
 
@@ -84,13 +97,17 @@ impl<'a> Reader<'a> {
         connection_id: &str,
         cancel: &CancellationToken,
     ) -> Result<EnhancedConnection, RetryError> {
-        retry::with_retries(self.policy, cancel, || {
-            self.cx.client.get_enhanced_connection(
-                &self.target.base,
-                &self.credentials,
-                &self.project_id,
-                connection_id,
-            )
+        retry::with_retries(self.policy, cancel, || async {
+            let credentials = self.credentials(cancel).await?;
+            self.cx
+                .client
+                .get_enhanced_connection(
+                    &self.target.base,
+                    &credentials,
+                    &self.project_id,
+                    connection_id,
+                )
+                .await
         })
         .await
     }
@@ -101,13 +118,17 @@ impl<'a> Reader<'a> {
         connection_id: &str,
         cancel: &CancellationToken,
     ) -> Result<ConnectionPrivileges, RetryError> {
-        retry::with_retries(self.policy, cancel, || {
-            self.cx.client.get_enhanced_connection_privileges(
-                &self.target.base,
-                &self.credentials,
-                &self.project_id,
-                connection_id,
-            )
+        retry::with_retries(self.policy, cancel, || async {
+            let credentials = self.credentials(cancel).await?;
+            self.cx
+                .client
+                .get_enhanced_connection_privileges(
+                    &self.target.base,
+                    &credentials,
+                    &self.project_id,
+                    connection_id,
+                )
+                .await
         })
         .await
     }
@@ -120,13 +141,17 @@ impl<'a> Reader<'a> {
         cancel: &CancellationToken,
     ) -> Result<Vec<EnhancedConnection>, ListError<RetryError>> {
         list::read_all(filter, |query| async move {
-            retry::with_retries(self.policy, cancel, || {
-                self.cx.client.list_enhanced_connections(
-                    &self.target.base,
-                    &self.credentials,
-                    &self.project_id,
-                    &query,
-                )
+            retry::with_retries(self.policy, cancel, || async {
+                let credentials = self.credentials(cancel).await?;
+                self.cx
+                    .client
+                    .list_enhanced_connections(
+                        &self.target.base,
+                        &credentials,
+                        &self.project_id,
+                        &query,
+                    )
+                    .await
             })
             .await
         })
