@@ -47,7 +47,7 @@ pub use codec::{CodecError, decode_json, decode_msgpack, encode_msgpack};
 pub use diagnostics::{AttributePath, Diagnostic, PathStep, Severity};
 pub use dispatch::ProviderSchemas;
 pub use provider::{DataSource, Provider};
-pub use schema::{Attribute, Block, DescriptionKind, Mode, Schema};
+pub use schema::{Attribute, Block, DescriptionKind, Mode, NestedAttributes, Nesting, Schema};
 pub use serve::{RunMode, TLS_HANDSHAKE_TIMEOUT, main, run};
 pub use types::Type;
 pub use value::{Known, Number, Value};

@@ -53,12 +53,6 @@ pub trait DataSource<C>: Send + Sync {
     /// The attributes of the `data` block.
     fn schema(&self) -> Schema;
 
-    /// Descriptions of the fields of an object-typed attribute, for
-    /// generated docs; Terraform's schema has no place for them.
-    fn nested_field_descriptions(&self, _attribute: &str) -> Vec<(&'static str, &'static str)> {
-        Vec::new()
-    }
-
     /// Checks what is known of a config; unknown values should pass. It runs
     /// on ValidateDataResourceConfig and again before every read.
     fn validate(&self, _config: &Value) -> Vec<Diagnostic> {

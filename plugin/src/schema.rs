@@ -25,6 +25,30 @@ pub enum Mode {
     OptionalComputed,
 }
 
+/// How a nested attribute holds its objects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Nesting {
+    /// One object.
+    Single,
+    /// A list of objects.
+    List,
+    /// A set of objects.
+    Set,
+    /// A map of objects by string key.
+    Map,
+}
+
+/// The attributes of a nested attribute's objects: each with its own type,
+/// mode and description, which Terraform shows (`providers schema -json`)
+/// and the docs list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NestedAttributes {
+    /// How the objects nest.
+    pub nesting: Nesting,
+    /// The attributes of each object.
+    pub attributes: Vec<Attribute>,
+}
+
 /// One attribute of a schema.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Attribute {
@@ -40,6 +64,9 @@ pub struct Attribute {
     pub description: &'static str,
     /// How [`Attribute::description`] is written.
     pub description_kind: DescriptionKind,
+    /// The attributes nested in this one, if it is a nested attribute; then
+    /// [`Attribute::ty`] is the type they imply.
+    pub nested: Option<NestedAttributes>,
 }
 
 impl Attribute {
@@ -52,6 +79,33 @@ impl Attribute {
             sensitive: false,
             description,
             description_kind: DescriptionKind::Markdown,
+            nested: None,
+        }
+    }
+
+    /// A nested attribute: objects of `attributes`, nested as `nesting`.
+    /// Its type is the one they imply (e.g. `list(object({...}))`), so
+    /// values and states are those of an object-typed attribute.
+    pub fn nested(
+        name: &'static str,
+        nesting: Nesting,
+        attributes: Vec<Attribute>,
+        mode: Mode,
+        description: &'static str,
+    ) -> Self {
+        let object = Type::object(attributes.iter().map(|a| (a.name, a.ty.clone())));
+        let ty = match nesting {
+            Nesting::Single => object,
+            Nesting::List => Type::list(object),
+            Nesting::Set => Type::set(object),
+            Nesting::Map => Type::map(object),
+        };
+        Attribute {
+            nested: Some(NestedAttributes {
+                nesting,
+                attributes,
+            }),
+            ..Attribute::new(name, ty, mode, description)
         }
     }
 

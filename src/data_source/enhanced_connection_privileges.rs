@@ -8,7 +8,7 @@ use tokio_util::sync::CancellationToken;
 use super::Context;
 use super::connection::{Reader, diagnose, lookup};
 use crate::dli::Privilege;
-use tfplugin::{Attribute, Diagnostic, Mode, Schema, Type, Value};
+use tfplugin::{Attribute, Diagnostic, Mode, Nesting, Schema, Type, Value};
 
 pub const TYPE_NAME: &str = "dli_enhanced_connection_privileges";
 
@@ -27,27 +27,6 @@ impl tfplugin::DataSource<Context> for EnhancedConnectionPrivileges {
 
     fn schema(&self) -> Schema {
         schema()
-    }
-
-    fn nested_field_descriptions(&self, attribute: &str) -> Vec<(&'static str, &'static str)> {
-        match attribute {
-            "privileges" => vec![
-                (
-                    "project_id",
-                    "The project granted the rights (`applicant_project_id` in the API; \
-                     `project_id` where an answer names it so).",
-                ),
-                (
-                    "privileges",
-                    "The rights, as DLI names them (e.g. `BIND_QUEUE`).",
-                ),
-                (
-                    "object",
-                    "What they are granted on: `edsconnections.<connection_id>`.",
-                ),
-            ],
-            _ => Vec::new(),
-        }
     }
 
     fn validate(&self, config: &Value) -> Vec<Diagnostic> {
@@ -162,11 +141,27 @@ fn projects_value(grants: &[Grant<'_>]) -> Value {
 
 pub fn schema() -> Schema {
     use Mode::{Computed, OptionalComputed};
-    let privilege = Type::object([
-        ("project_id", Type::String),
-        ("privileges", Type::list(Type::String)),
-        ("object", Type::String),
-    ]);
+    let privilege = vec![
+        Attribute::new(
+            "project_id",
+            Type::String,
+            Computed,
+            "The project granted the rights (`applicant_project_id` in the API; `project_id` \
+             where an answer names it so).",
+        ),
+        Attribute::new(
+            "privileges",
+            Type::list(Type::String),
+            Computed,
+            "The rights, as DLI names them (e.g. `BIND_QUEUE`).",
+        ),
+        Attribute::new(
+            "object",
+            Type::String,
+            Computed,
+            "What they are granted on: `edsconnections.<connection_id>`.",
+        ),
+    ];
     Schema::new(
         "Reads who may use a DLI enhanced datasource connection: the projects its owner granted \
          rights on it (such as `BIND_QUEUE`, to bind their queues to it), found by the \
@@ -201,9 +196,10 @@ pub fn schema() -> Schema {
                 "Project that owns the connection; defaults to the provider's `project_id`.",
             ),
             Attribute::new("id", Type::String, Computed, "The connection's ID."),
-            Attribute::new(
+            Attribute::nested(
                 "privileges",
-                Type::list(privilege),
+                Nesting::List,
+                privilege,
                 Computed,
                 "Every grant on the connection, in DLI's order: a project and its rights.",
             ),
@@ -299,7 +295,9 @@ mod tests {
         for a in schema().attributes {
             assert!(a.description.len() > 10, "{} lacks a description", a.name);
         }
-        let fields = EnhancedConnectionPrivileges.nested_field_descriptions("privileges");
+        let privileges = schema().attribute("privileges").cloned().unwrap();
+        let fields = privileges.nested.unwrap().attributes;
         assert_eq!(fields.len(), 3);
+        assert!(fields.iter().all(|f| f.description.len() > 10));
     }
 }

@@ -11,7 +11,7 @@ use super::Context;
 use super::connection::validate_location;
 use super::connection::{self, Reader, diagnose, state};
 use crate::dli::ListQuery;
-use tfplugin::{Attribute, Diagnostic, Known, Mode, Schema, Type, Value};
+use tfplugin::{Attribute, Diagnostic, Known, Mode, Nesting, Schema, Type, Value};
 
 pub const TYPE_NAME: &str = "dli_enhanced_connections";
 
@@ -26,16 +26,6 @@ impl tfplugin::DataSource<Context> for EnhancedConnections {
 
     fn schema(&self) -> Schema {
         schema()
-    }
-
-    fn nested_field_descriptions(&self, attribute: &str) -> Vec<(&'static str, &'static str)> {
-        match attribute {
-            "connections" => connection::attributes()
-                .into_iter()
-                .map(|a| (a.name, a.description))
-                .collect(),
-            other => connection::nested_field_descriptions(other),
-        }
     }
 
     /// Checks what is known; unknown values are checked at read time.
@@ -150,9 +140,10 @@ pub fn schema() -> Schema {
                 Computed,
                 "IDs of the connections, in the order of `connections`.",
             ),
-            Attribute::new(
+            Attribute::nested(
                 "connections",
-                Type::list(connection::object_type()),
+                Nesting::List,
+                connection::attributes(),
                 Computed,
                 "The connections, in DLI's order, each with the same attributes (names and formats) \
                  as the `dli_enhanced_connection` data source.",

@@ -77,20 +77,19 @@ pub fn generate() -> Vec<DocFile> {
         path: "docs/index.md",
         content: render(
             include_str!("templates/index.md.tmpl"),
-            &[("{{arguments}}", schema_section(&provider, &|_| Vec::new()))],
+            &[("{{arguments}}", schema_section(&provider))],
         ),
     }];
     for ds in data_sources() {
         let (_, path, template) = page_of(&*ds);
         let schema = ds.schema();
-        let nested = |attribute: &str| ds.nested_field_descriptions(attribute);
         files.push(DocFile {
             path,
             content: render(
                 template,
                 &[
                     ("{{description}}", schema.description.to_owned()),
-                    ("{{schema}}", schema_section(&schema, &nested)),
+                    ("{{schema}}", schema_section(&schema)),
                 ],
             ),
         });
@@ -122,9 +121,7 @@ fn render(template: &str, values: &[(&str, String)]) -> String {
     text
 }
 
-type NestedDescriptions<'a> = dyn Fn(&str) -> Vec<(&'static str, &'static str)> + 'a;
-
-fn schema_section(schema: &Schema, nested: &NestedDescriptions<'_>) -> String {
+fn schema_section(schema: &Schema) -> String {
     let mut attributes: Vec<&Attribute> = schema.attributes.iter().collect();
     attributes.sort_by_key(|a| a.name);
     let mut out = String::from("## Schema\n");
@@ -133,8 +130,9 @@ fn schema_section(schema: &Schema, nested: &NestedDescriptions<'_>) -> String {
         ("Optional", &[Mode::Optional, Mode::OptionalComputed][..]),
         ("Read-Only", &[Mode::Computed][..]),
     ] {
-        let group: Vec<_> = attributes
+        let group: Vec<&Attribute> = attributes
             .iter()
+            .copied()
             .filter(|a| modes.contains(&a.mode))
             .collect();
         if group.is_empty() {
@@ -142,21 +140,7 @@ fn schema_section(schema: &Schema, nested: &NestedDescriptions<'_>) -> String {
         }
         out.push_str(&format!("\n### {heading}\n\n"));
         for a in group {
-            let sensitive = if a.sensitive { ", Sensitive" } else { "" };
-            let mut line = format!(
-                "- `{}` ({}{sensitive}) {}",
-                a.name,
-                type_name(&a.ty),
-                a.description
-            );
-            if object_fields(&a.ty).is_some() {
-                line.push_str(&format!(
-                    " (see [below for nested schema](#nestedatt--{}))",
-                    a.name
-                ));
-            }
-            out.push_str(&line);
-            out.push('\n');
+            out.push_str(&attribute_line(a, ""));
         }
     }
     if !schema.blocks.is_empty() {
@@ -182,32 +166,52 @@ fn schema_section(schema: &Schema, nested: &NestedDescriptions<'_>) -> String {
             ));
         }
     }
-    for a in &attributes {
-        let Some(fields) = object_fields(&a.ty) else {
-            continue;
-        };
-        let descriptions = nested(a.name);
-        out.push_str(&format!(
-            "\n<a id=\"nestedatt--{0}\"></a>\n### Nested Schema for `{0}`\n\nRead-Only:\n\n",
-            a.name
-        ));
-        for (field, ty) in fields {
-            let description = descriptions
-                .iter()
-                .find(|(name, _)| name == field)
-                .map_or("", |(_, d)| d);
-            out.push_str(&format!("- `{field}` ({}) {description}\n", type_name(ty)));
-        }
-    }
+    nested_sections(&attributes, "", &mut out);
     out
 }
 
-/// The fields of an object, or of a collection's object elements.
-fn object_fields(ty: &Type) -> Option<&std::collections::BTreeMap<String, Type>> {
-    match ty {
-        Type::Object(fields) => Some(fields),
-        Type::List(e) | Type::Set(e) | Type::Map(e) => object_fields(e),
-        _ => None,
+/// One attribute's line; `path` is its parent's (`connections.`), for the
+/// anchor of its nested schema.
+fn attribute_line(a: &Attribute, path: &str) -> String {
+    let sensitive = if a.sensitive { ", Sensitive" } else { "" };
+    let mut line = format!(
+        "- `{}` ({}{sensitive}) {}",
+        a.name,
+        type_name(&a.ty),
+        a.description
+    );
+    if a.nested.is_some() {
+        line.push_str(&format!(
+            " (see [below for nested schema](#nestedatt--{}))",
+            anchor(&format!("{path}{}", a.name))
+        ));
+    }
+    line.push('\n');
+    line
+}
+
+fn anchor(path: &str) -> String {
+    path.replace('.', "--")
+}
+
+/// A section for each nested attribute of `attributes`, then for those
+/// nested in them, each attribute with its own description.
+fn nested_sections(attributes: &[&Attribute], path: &str, out: &mut String) {
+    for a in attributes {
+        let Some(nested) = &a.nested else {
+            continue;
+        };
+        let full = format!("{path}{}", a.name);
+        out.push_str(&format!(
+            "\n<a id=\"nestedatt--{}\"></a>\n### Nested Schema for `{full}`\n\nRead-Only:\n\n",
+            anchor(&full)
+        ));
+        let mut inner: Vec<&Attribute> = nested.attributes.iter().collect();
+        inner.sort_by_key(|a| a.name);
+        for field in &inner {
+            out.push_str(&attribute_line(field, &format!("{full}.")));
+        }
+        nested_sections(&inner, &format!("{full}."), out);
     }
 }
 
@@ -229,24 +233,41 @@ fn type_name(ty: &Type) -> String {
 mod tests {
     use super::*;
 
+    /// The fields of an object, or of a collection's object elements.
+    fn object_fields(ty: &Type) -> Option<&std::collections::BTreeMap<String, Type>> {
+        match ty {
+            Type::Object(fields) => Some(fields),
+            Type::List(e) | Type::Set(e) | Type::Map(e) => object_fields(e),
+            _ => None,
+        }
+    }
+
     #[test]
-    fn every_nested_field_is_described() {
-        for ds in data_sources() {
-            for a in ds.schema().attributes {
-                let Some(fields) = object_fields(&a.ty) else {
-                    continue;
-                };
-                let described = ds.nested_field_descriptions(a.name);
-                for field in fields.keys() {
-                    assert!(
-                        described
-                            .iter()
-                            .any(|(name, d)| name == field && !d.is_empty()),
-                        "{}.{field} has no description",
+    fn every_object_is_a_nested_attribute_with_described_fields() {
+        fn check(attributes: &[Attribute], path: &str) {
+            for a in attributes {
+                match &a.nested {
+                    Some(nested) => {
+                        for field in &nested.attributes {
+                            assert!(
+                                field.description.len() > 5,
+                                "{path}{}.{} has no description",
+                                a.name,
+                                field.name
+                            );
+                        }
+                        check(&nested.attributes, &format!("{path}{}.", a.name));
+                    }
+                    None => assert!(
+                        object_fields(&a.ty).is_none(),
+                        "{path}{} is an object type without nested attributes",
                         a.name
-                    );
+                    ),
                 }
             }
+        }
+        for ds in data_sources() {
+            check(&ds.schema().attributes, &format!("{}.", ds.type_name()));
         }
     }
 

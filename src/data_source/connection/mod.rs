@@ -8,19 +8,46 @@ pub mod reader;
 pub mod state;
 
 use crate::dli::endpoint;
-use tfplugin::{Attribute, Diagnostic, Known, Mode, Type, Value};
+use tfplugin::{Attribute, Diagnostic, Known, Mode, Nesting, Type, Value};
 
 pub use reader::Reader;
 
-/// The object type of `queues` and `elastic_resource_pools` elements.
-fn queue_type() -> Type {
-    Type::object([
-        ("name", Type::String),
-        ("peer_id", Type::String),
-        ("status", Type::String),
-        ("error_msg", Type::String),
-        ("updated_at", Type::String),
-    ])
+/// The attributes of a `queues` or `elastic_resource_pools` element: one
+/// binding of a queue or pool to the connection.
+fn binding_attributes() -> Vec<Attribute> {
+    use Mode::Computed;
+    vec![
+        Attribute::new(
+            "name",
+            Type::String,
+            Computed,
+            "Name of the queue or elastic resource pool.",
+        ),
+        Attribute::new(
+            "peer_id",
+            Type::String,
+            Computed,
+            "ID of the queue's link to the connection.",
+        ),
+        Attribute::new(
+            "status",
+            Type::String,
+            Computed,
+            "Status of the link: `ACTIVE`, `CREATING` or `FAILED`.",
+        ),
+        Attribute::new(
+            "error_msg",
+            Type::String,
+            Computed,
+            "Why the link `FAILED`; empty otherwise.",
+        ),
+        Attribute::new(
+            "updated_at",
+            Type::String,
+            Computed,
+            "When the link last changed, RFC 3339 in UTC.",
+        ),
+    ]
 }
 
 /// A connection's attributes as DLI reports them, all computed; the order
@@ -59,34 +86,55 @@ pub fn attributes() -> Vec<Attribute> {
             Computed,
             "When the connection was created, RFC 3339 in UTC with milliseconds (e.g. `2019-08-27T06:40:11.125Z`).",
         ),
-        Attribute::new(
+        Attribute::nested(
             "queues",
-            Type::list(queue_type()),
+            Nesting::List,
+            binding_attributes(),
             Computed,
-            "Queues bound to the connection (`available_queue_info`), in the API's order. Each has \
-             `name`, `peer_id`, `status`, `error_msg` (why it `FAILED`) and `updated_at` (RFC 3339, UTC).",
+            "Queues bound to the connection (`available_queue_info`), in the API's order.",
         ),
-        Attribute::new(
+        Attribute::nested(
             "elastic_resource_pools",
-            Type::list(queue_type()),
+            Nesting::List,
+            binding_attributes(),
             Computed,
             "Elastic resource pools bound to the connection, with the same fields as `queues`.",
         ),
-        Attribute::new(
+        Attribute::nested(
             "hosts",
-            Type::list(Type::object([("name", Type::String), ("ip", Type::String)])),
+            Nesting::List,
+            vec![
+                Attribute::new(
+                    "name",
+                    Type::String,
+                    Computed,
+                    "Host name, as mapped on the connection.",
+                ),
+                Attribute::new("ip", Type::String, Computed, "IPv4 address of the host."),
+            ],
             Computed,
-            "Host entries of the connection: each has `name` and `ip` (IPv4).",
+            "Host entries of the connection.",
         ),
-        Attribute::new(
+        Attribute::nested(
             "routes",
-            Type::list(Type::object([
-                ("name", Type::String),
-                ("cidr", Type::String),
-                ("created_at", Type::String),
-            ])),
+            Nesting::List,
+            vec![
+                Attribute::new("name", Type::String, Computed, "Name of the route."),
+                Attribute::new(
+                    "cidr",
+                    Type::String,
+                    Computed,
+                    "Destination network of the route, in CIDR notation.",
+                ),
+                Attribute::new(
+                    "created_at",
+                    Type::String,
+                    Computed,
+                    "When the route was created, RFC 3339 in UTC.",
+                ),
+            ],
             Computed,
-            "Routes of the connection: each has `name`, `cidr` and `created_at` (RFC 3339, UTC).",
+            "Routes of the connection.",
         ),
         Attribute::new(
             "ipv6_enabled",
@@ -96,47 +144,6 @@ pub fn attributes() -> Vec<Attribute> {
              does not say.",
         ),
     ]
-}
-
-/// The object type of one connection.
-pub fn object_type() -> Type {
-    Type::Object(
-        attributes()
-            .into_iter()
-            .map(|a| (a.name.to_owned(), a.ty))
-            .collect(),
-    )
-}
-
-/// Descriptions of the fields inside a connection's object-typed
-/// attributes, for the docs.
-pub fn nested_field_descriptions(attribute: &str) -> Vec<(&'static str, &'static str)> {
-    const QUEUE: &[(&str, &str)] = &[
-        ("name", "Name of the queue or elastic resource pool."),
-        ("peer_id", "ID of the queue's link to the connection."),
-        (
-            "status",
-            "Status of the link: `ACTIVE`, `CREATING` or `FAILED`.",
-        ),
-        ("error_msg", "Why the link `FAILED`; empty otherwise."),
-        ("updated_at", "When the link last changed, RFC 3339 in UTC."),
-    ];
-    match attribute {
-        "queues" | "elastic_resource_pools" => QUEUE.to_vec(),
-        "hosts" => vec![
-            ("name", "Host name, as mapped on the connection."),
-            ("ip", "IPv4 address of the host."),
-        ],
-        "routes" => vec![
-            ("name", "Name of the route."),
-            (
-                "cidr",
-                "Destination network of the route, in CIDR notation.",
-            ),
-            ("created_at", "When the route was created, RFC 3339 in UTC."),
-        ],
-        _ => Vec::new(),
-    }
 }
 
 /// A `project_id` that is not a project ID, on its attribute.

@@ -25,10 +25,6 @@ impl tfplugin::DataSource<Context> for EnhancedConnection {
         schema()
     }
 
-    fn nested_field_descriptions(&self, attribute: &str) -> Vec<(&'static str, &'static str)> {
-        connection::nested_field_descriptions(attribute)
-    }
-
     /// Checks what is known; unknown values are checked at read time.
     fn validate(&self, config: &Value) -> Vec<Diagnostic> {
         lookup::validate(config)
