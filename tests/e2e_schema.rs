@@ -3,7 +3,9 @@
 //! the type it implies (a nested attribute counts as the object type it
 //! stands for), its mode and its sensitivity, compared on every CLI with
 //! `tests/fixtures/schema-golden.json`, captured from the provider before
-//! nested attributes. Every nested attribute carries its own description.
+//! nested attributes were declared; and the values in them index as lists
+//! on every CLI (Terraform 1.0 mis-types the protocol's `nested_type`, so
+//! tfplugin sends the type nested attributes imply).
 //!
 //! `WRITE_SCHEMA_GOLDEN=1` rewrites the golden file from the first CLI
 //! (only when the schema is meant to change).
@@ -71,7 +73,8 @@ fn implied(block: &Value, prefix: &str, out: &mut BTreeMap<String, Value>) {
     }
 }
 
-/// Nested attributes without a description, as `data_source.attribute.field`.
+/// Attributes without a description, as `data_source.attribute` (and
+/// `.field` for those nested in a `nested_type`).
 fn undescribed(block: &Value, prefix: &str, out: &mut Vec<String>) {
     for (name, attribute) in block["attributes"].as_object().into_iter().flatten() {
         let path = format!("{prefix}{name}");
@@ -85,7 +88,7 @@ fn undescribed(block: &Value, prefix: &str, out: &mut Vec<String>) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_cli_reads_the_schema_users_have_and_every_nested_attribute_is_described() {
+async fn every_cli_reads_the_schema_users_have_and_every_attribute_is_described() {
     let config = format!("{REQUIRED_PROVIDERS}\nprovider \"dli\" {{}}\n");
     let golden_path = repo_root().join(GOLDEN);
     for tf in terraforms() {
@@ -110,5 +113,34 @@ async fn every_cli_reads_the_schema_users_have_and_every_nested_attribute_is_des
             serde_json::from_str(&std::fs::read_to_string(&golden_path).unwrap()).unwrap();
         assert_eq!(got, golden, "{}: the implied schema changed", tf.display());
         assert!(bare.is_empty(), "{}: undescribed: {bare:?}", tf.display());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nested_attributes_index_as_lists_on_every_cli() {
+    let fake = start_fake(serde_json::json!({})).await;
+    let config = format!(
+        r#"{REQUIRED_PROVIDERS}{provider}
+data "dli_enhanced_connection" "seed" {{
+  connection_id = "{SEED_ID}"
+}}
+data "dli_enhanced_connections" "all" {{}}
+output "host" {{ value = data.dli_enhanced_connection.seed.hosts[0].ip }}
+output "queue" {{ value = data.dli_enhanced_connection.seed.queues[0].name }}
+output "listed_host" {{ value = data.dli_enhanced_connections.all.connections[0].hosts[0].ip }}
+"#,
+        provider = provider_block(&fake.url())
+    );
+    for tf in terraforms() {
+        let out = Workspace::new(&tf, &config).apply_outputs().await;
+        assert_eq!(out["host"], out["listed_host"], "{}", tf.display());
+        assert!(
+            out["host"].as_str().is_some_and(|ip| ip.contains('.')),
+            "{out}"
+        );
+        assert!(
+            out["queue"].as_str().is_some_and(|q| !q.is_empty()),
+            "{out}"
+        );
     }
 }

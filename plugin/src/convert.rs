@@ -3,7 +3,7 @@
 use super::codec;
 use super::diagnostics::{AttributePath, Diagnostic, PathStep, Severity};
 use super::proto::tfplugin6 as pb;
-use super::schema::{Attribute, DescriptionKind, Mode, NestedAttributes, Nesting, Schema};
+use super::schema::{Attribute, DescriptionKind, Mode, Schema};
 use super::types::Type;
 use super::value::Value;
 
@@ -44,13 +44,12 @@ fn attributes(attributes: &[Attribute]) -> Vec<pb::schema::Attribute> {
         .iter()
         .map(|a| pb::schema::Attribute {
             name: a.name.to_owned(),
-            // Never both: Terraform 1.0 panics on an attribute with a type
-            // and a nested type.
-            r#type: match a.nested {
-                Some(_) => Vec::new(),
-                None => a.ty.to_json_bytes(),
-            },
-            nested_type: a.nested.as_ref().map(nested_type),
+            // A nested attribute goes out as the type it implies, not as a
+            // `nested_type`: Terraform 1.0 panics on an attribute with both,
+            // and with `nested_type` alone it types a list of nested objects
+            // as one object, so `hosts[0]` fails ("This value does not have
+            // any indices"). Its fields' descriptions reach the docs.
+            r#type: a.ty.to_json_bytes(),
             description: a.description.to_owned(),
             required: a.mode == Mode::Required,
             optional: matches!(a.mode, Mode::Optional | Mode::OptionalComputed),
@@ -60,22 +59,6 @@ fn attributes(attributes: &[Attribute]) -> Vec<pb::schema::Attribute> {
             deprecated: false,
         })
         .collect()
-}
-
-fn nested_type(nested: &NestedAttributes) -> pb::schema::Object {
-    use pb::schema::object::NestingMode;
-    let nesting = match nested.nesting {
-        Nesting::Single => NestingMode::Single,
-        Nesting::List => NestingMode::List,
-        Nesting::Set => NestingMode::Set,
-        Nesting::Map => NestingMode::Map,
-    };
-    pb::schema::Object {
-        attributes: attributes(&nested.attributes),
-        nesting: nesting as i32,
-        min_items: 0,
-        max_items: 0,
-    }
 }
 
 fn description_kind(kind: DescriptionKind) -> pb::StringKind {
@@ -216,34 +199,25 @@ mod tests {
     }
 
     #[test]
-    fn nested_attributes_carry_a_nested_type_and_no_type() {
+    fn nested_attributes_go_out_as_the_type_they_imply() {
+        use crate::schema::Nesting;
         let inner = vec![
             Attribute::new("name", Type::String, Mode::Computed, "Host name."),
             Attribute::new("ip", Type::String, Mode::Computed, "Its address."),
         ];
         let hosts = Attribute::nested("hosts", Nesting::List, inner, Mode::Computed, "Hosts.");
-        // Values keep the object type the nested attributes imply.
         assert_eq!(
             hosts.ty,
             Type::list(Type::object([("ip", Type::String), ("name", Type::String)]))
         );
         let pb = schema(&Schema::new("d", vec![hosts]));
         let hosts = &pb.block.unwrap().attributes[0];
-        assert!(
-            hosts.r#type.is_empty(),
-            "both type and nested_type panic Terraform 1.0"
-        );
-        let nested = hosts.nested_type.as_ref().unwrap();
-        assert_eq!(nested.nesting, pb::schema::object::NestingMode::List as i32);
-        let described: Vec<_> = nested
-            .attributes
-            .iter()
-            .map(|a| (a.name.as_str(), a.description.as_str(), a.computed))
-            .collect();
+        // Terraform 1.0 mis-types list-nested attributes (see `attributes`).
         assert_eq!(
-            described,
-            [("name", "Host name.", true), ("ip", "Its address.", true)]
+            hosts.r#type,
+            br#"["list",["object",{"ip":"string","name":"string"}]]"#
         );
+        assert!(hosts.computed && hosts.description == "Hosts.");
     }
 
     #[test]

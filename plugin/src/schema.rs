@@ -39,8 +39,11 @@ pub enum Nesting {
 }
 
 /// The attributes of a nested attribute's objects: each with its own type,
-/// mode and description, which Terraform shows (`providers schema -json`)
-/// and the docs list.
+/// mode and description, declared once for the attribute's type and its
+/// docs. On the wire the attribute is the object type they imply, not a
+/// protocol `nested_type`: Terraform 1.0 types a list of nested objects as
+/// one object, which breaks `hosts[0]`, so Terraform's own schema output
+/// shows the type without the fields' descriptions.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NestedAttributes {
     /// How the objects nest.
