@@ -1,98 +1,112 @@
 //! A whole provider on tfplugin: `data "hello_greeting"` greets a name.
 use std::process::ExitCode;
 
-use tfplugin::{Attribute, CancellationToken, DataSource, Diagnostic, Known, Mode, Provider};
-use tfplugin::{Schema, Type, Value, async_trait};
+use tfplugin::{DataSource, Diagnostic, Diagnostics, Known, Model, ModelDataSource, Provider};
+use tfplugin::{ReadRequest, Schema, Value, async_trait};
 
 struct Hello;
 
-/// What ConfigureProvider hands every read: the greeting, or `None` while
-/// it is not known (it may be computed during apply).
-struct Configured {
-    greeting: Option<String>,
+/// The `provider` block.
+#[derive(Model)]
+struct HelloConfig {
+    /// `Hello` if unset.
+    #[tf(optional)]
+    greeting: Known<String>,
+}
+
+/// The `data` block's arguments.
+#[derive(Model)]
+struct GreetingConfig {
+    /// Who to greet.
+    #[tf(required)]
+    name: String,
+}
+
+/// Everything a read sets.
+#[derive(Model)]
+struct GreetingState {
+    #[tf(flatten)]
+    config: GreetingConfig,
+    /// The greeting.
+    #[tf(computed)]
+    message: String,
+    /// The name's letters.
+    #[tf(computed)]
+    letters: Vec<Letter>,
+}
+
+/// One letter of the name.
+#[derive(Model)]
+struct Letter {
+    /// The letter.
+    #[tf(computed)]
+    char: String,
+    /// Where it is in the name, from 1.
+    #[tf(computed)]
+    position: i64,
 }
 
 #[async_trait]
 impl Provider for Hello {
-    type Configured = Configured;
+    /// The greeting, or `None` while it is known only after apply.
+    type Configured = Option<String>;
 
     fn schema(&self) -> Schema {
-        let greeting = Attribute::new(
-            "greeting",
-            Type::String,
-            Mode::Optional,
-            "`Hello` if unset.",
-        );
-        Schema::new("Greets people.", vec![greeting])
+        Schema::new("Greets people.", HelloConfig::attributes())
     }
 
-    fn data_sources(&self) -> Vec<Box<dyn DataSource<Configured>>> {
+    fn data_sources(&self) -> Vec<Box<dyn DataSource<Self::Configured>>> {
         vec![Box::new(Greeting)]
     }
 
-    async fn configure(&self, config: &Value, _: &str) -> Result<Configured, Vec<Diagnostic>> {
-        let greeting = match config.attr("greeting").as_str() {
+    async fn configure(&self, config: &Value, _: &str) -> Result<Option<String>, Vec<Diagnostic>> {
+        Ok(match HelloConfig::from_value(config)?.greeting {
             Known::Unknown => None,
             Known::Null => Some("Hello".to_owned()),
-            Known::Value(greeting) => Some(greeting.to_owned()),
-        };
-        Ok(Configured { greeting })
+            Known::Value(greeting) => Some(greeting),
+        })
     }
 }
 
 struct Greeting;
 
 #[async_trait]
-impl DataSource<Configured> for Greeting {
-    fn type_name(&self) -> &'static str {
-        "hello_greeting"
-    }
+impl ModelDataSource<Option<String>> for Greeting {
+    type Config = GreetingConfig;
+    type State = GreetingState;
+    const TYPE_NAME: &'static str = "hello_greeting";
+    const DESCRIPTION: &'static str = "A greeting for one name.";
 
-    fn schema(&self) -> Schema {
-        let letter = Type::object([("char", Type::String), ("position", Type::Number)]);
-        Schema::new(
-            "A greeting for one name.",
-            vec![
-                Attribute::new("name", Type::String, Mode::Required, "Who to greet."),
-                Attribute::new("message", Type::String, Mode::Computed, "The greeting."),
-                Attribute::new(
-                    "letters",
-                    Type::list(letter),
-                    Mode::Computed,
-                    "The name's letters.",
-                ),
-            ],
-        )
-    }
-
-    fn validate(&self, config: &Value) -> Vec<Diagnostic> {
-        match config.attr("name").as_str() {
-            Known::Value(name) if name.trim().is_empty() => {
-                vec![Diagnostic::error("Nobody to greet", "`name` is empty.").at("name")]
-            }
-            _ => Vec::new(),
+    fn validate(&self, config: &GreetingConfig) -> Diagnostics {
+        match config.name.trim() {
+            "" => Diagnostic::error("Nobody to greet", "`name` is empty.")
+                .at("name")
+                .into(),
+            _ => Diagnostics::new(),
         }
     }
 
     async fn read(
         &self,
-        configured: &Configured,
-        config: &Value,
-        _: &CancellationToken,
-    ) -> Result<Value, Vec<Diagnostic>> {
-        let Some(greeting) = &configured.greeting else {
+        request: ReadRequest<'_, Option<String>, GreetingConfig>,
+    ) -> Result<GreetingState, Diagnostics> {
+        let Some(greeting) = request.configured else {
             let why = "The provider's `greeting` is known only after apply.";
-            return Err(vec![Diagnostic::error("Greeting not known yet", why)]);
+            return Err(Diagnostic::error("Greeting not known yet", why).into());
         };
-        let name = config.attr("name").as_str().known().unwrap_or_default();
+        let name = &request.config.name;
         let letters = (name.chars().zip(1..))
-            .map(|(c, i)| Value::object([("char", c.to_string().into()), ("position", i.into())]))
+            .map(|(c, position)| Letter {
+                char: c.to_string(),
+                position,
+            })
             .collect();
-        Ok(Value::object([
-            ("name", name.into()),
-            ("message", format!("{greeting}, {name}!").into()),
-            ("letters", Value::List(letters)),
-        ]))
+        let message = format!("{greeting}, {name}!");
+        Ok(GreetingState {
+            config: request.config,
+            message,
+            letters,
+        })
     }
 }
 

@@ -33,6 +33,28 @@ impl AttributePath {
     pub fn attribute(name: &str) -> Self {
         AttributePath(vec![PathStep::Attribute(name.to_owned())])
     }
+
+    /// This path, one step further.
+    pub fn then(&self, step: PathStep) -> Self {
+        let mut steps = self.0.clone();
+        steps.push(step);
+        AttributePath(steps)
+    }
+}
+
+impl fmt::Display for AttributePath {
+    /// As HCL writes it: `connections[0].hosts`, `tags["env"]`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, step) in self.0.iter().enumerate() {
+            match step {
+                PathStep::Attribute(name) if i == 0 => write!(f, "{name}")?,
+                PathStep::Attribute(name) => write!(f, ".{name}")?,
+                PathStep::Key(key) => write!(f, "[{key:?}]")?,
+                PathStep::Index(index) => write!(f, "[{index}]")?,
+            }
+        }
+        Ok(())
+    }
 }
 
 /// A summary says what failed in a few words; the detail says why and what to
@@ -68,6 +90,12 @@ impl Diagnostic {
         }
     }
 
+    /// Points the diagnostic at `path`.
+    pub fn at_path(mut self, path: AttributePath) -> Self {
+        self.attribute = Some(path);
+        self
+    }
+
     /// Points the diagnostic at an attribute: `region`, or one inside a
     /// block as `assume_role.duration`.
     pub fn at(mut self, attribute: &str) -> Self {
@@ -84,5 +112,120 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.summary, self.detail)
+    }
+}
+
+/// The diagnostics of one operation, errors and warnings. `?` turns a
+/// [`Diagnostic`] or a `Vec<Diagnostic>` into one, so functions returning
+/// `Result<T, Diagnostics>` compose; [`Diagnostics::has_errors`] tells
+/// whether the operation failed (one with only warnings succeeded).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Diagnostics(Vec<Diagnostic>);
+
+impl Diagnostics {
+    /// None yet.
+    pub fn new() -> Self {
+        Diagnostics::default()
+    }
+
+    /// Adds one.
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.0.push(diagnostic);
+    }
+
+    /// Adds all of `other`.
+    pub fn extend(&mut self, other: impl Into<Diagnostics>) {
+        self.0.extend(other.into().0);
+    }
+
+    /// Whether any is an error.
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Each one, in order.
+    pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
+        self.0.iter()
+    }
+
+    /// `Err(self)` when any is an error, else `Ok(value)` (warnings are
+    /// dropped: use it where they cannot be returned).
+    pub fn into_result<T>(self, value: T) -> Result<T, Diagnostics> {
+        if self.has_errors() {
+            Err(self)
+        } else {
+            Ok(value)
+        }
+    }
+}
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(diagnostic: Diagnostic) -> Self {
+        Diagnostics(vec![diagnostic])
+    }
+}
+
+impl From<Vec<Diagnostic>> for Diagnostics {
+    fn from(diagnostics: Vec<Diagnostic>) -> Self {
+        Diagnostics(diagnostics)
+    }
+}
+
+impl From<Diagnostics> for Vec<Diagnostic> {
+    fn from(diagnostics: Diagnostics) -> Self {
+        diagnostics.0
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl FromIterator<Diagnostic> for Diagnostics {
+    fn from_iter<I: IntoIterator<Item = Diagnostic>>(iter: I) -> Self {
+        Diagnostics(iter.into_iter().collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fails() -> Result<(), Diagnostic> {
+        Err(Diagnostic::error("bad", "why"))
+    }
+
+    fn composed() -> Result<(), Diagnostics> {
+        fails()?;
+        Ok(())
+    }
+
+    #[test]
+    fn question_mark_composes_and_warnings_do_not_fail() {
+        let err = composed().unwrap_err();
+        assert!(err.has_errors());
+        let mut warned = Diagnostics::new();
+        warned.push(Diagnostic::warning("heads up", "fine"));
+        assert!(!warned.has_errors());
+        assert_eq!(warned.into_result(7), Ok(7));
+    }
+
+    #[test]
+    fn paths_print_as_hcl() {
+        let path = AttributePath::attribute("connections")
+            .then(PathStep::Index(0))
+            .then(PathStep::Attribute("tags".into()))
+            .then(PathStep::Key("env".into()));
+        assert_eq!(path.to_string(), r#"connections[0].tags["env"]"#);
     }
 }

@@ -25,12 +25,16 @@
 //! client and a driver for the Terraform and OpenTofu CLIs.
 #![warn(missing_docs, unreachable_pub)]
 
+// The derive's code names `::tfplugin`, also inside this crate.
+extern crate self as tfplugin;
+
 mod codec;
 mod convert;
 mod diagnostics;
 mod dispatch;
 mod handshake;
 mod logging;
+pub mod model;
 mod proto;
 mod provider;
 mod schema;
@@ -44,11 +48,14 @@ mod value;
 pub mod testing;
 
 pub use codec::{CodecError, decode_json, decode_msgpack, encode_msgpack};
-pub use diagnostics::{AttributePath, Diagnostic, PathStep, Severity};
+pub use diagnostics::{AttributePath, Diagnostic, Diagnostics, PathStep, Severity};
 pub use dispatch::ProviderSchemas;
-pub use provider::{DataSource, Provider};
+pub use model::{AttrValue, Model};
+pub use provider::{DataSource, ModelDataSource, Provider, ReadRequest};
 pub use schema::{Attribute, Block, DescriptionKind, Mode, NestedAttributes, Nesting, Schema};
 pub use serve::{RunMode, TLS_HANDSHAKE_TIMEOUT, main, run};
+/// `#[derive(Model)]`: see [`model`].
+pub use tfplugin_derive::Model;
 pub use types::Type;
 pub use value::{Known, Number, Value};
 

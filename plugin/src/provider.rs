@@ -5,7 +5,8 @@
 use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
 
-use super::diagnostics::Diagnostic;
+use super::diagnostics::{Diagnostic, Diagnostics};
+use super::model::Model;
 use super::schema::Schema;
 use super::value::Value;
 
@@ -69,4 +70,90 @@ pub trait DataSource<C>: Send + Sync {
         config: &Value,
         cancel: &CancellationToken,
     ) -> Result<Value, Vec<Diagnostic>>;
+}
+
+/// What a typed read is given: the provider's configured value, the
+/// decoded config, and the token that fires on StopProvider. A struct, so
+/// that what later protocol versions add does not change every read.
+pub struct ReadRequest<'a, C, M> {
+    /// What [`Provider::configure`] produced.
+    pub configured: &'a C,
+    /// The data source's config, wholly known.
+    pub config: M,
+    /// Fires when Terraform calls StopProvider.
+    pub cancel: &'a CancellationToken,
+}
+
+/// A data source declared with models (structs deriving
+/// [`Model`](crate::Model)): its schema is its state's attributes, its
+/// config arrives decoded and its state leaves encoded. The state usually
+/// flattens the config (`#[tf(flatten)]`). Every `ModelDataSource<C>` is a
+/// [`DataSource<C>`], so a provider lists it like any other.
+#[async_trait]
+pub trait ModelDataSource<C: Send + Sync + 'static>: Send + Sync {
+    /// The `data` block's arguments.
+    type Config: Model + Send + Sync;
+    /// Everything the read sets: every attribute of the schema.
+    type State: Model + Send;
+
+    /// The type name in HCL, e.g. `hello_greeting`.
+    const TYPE_NAME: &'static str;
+    /// What the data source reads, for the schema and docs.
+    const DESCRIPTION: &'static str;
+
+    /// Checks a config. It runs when every value the config model needs is
+    /// known (a config with values unknown until apply is checked at the
+    /// read), on ValidateDataResourceConfig and before every read.
+    fn validate(&self, _config: &Self::Config) -> Diagnostics {
+        Diagnostics::new()
+    }
+
+    /// Reads the state for a config that [`ModelDataSource::validate`]
+    /// accepted.
+    async fn read(
+        &self,
+        request: ReadRequest<'_, C, Self::Config>,
+    ) -> Result<Self::State, Diagnostics>;
+}
+
+#[async_trait]
+impl<C, T> DataSource<C> for T
+where
+    C: Send + Sync + 'static,
+    T: ModelDataSource<C>,
+{
+    fn type_name(&self) -> &'static str {
+        T::TYPE_NAME
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new(T::DESCRIPTION, T::State::attributes())
+    }
+
+    fn validate(&self, config: &Value) -> Vec<Diagnostic> {
+        match T::Config::from_value(config) {
+            Ok(config) => ModelDataSource::validate(self, &config).into(),
+            // A value the model needs known is not yet: the read checks it.
+            Err(_) if config.contains_unknown() => Vec::new(),
+            Err(problems) => problems.into(),
+        }
+    }
+
+    async fn read(
+        &self,
+        configured: &C,
+        config: &Value,
+        cancel: &CancellationToken,
+    ) -> Result<Value, Vec<Diagnostic>> {
+        let config = T::Config::from_value(config).map_err(Vec::from)?;
+        let request = ReadRequest {
+            configured,
+            config,
+            cancel,
+        };
+        let state = ModelDataSource::read(self, request)
+            .await
+            .map_err(Vec::from)?;
+        Ok(state.to_value())
+    }
 }

@@ -1,0 +1,280 @@
+//! `#[derive(Model)]` for `tfplugin`: a struct with named fields becomes a
+//! schema, a config decoder and a state encoder, all from one declaration.
+//!
+//! ```ignore
+//! #[derive(Model)]
+//! struct Greeting {
+//!     /// Who to greet.                      (the attribute's description)
+//!     #[tf(required)]
+//!     name: String,
+//!     #[tf(computed, rename = "type")]      (the attribute is called `type`)
+//!     kind: String,
+//!     #[tf(flatten)]                        (Location's attributes, in place)
+//!     location: Location,
+//! }
+//! ```
+//!
+//! Field options: one mode (`required`, `optional`, `computed`, or
+//! `optional, computed`), `sensitive`, `rename = "..."`; or `flatten` alone.
+//! Every field needs a doc comment but flattened ones. Mistakes are compile
+//! errors: a missing or doubled mode, an unknown option, a type that is no
+//! Terraform type, two attributes with one name (through `flatten` too).
+
+use proc_macro::TokenStream;
+use proc_macro2::TokenStream as Tokens;
+use quote::quote;
+use syn::spanned::Spanned;
+use syn::{Data, DeriveInput, Fields, LitStr};
+
+/// Derives `tfplugin::Model` and `tfplugin::AttrValue` for a struct.
+#[proc_macro_derive(Model, attributes(tf))]
+pub fn derive_model(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as DeriveInput);
+    match model(&input) {
+        Ok(tokens) => tokens.into(),
+        Err(error) => error.to_compile_error().into(),
+    }
+}
+
+/// What a field is, from its `#[tf(...)]`.
+enum Role {
+    Attribute {
+        name: String,
+        mode: Tokens,
+        sensitive: bool,
+        description: String,
+    },
+    Flatten,
+}
+
+fn model(input: &DeriveInput) -> syn::Result<Tokens> {
+    let Data::Struct(data) = &input.data else {
+        return Err(syn::Error::new(
+            input.span(),
+            "Model derives only for structs with named fields",
+        ));
+    };
+    let Fields::Named(fields) = &data.fields else {
+        return Err(syn::Error::new(
+            input.span(),
+            "Model derives only for structs with named fields",
+        ));
+    };
+    if !input.generics.params.is_empty() {
+        return Err(syn::Error::new(
+            input.generics.span(),
+            "Model derives only for structs without generic parameters",
+        ));
+    }
+    let ident = &input.ident;
+    let krate = quote!(::tfplugin);
+    let mut own_names = Vec::new();
+    let mut flattened = Vec::new();
+    let mut attributes = Vec::new();
+    let mut decoders = Vec::new();
+    let mut encoders = Vec::new();
+    let mut field_idents = Vec::new();
+    for field in &fields.named {
+        let field_ident = field.ident.as_ref().expect("named fields have names");
+        let ty = &field.ty;
+        field_idents.push(field_ident.clone());
+        match role(field)? {
+            Role::Flatten => {
+                flattened.push(quote!(&<#ty as #krate::model::Model>::NAMES));
+                attributes.push(quote! {
+                    attributes.extend(<#ty as #krate::model::Model>::attributes());
+                });
+                decoders.push(quote! {
+                    let #field_ident =
+                        <#ty as #krate::model::Model>::decode_fields(value, path, problems);
+                });
+                encoders.push(quote! {
+                    #krate::model::Model::encode_fields(&self.#field_ident, into);
+                });
+            }
+            Role::Attribute {
+                name,
+                mode,
+                sensitive,
+                description,
+            } => {
+                own_names.push(name.clone());
+                attributes.push(quote! {
+                    attributes.push(#krate::model::attribute::<#ty>(
+                        #name, #mode, #sensitive, #description,
+                    ));
+                });
+                decoders.push(quote! {
+                    let #field_ident =
+                        #krate::model::field::<#ty>(value, #name, path, problems);
+                });
+                encoders.push(quote! {
+                    into.insert(
+                        ::std::string::String::from(#name),
+                        #krate::model::AttrValue::encode(&self.#field_ident),
+                    );
+                });
+            }
+        }
+    }
+    let clash =
+        format!("two attributes of `{ident}` have one name (look at its flattened structs too)");
+    Ok(quote! {
+        impl #krate::model::Model for #ident {
+            const NAMES: #krate::model::Names = #krate::model::Names {
+                own: &[#(#own_names),*],
+                flattened: &[#(#flattened),*],
+            };
+
+            fn attributes() -> ::std::vec::Vec<#krate::Attribute> {
+                let mut attributes = ::std::vec::Vec::new();
+                #(#attributes)*
+                attributes
+            }
+
+            fn decode_fields(
+                value: &#krate::Value,
+                path: &#krate::AttributePath,
+                problems: &mut #krate::Diagnostics,
+            ) -> ::std::option::Option<Self> {
+                #(#decoders)*
+                ::std::option::Option::Some(#ident {
+                    #(#field_idents: #field_idents?,)*
+                })
+            }
+
+            fn encode_fields(
+                &self,
+                into: &mut ::std::collections::BTreeMap<::std::string::String, #krate::Value>,
+            ) {
+                #(#encoders)*
+            }
+        }
+
+        impl #krate::model::AttrValue for #ident {
+            fn ty() -> #krate::Type {
+                #krate::model::object_type(&<#ident as #krate::model::Model>::attributes())
+            }
+
+            fn nested() -> ::std::option::Option<#krate::NestedAttributes> {
+                #krate::model::single_nested(<#ident as #krate::model::Model>::attributes())
+            }
+
+            fn decode(
+                value: &#krate::Value,
+                path: &#krate::AttributePath,
+            ) -> ::std::result::Result<Self, #krate::Diagnostics> {
+                #krate::model::decode_nested::<#ident>(value, path)
+            }
+
+            fn encode(&self) -> #krate::Value {
+                #krate::model::Model::to_value(self)
+            }
+        }
+
+        const _: () = ::std::assert!(
+            #krate::model::distinct(&<#ident as #krate::model::Model>::NAMES),
+            #clash
+        );
+    })
+}
+
+fn role(field: &syn::Field) -> syn::Result<Role> {
+    let (mut required, mut optional, mut computed) = (false, false, false);
+    let (mut sensitive, mut flatten) = (false, false);
+    let mut rename: Option<LitStr> = None;
+    for attr in field.attrs.iter().filter(|a| a.path().is_ident("tf")) {
+        attr.parse_nested_meta(|meta| {
+            let flag = |seen: &mut bool| {
+                if std::mem::replace(seen, true) {
+                    Err(meta.error("this option is given twice"))
+                } else {
+                    Ok(())
+                }
+            };
+            if meta.path.is_ident("required") {
+                flag(&mut required)
+            } else if meta.path.is_ident("optional") {
+                flag(&mut optional)
+            } else if meta.path.is_ident("computed") {
+                flag(&mut computed)
+            } else if meta.path.is_ident("sensitive") {
+                flag(&mut sensitive)
+            } else if meta.path.is_ident("flatten") {
+                flag(&mut flatten)
+            } else if meta.path.is_ident("rename") {
+                let name: LitStr = meta.value()?.parse()?;
+                rename = Some(name);
+                Ok(())
+            } else {
+                Err(meta.error(
+                    "unknown option: expected required, optional, computed, sensitive, \
+                     rename = \"...\" or flatten",
+                ))
+            }
+        })?;
+    }
+    if flatten {
+        if required || optional || computed || sensitive || rename.is_some() {
+            return Err(syn::Error::new(
+                field.span(),
+                "a flattened field takes no other option: its struct's fields have their own",
+            ));
+        }
+        return Ok(Role::Flatten);
+    }
+    let mode = match (required, optional, computed) {
+        (true, false, false) => quote!(::tfplugin::Mode::Required),
+        (false, true, false) => quote!(::tfplugin::Mode::Optional),
+        (false, false, true) => quote!(::tfplugin::Mode::Computed),
+        (false, true, true) => quote!(::tfplugin::Mode::OptionalComputed),
+        _ => {
+            return Err(syn::Error::new(
+                field.span(),
+                "give the field one mode: #[tf(required)], #[tf(optional)], #[tf(computed)] \
+                 or #[tf(optional, computed)]",
+            ));
+        }
+    };
+    let description = doc_comment(field);
+    if description.is_empty() {
+        return Err(syn::Error::new(
+            field.span(),
+            "document the field: its doc comment is the attribute's description",
+        ));
+    }
+    let name = match rename {
+        Some(name) => name.value(),
+        None => field
+            .ident
+            .as_ref()
+            .map(|i| i.to_string().trim_start_matches("r#").to_owned())
+            .unwrap_or_default(),
+    };
+    Ok(Role::Attribute {
+        name,
+        mode,
+        sensitive,
+        description,
+    })
+}
+
+/// The field's doc comment, its lines joined by spaces.
+fn doc_comment(field: &syn::Field) -> String {
+    let lines: Vec<String> = field
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .filter_map(|a| match &a.meta {
+            syn::Meta::NameValue(nv) => match &nv.value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(text),
+                    ..
+                }) => Some(text.value().trim().to_owned()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    lines.join(" ").trim().to_owned()
+}

@@ -1,0 +1,502 @@
+//! Typed models: a struct declared once with `#[derive(Model)]` is its
+//! schema (attribute names, types, modes, descriptions), its config decoder
+//! and its state encoder. The derive writes the [`Model`] and [`AttrValue`]
+//! impls; this module holds what they call.
+//!
+//! Field types and the Terraform types they stand for: `String` (string),
+//! `bool` (bool), `i64` and `f64` (number), `Vec<T>` (list), `BTreeMap<String,
+//! T>` (map), a struct deriving `Model` (a nested object; in a `Vec` or map,
+//! a list or map of them). `Option<T>` is null or a value; [`Known<T>`] also
+//! keeps a value that is unknown until apply apart, for configs that
+//! validation sees before apply.
+
+use std::collections::BTreeMap;
+
+use super::diagnostics::{AttributePath, Diagnostic, Diagnostics, PathStep};
+use super::schema::{Attribute, Mode, NestedAttributes, Nesting};
+use super::types::Type;
+use super::value::{Known, Number, Value};
+
+/// A Rust type that holds a Terraform value.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a Terraform attribute type",
+    note = "use String, bool, i64, f64, Vec<T>, BTreeMap<String, T>, Option<T>, Known<T>, or a \
+            struct that derives Model"
+)]
+pub trait AttrValue: Sized {
+    /// Its Terraform type.
+    fn ty() -> Type;
+
+    /// The attributes of its objects, when it is made of model objects.
+    fn nested() -> Option<NestedAttributes> {
+        None
+    }
+
+    /// Reads it from `value`, found at `path`.
+    fn decode(value: &Value, path: &AttributePath) -> Result<Self, Diagnostics>;
+
+    /// Writes it as a value.
+    fn encode(&self) -> Value;
+}
+
+/// A struct whose fields are attributes. `#[derive(Model)]` implements it.
+pub trait Model: AttrValue {
+    /// Its attribute names, flattened structs' included, for the
+    /// compile-time check that no two are alike.
+    const NAMES: Names;
+
+    /// Its attributes, in declaration order, flattened structs' in place.
+    fn attributes() -> Vec<Attribute>;
+
+    /// Reads its fields from the object `value` (a config or a state),
+    /// adding what is wrong to `problems`; `None` when anything was.
+    fn decode_fields(
+        value: &Value,
+        path: &AttributePath,
+        problems: &mut Diagnostics,
+    ) -> Option<Self>;
+
+    /// Writes its fields into an object's attributes.
+    fn encode_fields(&self, into: &mut BTreeMap<String, Value>);
+
+    /// Reads a whole config or state.
+    fn from_value(value: &Value) -> Result<Self, Diagnostics> {
+        let mut problems = Diagnostics::new();
+        match Self::decode_fields(value, &AttributePath::default(), &mut problems) {
+            Some(model) if !problems.has_errors() => Ok(model),
+            _ => Err(problems),
+        }
+    }
+
+    /// Writes a whole config or state.
+    fn to_value(&self) -> Value {
+        let mut attributes = BTreeMap::new();
+        self.encode_fields(&mut attributes);
+        Value::Object(attributes)
+    }
+}
+
+/// The attribute names of a model: its own, and each flattened model's.
+#[derive(Debug)]
+pub struct Names {
+    /// The names of its own fields.
+    pub own: &'static [&'static str],
+    /// Those of the structs flattened into it.
+    pub flattened: &'static [&'static Names],
+}
+
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+const fn count(names: &Names, name: &str) -> usize {
+    let mut n = 0;
+    let mut i = 0;
+    while i < names.own.len() {
+        if same(names.own[i], name) {
+            n += 1;
+        }
+        i += 1;
+    }
+    let mut j = 0;
+    while j < names.flattened.len() {
+        n += count(names.flattened[j], name);
+        j += 1;
+    }
+    n
+}
+
+const fn each_once(root: &Names, names: &Names) -> bool {
+    let mut i = 0;
+    while i < names.own.len() {
+        if count(root, names.own[i]) != 1 {
+            return false;
+        }
+        i += 1;
+    }
+    let mut j = 0;
+    while j < names.flattened.len() {
+        if !each_once(root, names.flattened[j]) {
+            return false;
+        }
+        j += 1;
+    }
+    true
+}
+
+/// Whether no two attribute names of a model are alike: the derive asserts
+/// it at compile time.
+pub const fn distinct(names: &Names) -> bool {
+    each_once(names, names)
+}
+
+/// The schema attribute of a field of type `T`: a nested attribute when `T`
+/// is made of model objects.
+pub fn attribute<T: AttrValue>(
+    name: &'static str,
+    mode: Mode,
+    sensitive: bool,
+    description: &'static str,
+) -> Attribute {
+    let attribute = match T::nested() {
+        Some(nested) => {
+            Attribute::nested(name, nested.nesting, nested.attributes, mode, description)
+        }
+        None => Attribute::new(name, T::ty(), mode, description),
+    };
+    if sensitive {
+        attribute.sensitive()
+    } else {
+        attribute
+    }
+}
+
+/// Reads the field `name` of type `T` from the object `value`.
+pub fn field<T: AttrValue>(
+    value: &Value,
+    name: &str,
+    path: &AttributePath,
+    problems: &mut Diagnostics,
+) -> Option<T> {
+    let at = path.then(PathStep::Attribute(name.to_owned()));
+    match T::decode(value.attr(name), &at) {
+        Ok(field) => Some(field),
+        Err(found) => {
+            problems.extend(found);
+            None
+        }
+    }
+}
+
+/// The object type of a model's attributes.
+pub fn object_type(attributes: &[Attribute]) -> Type {
+    Type::object(attributes.iter().map(|a| (a.name, a.ty.clone())))
+}
+
+/// A model's attributes as a single nested object.
+pub fn single_nested(attributes: Vec<Attribute>) -> Option<NestedAttributes> {
+    Some(NestedAttributes {
+        nesting: Nesting::Single,
+        attributes,
+    })
+}
+
+/// Reads a model nested at `path`: an object, never null or unknown.
+pub fn decode_nested<M: Model>(value: &Value, path: &AttributePath) -> Result<M, Diagnostics> {
+    match value {
+        Value::Object(_) => {
+            let mut problems = Diagnostics::new();
+            match M::decode_fields(value, path, &mut problems) {
+                Some(model) if !problems.has_errors() => Ok(model),
+                _ => Err(problems),
+            }
+        }
+        other => Err(mismatch(path, "an object", other)),
+    }
+}
+
+fn mismatch(path: &AttributePath, wanted: &str, found: &Value) -> Diagnostics {
+    let (summary, detail) = match found {
+        Value::Unknown => (
+            "Value not known yet",
+            format!("`{path}` is known only after apply, and this needs {wanted}."),
+        ),
+        value if value.is_null() => (
+            "Missing value",
+            format!("`{path}` is null, and this needs {wanted}."),
+        ),
+        _ => (
+            "Unexpected value type",
+            format!("`{path}` should be {wanted}."),
+        ),
+    };
+    Diagnostic::error(summary, detail)
+        .at_path(path.clone())
+        .into()
+}
+
+impl AttrValue for String {
+    fn ty() -> Type {
+        Type::String
+    }
+
+    fn decode(value: &Value, path: &AttributePath) -> Result<Self, Diagnostics> {
+        match value {
+            Value::String(s) => Ok(s.clone()),
+            other => Err(mismatch(path, "a string", other)),
+        }
+    }
+
+    fn encode(&self) -> Value {
+        Value::String(self.clone())
+    }
+}
+
+impl AttrValue for bool {
+    fn ty() -> Type {
+        Type::Bool
+    }
+
+    fn decode(value: &Value, path: &AttributePath) -> Result<Self, Diagnostics> {
+        match value {
+            Value::Bool(b) => Ok(*b),
+            other => Err(mismatch(path, "a bool", other)),
+        }
+    }
+
+    fn encode(&self) -> Value {
+        Value::Bool(*self)
+    }
+}
+
+impl AttrValue for i64 {
+    fn ty() -> Type {
+        Type::Number
+    }
+
+    fn decode(value: &Value, path: &AttributePath) -> Result<Self, Diagnostics> {
+        match value.as_i64() {
+            Known::Value(n) => Ok(n),
+            _ => Err(mismatch(path, "a whole number within ±2⁶³", value)),
+        }
+    }
+
+    fn encode(&self) -> Value {
+        Value::Number(Number::Int(*self))
+    }
+}
+
+impl AttrValue for f64 {
+    fn ty() -> Type {
+        Type::Number
+    }
+
+    fn decode(value: &Value, path: &AttributePath) -> Result<Self, Diagnostics> {
+        match value {
+            Value::Number(Number::Int(n)) => Ok(*n as f64),
+            Value::Number(Number::Uint(n)) => Ok(*n as f64),
+            Value::Number(Number::Float(n)) => Ok(*n),
+            Value::Number(Number::Decimal(text)) => {
+                text.parse().map_err(|_| mismatch(path, "a number", value))
+            }
+            other => Err(mismatch(path, "a number", other)),
+        }
+    }
+
+    fn encode(&self) -> Value {
+        Value::Number(Number::Float(*self))
+    }
+}
+
+impl<T: AttrValue> AttrValue for Vec<T> {
+    fn ty() -> Type {
+        Type::list(T::ty())
+    }
+
+    fn nested() -> Option<NestedAttributes> {
+        let nested = T::nested().filter(|n| n.nesting == Nesting::Single)?;
+        Some(NestedAttributes {
+            nesting: Nesting::List,
+            ..nested
+        })
+    }
+
+    fn decode(value: &Value, path: &AttributePath) -> Result<Self, Diagnostics> {
+        let Value::List(elements) = value else {
+            return Err(mismatch(path, "a list", value));
+        };
+        let mut problems = Diagnostics::new();
+        let mut out = Vec::with_capacity(elements.len());
+        for (index, element) in (0_i64..).zip(elements) {
+            match T::decode(element, &path.then(PathStep::Index(index))) {
+                Ok(element) => out.push(element),
+                Err(found) => problems.extend(found),
+            }
+        }
+        problems.into_result(out)
+    }
+
+    fn encode(&self) -> Value {
+        Value::List(self.iter().map(AttrValue::encode).collect())
+    }
+}
+
+impl<T: AttrValue> AttrValue for BTreeMap<String, T> {
+    fn ty() -> Type {
+        Type::map(T::ty())
+    }
+
+    fn nested() -> Option<NestedAttributes> {
+        let nested = T::nested().filter(|n| n.nesting == Nesting::Single)?;
+        Some(NestedAttributes {
+            nesting: Nesting::Map,
+            ..nested
+        })
+    }
+
+    fn decode(value: &Value, path: &AttributePath) -> Result<Self, Diagnostics> {
+        let Value::Map(entries) = value else {
+            return Err(mismatch(path, "a map", value));
+        };
+        let mut problems = Diagnostics::new();
+        let mut out = BTreeMap::new();
+        for (key, entry) in entries {
+            match T::decode(entry, &path.then(PathStep::Key(key.clone()))) {
+                Ok(entry) => {
+                    out.insert(key.clone(), entry);
+                }
+                Err(found) => problems.extend(found),
+            }
+        }
+        problems.into_result(out)
+    }
+
+    fn encode(&self) -> Value {
+        Value::Map(
+            self.iter()
+                .map(|(key, entry)| (key.clone(), entry.encode()))
+                .collect(),
+        )
+    }
+}
+
+/// Null or a value; a value unknown until apply is an error (use
+/// [`Known`] where that must pass).
+impl<T: AttrValue> AttrValue for Option<T> {
+    fn ty() -> Type {
+        T::ty()
+    }
+
+    fn nested() -> Option<NestedAttributes> {
+        T::nested()
+    }
+
+    fn decode(value: &Value, path: &AttributePath) -> Result<Self, Diagnostics> {
+        match value {
+            Value::Unknown => Err(mismatch(path, "a known value", value)),
+            value if value.is_null() => Ok(None),
+            value => T::decode(value, path).map(Some),
+        }
+    }
+
+    fn encode(&self) -> Value {
+        self.as_ref().map_or(Value::Null, AttrValue::encode)
+    }
+}
+
+/// Unknown, null or a value, kept apart.
+impl<T: AttrValue> AttrValue for Known<T> {
+    fn ty() -> Type {
+        T::ty()
+    }
+
+    fn nested() -> Option<NestedAttributes> {
+        T::nested()
+    }
+
+    fn decode(value: &Value, path: &AttributePath) -> Result<Self, Diagnostics> {
+        match value {
+            Value::Unknown => Ok(Known::Unknown),
+            value if value.is_null() => Ok(Known::Null),
+            value => T::decode(value, path).map(Known::Value),
+        }
+    }
+
+    fn encode(&self) -> Value {
+        match self {
+            Known::Unknown => Value::Unknown,
+            Known::Null => Value::Null,
+            Known::Value(value) => value.encode(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const INNER: Names = Names {
+        own: &["region", "project_id"],
+        flattened: &[],
+    };
+
+    #[test]
+    fn names_are_distinct_across_flattened_models() {
+        const OK: Names = Names {
+            own: &["id", "name"],
+            flattened: &[&INNER],
+        };
+        const CLASH: Names = Names {
+            own: &["id", "region"],
+            flattened: &[&INNER],
+        };
+        const TWICE: Names = Names {
+            own: &["id"],
+            flattened: &[&INNER, &INNER],
+        };
+        assert!(distinct(&OK));
+        assert!(!distinct(&CLASH));
+        assert!(!distinct(&TWICE));
+    }
+
+    #[test]
+    fn collections_name_the_index_or_key_of_a_bad_element() {
+        let path = AttributePath::attribute("ports");
+        let list = Value::List(vec![1_i64.into(), "x".into()]);
+        let err = Vec::<i64>::decode(&list, &path).unwrap_err();
+        let first = err.iter().next().unwrap();
+        assert_eq!(first.attribute.as_ref().unwrap().to_string(), "ports[1]");
+        let map = Value::Map(BTreeMap::from([("env".into(), Value::Bool(true))]));
+        let err = BTreeMap::<String, String>::decode(&map, &path).unwrap_err();
+        let first = err.iter().next().unwrap();
+        assert_eq!(
+            first.attribute.as_ref().unwrap().to_string(),
+            r#"ports["env"]"#
+        );
+    }
+
+    #[test]
+    fn option_and_known_keep_null_and_unknown_apart() {
+        let path = AttributePath::attribute("a");
+        assert_eq!(Option::<String>::decode(&Value::Null, &path), Ok(None));
+        assert!(Option::<String>::decode(&Value::Unknown, &path).is_err());
+        assert_eq!(
+            Known::<String>::decode(&Value::Unknown, &path),
+            Ok(Known::Unknown)
+        );
+        assert_eq!(
+            Known::<String>::decode(&Value::Null, &path),
+            Ok(Known::Null)
+        );
+        assert_eq!(Known::<i64>::Unknown.encode(), Value::Unknown);
+        assert_eq!(Option::<bool>::None.encode(), Value::Null);
+        // A plain field must be set.
+        let missing = String::decode(&Value::Null, &path).unwrap_err();
+        assert_eq!(missing.iter().next().unwrap().summary, "Missing value");
+    }
+
+    #[test]
+    fn numbers_read_from_every_form() {
+        let path = AttributePath::attribute("n");
+        assert_eq!(
+            i64::decode(&Value::Number(Number::Float(3.0)), &path),
+            Ok(3)
+        );
+        assert!(i64::decode(&Value::Number(Number::Float(3.5)), &path).is_err());
+        assert_eq!(
+            f64::decode(&Value::Number(Number::Decimal("2.5".into())), &path),
+            Ok(2.5)
+        );
+    }
+}
