@@ -10,8 +10,8 @@ tools:
 lint:
 	cargo fmt --all -- --check
 	cargo clippy --locked --all-targets -- -D warnings
-	python3 scripts/check-module-cycles.py src plugin/src fake/src signer/src
-	python3 scripts/check-rust-version.py . plugin fake signer
+	python3 scripts/check-module-cycles.py src plugin/src plugin/derive/src fake/src signer/src
+	python3 scripts/check-rust-version.py . plugin plugin/derive fake signer
 
 # The linux_arm64 release binary, which the tests run under qemu and pack.
 # SKIP_ARM64=1 (off Debian bookworm amd64) skips it and its tests, and the

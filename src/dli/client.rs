@@ -408,7 +408,7 @@ impl Client {
         );
         if !(200..300).contains(&status) {
             let fields = error::error_fields(&body);
-            let message = fields.message.unwrap_or_else(|| snippet(&body));
+            let message = fields.message.unwrap_or_else(|| error::snippet(&body));
             let kind = error::classify(status, fields.code.as_deref(), &message);
             return Err(ApiError {
                 code: fields.code,
@@ -560,15 +560,6 @@ impl Answer {
 
 async fn read_capped(response: reqwest::Response) -> Result<Vec<u8>, BodyError> {
     read_at_most(response, MAX_BODY_BYTES).await
-}
-
-/// The start of a non-JSON body, for an error message.
-pub(crate) fn snippet(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    if text.trim().is_empty() {
-        return "(empty body)".into();
-    }
-    error::shortened(&text)
 }
 
 /// The first cause of type `T` in `e`'s chain.

@@ -170,6 +170,15 @@ pub fn shortened(text: &str) -> String {
     }
 }
 
+/// The start of a body that carries no error fields, for an error message.
+pub fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    if text.trim().is_empty() {
+        return "(empty body)".into();
+    }
+    shortened(&text)
+}
+
 /// The error fields of a body.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct ErrorBody {

@@ -47,7 +47,7 @@ pub async fn ecs_credentials(
             let fields = super::error::error_fields(&body);
             let message = fields
                 .message
-                .unwrap_or_else(|| super::client::snippet(&body));
+                .unwrap_or_else(|| super::error::snippet(&body));
             return Err(ApiError {
                 kind: super::error::classify(status, fields.code.as_deref(), &message),
                 status: Some(status),
