@@ -1,10 +1,14 @@
-//! For providers' tests (feature `test-support`): a client that launches
-//! and speaks to a provider binary the way Terraform's go-plugin client
-//! does, the wire types it speaks with, and a driver for the real
-//! Terraform and OpenTofu CLIs. No provider binary should enable it.
+//! For providers' tests (feature `test-support`): a [`Harness`] that serves
+//! a provider in the test process, a client that launches and speaks to a
+//! provider binary the way Terraform's go-plugin client does, the wire
+//! types it speaks with, and a driver for the real Terraform and OpenTofu
+//! CLIs. No provider binary should enable it.
 
 pub mod cli;
 pub mod client;
+mod harness;
+
+pub use harness::Harness;
 
 /// The protocol's wire types and gRPC client stubs, generated from the
 /// repository's `proto/`. Outside this feature they are private.

@@ -1,0 +1,116 @@
+//! A provider served in the test process: no binary, no CLI, no socket.
+//! The harness calls what the gRPC services call, with the values
+//! Terraform would send: every attribute of the schema present (null when
+//! not given), configs and states round-tripped through msgpack with the
+//! schema's type, validation before configuring and before every read.
+//! Values may be unknown, as at plan time.
+
+use tokio_util::sync::CancellationToken;
+
+use crate::codec::{decode_msgpack, encode_msgpack};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::dispatch::{ProviderSchemas, Served};
+use crate::model::Model;
+use crate::provider::Provider;
+use crate::schema::Schema;
+use crate::value::Value;
+
+/// A provider in the test process.
+pub struct Harness<P: Provider> {
+    served: Served<P>,
+}
+
+impl<P: Provider> Harness<P> {
+    /// Serves `provider`; panics when two data sources share a type name.
+    pub fn new(provider: P) -> Self {
+        let served = Served::new(provider).unwrap_or_else(|why| panic!("{why}"));
+        Harness { served }
+    }
+
+    /// The schemas Terraform would get.
+    pub fn schemas(&self) -> &ProviderSchemas {
+        self.served.schemas()
+    }
+
+    /// ValidateProviderConfig, then ConfigureProvider if that found no
+    /// error, with `config` (an object; absent attributes are null).
+    pub async fn configure(&self, config: &Value) -> Diagnostics {
+        let config = match as_sent(&self.served.schemas().provider, config) {
+            Ok(config) => config,
+            Err(problem) => return problem.into(),
+        };
+        let mut diagnostics: Diagnostics =
+            self.served.validate_provider_config(&config).await.into();
+        if !diagnostics.has_errors() {
+            diagnostics.extend(self.served.configure_provider(&config, "1.11.4").await);
+        }
+        diagnostics
+    }
+
+    /// ValidateDataResourceConfig of `type_name` with `config`.
+    pub fn validate(&self, type_name: &str, config: &Value) -> Diagnostics {
+        match self.as_sent_to(type_name, config) {
+            Ok(config) => self
+                .served
+                .validate_data_source_config(type_name, &config)
+                .into(),
+            Err(problem) => problem.into(),
+        }
+    }
+
+    /// ReadDataSource of `type_name` with a wholly known `config`: the state,
+    /// as Terraform would decode it.
+    pub async fn read(&self, type_name: &str, config: &Value) -> Result<Value, Diagnostics> {
+        let config = self.as_sent_to(type_name, config)?;
+        let state = self
+            .served
+            .read_data_source(type_name, &config, CancellationToken::new())
+            .await?;
+        let schema = self.schema_of(type_name)?;
+        Ok(as_sent(schema, &state)?)
+    }
+
+    /// [`Harness::read`] with a typed config and state.
+    pub async fn read_model<S: Model>(
+        &self,
+        type_name: &str,
+        config: &impl Model,
+    ) -> Result<S, Diagnostics> {
+        let state = self.read(type_name, &config.to_value()).await?;
+        S::from_value(&state)
+    }
+
+    fn schema_of(&self, type_name: &str) -> Result<&Schema, Diagnostic> {
+        self.served
+            .schemas()
+            .data_sources
+            .get(type_name)
+            .ok_or_else(|| Diagnostic::error("Unknown data source type", type_name.to_owned()))
+    }
+
+    fn as_sent_to(&self, type_name: &str, config: &Value) -> Result<Value, Diagnostic> {
+        as_sent(self.schema_of(type_name)?, config)
+    }
+}
+
+/// `value` as it arrives over the wire under `schema`: absent attributes
+/// null, through msgpack and back.
+fn as_sent(schema: &Schema, value: &Value) -> Result<Value, Diagnostic> {
+    let mut complete = match value {
+        Value::Object(attributes) => attributes.clone(),
+        _ => Default::default(),
+    };
+    for attribute in &schema.attributes {
+        complete
+            .entry(attribute.name.to_owned())
+            .or_insert(Value::Null);
+    }
+    for block in &schema.blocks {
+        complete.entry(block.name.to_owned()).or_insert(Value::Null);
+    }
+    let ty = schema.object_type();
+    let bytes = encode_msgpack(&Value::Object(complete), &ty)
+        .map_err(|e| Diagnostic::error("Value does not match the schema", e.to_string()))?;
+    decode_msgpack(&bytes, &ty)
+        .map_err(|e| Diagnostic::error("Value does not match the schema", e.to_string()))
+}

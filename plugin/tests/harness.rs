@@ -1,0 +1,134 @@
+//! The in-process harness with a provider declared on models: typed
+//! configs and states, unknown values at configure and validate time, and
+//! the same validation before every read that Terraform's RPCs get.
+
+use tfplugin::testing::Harness;
+use tfplugin::{
+    DataSource, Diagnostic, Diagnostics, Known, Model, ModelDataSource, Provider, ReadRequest,
+    Schema, Value, async_trait,
+};
+
+/// The provider block.
+#[derive(Model)]
+struct Config {
+    /// How many times to repeat.
+    #[tf(optional)]
+    times: Known<i64>,
+}
+
+/// The data source's arguments.
+#[derive(Model)]
+struct EchoConfig {
+    /// What to repeat.
+    #[tf(required)]
+    word: String,
+}
+
+/// What a read sets.
+#[derive(Debug, PartialEq, Model)]
+struct EchoState {
+    /// What was repeated.
+    #[tf(required)]
+    word: String,
+    /// The repetitions.
+    #[tf(computed)]
+    echoes: Vec<String>,
+}
+
+struct Echoes;
+
+#[async_trait]
+impl Provider for Echoes {
+    type Configured = Option<i64>;
+
+    fn schema(&self) -> Schema {
+        Schema::new("Echoes.", Config::attributes())
+    }
+
+    fn data_sources(&self) -> Vec<Box<dyn DataSource<Option<i64>>>> {
+        vec![Box::new(Echo)]
+    }
+
+    async fn configure(&self, config: &Value, _: &str) -> Result<Option<i64>, Vec<Diagnostic>> {
+        Ok(match Config::from_value(config)?.times {
+            Known::Value(times) => Some(times),
+            Known::Null => Some(2),
+            Known::Unknown => None,
+        })
+    }
+}
+
+struct Echo;
+
+#[async_trait]
+impl ModelDataSource<Option<i64>> for Echo {
+    type Config = EchoConfig;
+    type State = EchoState;
+    const TYPE_NAME: &'static str = "echo";
+    const DESCRIPTION: &'static str = "Repeats a word.";
+
+    fn validate(&self, config: &EchoConfig) -> Diagnostics {
+        if config.word.is_empty() {
+            return Diagnostic::error("Nothing to repeat", "`word` is empty.")
+                .at("word")
+                .into();
+        }
+        Diagnostics::new()
+    }
+
+    async fn read(
+        &self,
+        request: ReadRequest<'_, Option<i64>, EchoConfig>,
+    ) -> Result<EchoState, Diagnostics> {
+        let Some(times) = *request.configured else {
+            return Err(Diagnostic::error("Times not known yet", "Known after apply.").into());
+        };
+        let word = request.config.word;
+        let echoes = (0..times).map(|_| word.clone()).collect();
+        Ok(EchoState { word, echoes })
+    }
+}
+
+#[tokio::test]
+async fn typed_configs_in_and_typed_states_out() {
+    let harness = Harness::new(Echoes);
+    assert!(harness.configure(&Value::object([])).await.is_empty());
+    let state: EchoState = harness
+        .read_model("echo", &EchoConfig { word: "hi".into() })
+        .await
+        .unwrap();
+    assert_eq!(state.echoes, ["hi", "hi"]);
+    assert!(
+        harness.schemas().data_sources["echo"]
+            .attribute("echoes")
+            .is_some()
+    );
+}
+
+#[tokio::test]
+async fn unknown_values_pass_validation_and_fail_only_the_read_that_needs_them() {
+    let harness = Harness::new(Echoes);
+    let configured = harness
+        .configure(&Value::object([("times", Value::Unknown)]))
+        .await;
+    assert!(configured.is_empty(), "{configured:?}");
+    let unknown_word = Value::object([("word", Value::Unknown)]);
+    assert!(harness.validate("echo", &unknown_word).is_empty());
+    let err = harness
+        .read("echo", &Value::object([("word", "hi".into())]))
+        .await
+        .unwrap_err();
+    assert_eq!(err.iter().next().unwrap().summary, "Times not known yet");
+}
+
+#[tokio::test]
+async fn a_config_is_validated_before_every_read() {
+    let harness = Harness::new(Echoes);
+    harness.configure(&Value::object([])).await;
+    let empty = Value::object([("word", "".into())]);
+    assert_eq!(harness.validate("echo", &empty).iter().count(), 1);
+    let err = harness.read("echo", &empty).await.unwrap_err();
+    let problem = err.iter().next().unwrap();
+    assert_eq!(problem.summary, "Nothing to repeat");
+    assert_eq!(problem.attribute.as_ref().unwrap().to_string(), "word");
+}
