@@ -226,6 +226,29 @@ fn mismatch(path: &AttributePath, wanted: &str, found: &Value) -> Diagnostics {
         .into()
 }
 
+/// Decodes each element of a collection at its step under `path`,
+/// reporting every problem, not only the first.
+fn decode_each<'a, T: AttrValue>(
+    elements: impl Iterator<Item = (PathStep, &'a Value)>,
+    path: &AttributePath,
+) -> Result<Vec<(PathStep, T)>, Diagnostics> {
+    let mut problems = Diagnostics::new();
+    let mut out = Vec::new();
+    for (step, element) in elements {
+        match T::decode(element, &path.then(step.clone())) {
+            Ok(decoded) => out.push((step, decoded)),
+            Err(found) => problems.extend(found),
+        }
+    }
+    problems.into_result(out)
+}
+
+/// The objects of `T`, when it is one model object, nested as `nesting`.
+fn nested_as<T: AttrValue>(nesting: Nesting) -> Option<NestedAttributes> {
+    let nested = T::nested().filter(|n| n.nesting == Nesting::Single)?;
+    Some(NestedAttributes { nesting, ..nested })
+}
+
 impl AttrValue for String {
     fn ty() -> Type {
         Type::String
@@ -305,26 +328,16 @@ impl<T: AttrValue> AttrValue for Vec<T> {
     }
 
     fn nested() -> Option<NestedAttributes> {
-        let nested = T::nested().filter(|n| n.nesting == Nesting::Single)?;
-        Some(NestedAttributes {
-            nesting: Nesting::List,
-            ..nested
-        })
+        nested_as::<T>(Nesting::List)
     }
 
     fn decode(value: &Value, path: &AttributePath) -> Result<Self, Diagnostics> {
         let Value::List(elements) = value else {
             return Err(mismatch(path, "a list", value));
         };
-        let mut problems = Diagnostics::new();
-        let mut out = Vec::with_capacity(elements.len());
-        for (index, element) in (0_i64..).zip(elements) {
-            match T::decode(element, &path.then(PathStep::Index(index))) {
-                Ok(element) => out.push(element),
-                Err(found) => problems.extend(found),
-            }
-        }
-        problems.into_result(out)
+        let steps = (0_i64..).map(PathStep::Index);
+        let decoded = decode_each::<T>(steps.zip(elements), path)?;
+        Ok(decoded.into_iter().map(|(_, element)| element).collect())
     }
 
     fn encode(&self) -> Value {
@@ -338,28 +351,22 @@ impl<T: AttrValue> AttrValue for BTreeMap<String, T> {
     }
 
     fn nested() -> Option<NestedAttributes> {
-        let nested = T::nested().filter(|n| n.nesting == Nesting::Single)?;
-        Some(NestedAttributes {
-            nesting: Nesting::Map,
-            ..nested
-        })
+        nested_as::<T>(Nesting::Map)
     }
 
     fn decode(value: &Value, path: &AttributePath) -> Result<Self, Diagnostics> {
         let Value::Map(entries) = value else {
             return Err(mismatch(path, "a map", value));
         };
-        let mut problems = Diagnostics::new();
-        let mut out = BTreeMap::new();
-        for (key, entry) in entries {
-            match T::decode(entry, &path.then(PathStep::Key(key.clone()))) {
-                Ok(entry) => {
-                    out.insert(key.clone(), entry);
-                }
-                Err(found) => problems.extend(found),
-            }
-        }
-        problems.into_result(out)
+        let steps = entries.keys().map(|key| PathStep::Key(key.clone()));
+        let decoded = decode_each::<T>(steps.zip(entries.values()), path)?;
+        Ok(decoded
+            .into_iter()
+            .filter_map(|(step, entry)| match step {
+                PathStep::Key(key) => Some((key, entry)),
+                _ => None,
+            })
+            .collect())
     }
 
     fn encode(&self) -> Value {

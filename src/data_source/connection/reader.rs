@@ -91,22 +91,34 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// `call` with retries, each attempt with the credentials of its own
+    /// moment.
+    async fn with_retries<T, F, Fut>(
+        &self,
+        cancel: &CancellationToken,
+        call: F,
+    ) -> Result<T, RetryError>
+    where
+        F: Fn(Credentials) -> Fut,
+        Fut: Future<Output = Result<T, ApiError>>,
+    {
+        retry::with_retries(self.policy, cancel, || async {
+            let credentials = self.credentials(cancel).await?;
+            call(credentials).await
+        })
+        .await
+    }
+
     /// One connection by id, with retries.
     pub async fn get(
         &self,
         connection_id: &str,
         cancel: &CancellationToken,
     ) -> Result<EnhancedConnection, RetryError> {
-        retry::with_retries(self.policy, cancel, || async {
-            let credentials = self.credentials(cancel).await?;
-            self.cx
-                .client
-                .get_enhanced_connection(
-                    &self.target.base,
-                    &credentials,
-                    &self.project_id,
-                    connection_id,
-                )
+        let (client, base, project) = (&self.cx.client, &self.target.base, &self.project_id);
+        self.with_retries(cancel, |credentials| async move {
+            client
+                .get_enhanced_connection(base, &credentials, project, connection_id)
                 .await
         })
         .await
@@ -118,16 +130,10 @@ impl<'a> Reader<'a> {
         connection_id: &str,
         cancel: &CancellationToken,
     ) -> Result<ConnectionPrivileges, RetryError> {
-        retry::with_retries(self.policy, cancel, || async {
-            let credentials = self.credentials(cancel).await?;
-            self.cx
-                .client
-                .get_enhanced_connection_privileges(
-                    &self.target.base,
-                    &credentials,
-                    &self.project_id,
-                    connection_id,
-                )
+        let (client, base, project) = (&self.cx.client, &self.target.base, &self.project_id);
+        self.with_retries(cancel, |credentials| async move {
+            client
+                .get_enhanced_connection_privileges(base, &credentials, project, connection_id)
                 .await
         })
         .await
@@ -140,17 +146,12 @@ impl<'a> Reader<'a> {
         filter: &ListQuery,
         cancel: &CancellationToken,
     ) -> Result<Vec<EnhancedConnection>, ListError<RetryError>> {
+        let (client, base, project) = (&self.cx.client, &self.target.base, &self.project_id);
         list::read_all(filter, |query| async move {
-            retry::with_retries(self.policy, cancel, || async {
-                let credentials = self.credentials(cancel).await?;
-                self.cx
-                    .client
-                    .list_enhanced_connections(
-                        &self.target.base,
-                        &credentials,
-                        &self.project_id,
-                        &query,
-                    )
+            let query = &query;
+            self.with_retries(cancel, |credentials| async move {
+                client
+                    .list_enhanced_connections(base, &credentials, project, query)
                     .await
             })
             .await
