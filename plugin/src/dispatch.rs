@@ -7,7 +7,7 @@ use std::sync::{Arc, RwLock};
 
 use tokio_util::sync::CancellationToken;
 
-use super::diagnostics::Diagnostic;
+use super::diagnostics::{Diagnostic, Severity};
 use super::provider::{DataSource, Provider};
 use super::schema::Schema;
 use super::value::Value;
@@ -55,6 +55,19 @@ fn by_type_name<C>(data_sources: Vec<Box<dyn DataSource<C>>>) -> Result<ByTypeNa
         }
     }
     Ok(by_name)
+}
+
+/// A state must be wholly known and non-null, or Terraform reports "Provider
+/// produced invalid object"; this says so more clearly.
+pub(crate) fn check_state(value: &Value) -> Result<(), Diagnostic> {
+    if value.is_null() || value.contains_unknown() {
+        return Err(Diagnostic::error(
+            "Provider produced an incomplete state",
+            "The data source returned a null or partly unknown state. This is a bug in the \
+             provider; please report it.",
+        ));
+    }
+    Ok(())
 }
 
 /// A provider as the gRPC services see it.
@@ -134,7 +147,7 @@ impl<P: Provider> Served<P> {
         // A read's config is wholly known, but Terraform validates it only
         // when it chooses to: check it again, for every data source.
         let problems = ds.validate(config);
-        if !problems.is_empty() {
+        if problems.iter().any(|d| d.severity == Severity::Error) {
             return Err(problems);
         }
         ds.read(&configured, config, &cancel).await

@@ -155,12 +155,25 @@ pub fn attribute<T: AttrValue>(
         }
         None => Attribute::new(name, T::ty(), mode, description),
     };
-    if sensitive {
+    // The attribute goes out as one object type, so a sensitive field
+    // inside makes the whole attribute sensitive, or Terraform would show it.
+    if sensitive || attribute.nested.as_ref().is_some_and(any_sensitive) {
         attribute.sensitive()
     } else {
         attribute
     }
 }
+
+fn any_sensitive(nested: &NestedAttributes) -> bool {
+    nested
+        .attributes
+        .iter()
+        .any(|a| a.sensitive || a.nested.as_ref().is_some_and(any_sensitive))
+}
+
+/// The summary of the error for a value unknown until apply where the
+/// model needs it known: validation lets these pass, the read reports them.
+pub const NOT_KNOWN_YET: &str = "Value not known yet";
 
 /// Reads the field `name` of type `T` from the object `value`.
 pub fn field<T: AttrValue>(
@@ -209,7 +222,7 @@ pub fn decode_nested<M: Model>(value: &Value, path: &AttributePath) -> Result<M,
 fn mismatch(path: &AttributePath, wanted: &str, found: &Value) -> Diagnostics {
     let (summary, detail) = match found {
         Value::Unknown => (
-            "Value not known yet",
+            NOT_KNOWN_YET,
             format!("`{path}` is known only after apply, and this needs {wanted}."),
         ),
         value if value.is_null() => (

@@ -102,8 +102,9 @@ pub trait ModelDataSource<C: Send + Sync + 'static>: Send + Sync {
     const DESCRIPTION: &'static str;
 
     /// Checks a config. It runs when every value the config model needs is
-    /// known (a config with values unknown until apply is checked at the
-    /// read), on ValidateDataResourceConfig and before every read.
+    /// known (one unknown until apply is checked at the read; other
+    /// problems decoding the config are reported at once), on
+    /// ValidateDataResourceConfig and before every read.
     fn validate(&self, _config: &Self::Config) -> Diagnostics {
         Diagnostics::new()
     }
@@ -134,8 +135,11 @@ where
         match T::Config::from_value(config) {
             Ok(config) => ModelDataSource::validate(self, &config).into(),
             // A value the model needs known is not yet: the read checks it.
-            Err(_) if config.contains_unknown() => Vec::new(),
-            Err(problems) => problems.into(),
+            // Every other problem is reported now.
+            Err(problems) => problems
+                .into_iter()
+                .filter(|d| d.summary != crate::model::NOT_KNOWN_YET)
+                .collect(),
         }
     }
 

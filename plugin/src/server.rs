@@ -292,13 +292,7 @@ impl<P: Provider> pb::provider_server::Provider for GrpcProvider<P> {
 /// A state must be wholly known and non-null, or Terraform reports "Provider
 /// produced invalid object"; catch that here with a clearer message.
 fn state_value(value: &Value, ty: &Type) -> Result<pb::DynamicValue, Diagnostic> {
-    if value.is_null() || value.contains_unknown() {
-        return Err(Diagnostic::error(
-            "Provider produced an incomplete state",
-            "The data source returned a null or partly unknown state. This is a bug in the \
-             provider; please report it.",
-        ));
-    }
+    crate::dispatch::check_state(value)?;
     convert::encode_value(value, ty)
 }
 

@@ -17,19 +17,21 @@ struct Config {
 }
 
 /// The data source's arguments.
-#[derive(Model)]
+#[derive(Debug, PartialEq, Model)]
 struct EchoConfig {
     /// What to repeat.
     #[tf(required)]
     word: String,
+    /// A whole number, unused.
+    #[tf(optional)]
+    spare: Option<i64>,
 }
 
 /// What a read sets.
 #[derive(Debug, PartialEq, Model)]
 struct EchoState {
-    /// What was repeated.
-    #[tf(required)]
-    word: String,
+    #[tf(flatten)]
+    config: EchoConfig,
     /// The repetitions.
     #[tf(computed)]
     echoes: Vec<String>,
@@ -73,6 +75,9 @@ impl ModelDataSource<Option<i64>> for Echo {
                 .at("word")
                 .into();
         }
+        if config.word.len() > 10 {
+            return Diagnostic::warning("A long word", "It will be repeated anyway.").into();
+        }
         Diagnostics::new()
     }
 
@@ -83,9 +88,12 @@ impl ModelDataSource<Option<i64>> for Echo {
         let Some(times) = *request.configured else {
             return Err(Diagnostic::error("Times not known yet", "Known after apply.").into());
         };
-        let word = request.config.word;
+        let word = &request.config.word;
         let echoes = (0..times).map(|_| word.clone()).collect();
-        Ok(EchoState { word, echoes })
+        Ok(EchoState {
+            config: request.config,
+            echoes,
+        })
     }
 }
 
@@ -94,7 +102,13 @@ async fn typed_configs_in_and_typed_states_out() {
     let harness = Harness::new(Echoes);
     assert!(harness.configure(&Value::object([])).await.is_empty());
     let state: EchoState = harness
-        .read_model("echo", &EchoConfig { word: "hi".into() })
+        .read_model(
+            "echo",
+            &EchoConfig {
+                word: "hi".into(),
+                spare: None,
+            },
+        )
         .await
         .unwrap();
     assert_eq!(state.echoes, ["hi", "hi"]);
@@ -131,4 +145,36 @@ async fn a_config_is_validated_before_every_read() {
     let problem = err.iter().next().unwrap();
     assert_eq!(problem.summary, "Nothing to repeat");
     assert_eq!(problem.attribute.as_ref().unwrap().to_string(), "word");
+}
+
+#[tokio::test]
+async fn a_warning_from_validation_does_not_fail_the_read() {
+    let harness = Harness::new(Echoes);
+    harness.configure(&Value::object([])).await;
+    let long = Value::object([("word", "abcdefghijklmnop".into())]);
+    assert_eq!(harness.validate("echo", &long).iter().count(), 1);
+    let state = harness.read("echo", &long).await.unwrap();
+    assert_eq!(state.attr("word"), &Value::from("abcdefghijklmnop"));
+}
+
+#[tokio::test]
+async fn a_wrong_value_is_reported_at_validation_even_beside_an_unknown() {
+    let harness = Harness::new(Echoes);
+    // `word` is unknown (it passes) and `spare` is no whole number: only
+    // that is reported, at its attribute.
+    let config = Value::object([
+        ("word", Value::Unknown),
+        ("spare", Value::Number(tfplugin::Number::Float(3.5))),
+    ]);
+    let problems = harness.validate("echo", &config);
+    let found: Vec<_> = problems
+        .iter()
+        .map(|d| {
+            (
+                d.summary.as_str(),
+                d.attribute.as_ref().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(found, [("Unexpected value type", "spare".to_owned())]);
 }

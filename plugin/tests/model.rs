@@ -207,3 +207,31 @@ fn names_of_flattened_structs_count_for_distinctness() {
     assert!(tfplugin::model::distinct(&Everything::NAMES));
     assert_eq!(Everything::NAMES.flattened.len(), 1);
 }
+
+/// Credentials, one of them secret.
+#[derive(Model)]
+struct Login {
+    /// Who.
+    #[tf(computed)]
+    user: String,
+    /// The password.
+    #[tf(computed, sensitive)]
+    password: String,
+}
+
+#[derive(Model)]
+struct WithLogin {
+    /// A login.
+    #[tf(computed)]
+    login: Login,
+    /// Logins.
+    #[tf(computed)]
+    logins: Vec<Login>,
+}
+
+#[test]
+fn a_sensitive_field_inside_makes_the_whole_nested_attribute_sensitive() {
+    // It goes out as one object type: Terraform could hide only all of it.
+    let attributes = WithLogin::attributes();
+    assert!(attributes.iter().all(|a| a.sensitive), "{attributes:?}");
+}

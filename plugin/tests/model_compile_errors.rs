@@ -6,34 +6,59 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The newest `lib{name}-*.{ext}` in `dir`.
-fn newest(dir: &Path, name: &str, ext: &str) -> PathBuf {
-    std::fs::read_dir(dir)
+/// The `libtfplugin-*.rlib` files beside this test, newest first.
+fn candidates(deps: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(deps)
         .unwrap()
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| {
             let file = p.file_name().unwrap().to_string_lossy().into_owned();
-            file.starts_with(&format!("lib{name}-")) && file.ends_with(ext)
+            file.starts_with("libtfplugin-") && file.ends_with(".rlib")
         })
-        .max_by_key(|p| p.metadata().and_then(|m| m.modified()).ok())
-        .unwrap_or_else(|| panic!("no lib{name}-*{ext} in {}", dir.display()))
+        .collect();
+    found.sort_by_key(|p| std::cmp::Reverse(p.metadata().and_then(|m| m.modified()).ok()));
+    found
 }
 
-/// Compiles `source` as a library using tfplugin; returns rustc's stderr
-/// and whether it compiled.
+const GOOD: &str = "#[derive(Model)]\npub struct Ok_ {\n    /// Its name.\n    #[tf(required)]\n    \
+                    pub name: String,\n    /// Its size.\n    #[tf(optional)]\n    \
+                    pub size: Known<i64>,\n}\n";
+
+/// The tfplugin to compile against: the newest that compiles a correct
+/// model with this toolchain (a stale or other-toolchain build does not).
+fn tfplugin() -> &'static PathBuf {
+    static FOUND: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    FOUND.get_or_init(|| {
+        let deps = std::env::current_exe()
+            .unwrap()
+            .parent()
+            .unwrap()
+            .to_owned();
+        candidates(&deps)
+            .into_iter()
+            .find(|rlib| compile_with(rlib, GOOD).0)
+            .unwrap_or_else(|| {
+                panic!(
+                    "no tfplugin rlib in {} compiles a correct model",
+                    deps.display()
+                )
+            })
+    })
+}
+
+/// Compiles `source` as a library using tfplugin; returns whether it
+/// compiled, and rustc's stderr.
 fn compile(source: &str) -> (bool, String) {
-    let deps = std::env::current_exe()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .to_owned();
-    let tfplugin = newest(&deps, "tfplugin", ".rlib");
+    compile_with(tfplugin(), source)
+}
+
+fn compile_with(tfplugin: &Path, source: &str) -> (bool, String) {
+    let deps = tfplugin.parent().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("case.rs");
     std::fs::write(&file, format!("use tfplugin::{{Known, Model}};\n{source}")).unwrap();
-    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
-    let output = Command::new(rustc)
+    let output = Command::new("rustc")
         .args([
             "--edition",
             "2024",
@@ -64,11 +89,14 @@ fn fails_with(source: &str, message: &str) {
 }
 
 #[test]
-fn a_correct_model_compiles() {
-    // The harness itself works: a good model compiles.
+fn a_correct_model_compiles_even_with_fields_named_like_the_decoders_locals() {
+    let (compiled, stderr) = compile(GOOD);
+    assert!(compiled, "{stderr}");
     let (compiled, stderr) = compile(
-        "#[derive(Model)]\npub struct Ok_ {\n    /// Its name.\n    #[tf(required)]\n    \
-         pub name: String,\n    /// Its size.\n    #[tf(optional)]\n    pub size: Known<i64>,\n}\n",
+        "#[derive(Model)]\npub struct Env {\n    /// A value.\n    #[tf(required)]\n    \
+         pub value: String,\n    /// A path.\n    #[tf(optional)]\n    pub path: Option<String>,\n    \
+         /// Problems.\n    #[tf(computed)]\n    pub problems: Vec<String>,\n    /// A name.\n    \
+         #[tf(required)]\n    pub name: String,\n}\n",
     );
     assert!(compiled, "{stderr}");
 }

@@ -265,6 +265,12 @@ impl Client {
                 Err(_) => return Err(self.gate_timeout(&host)),
             };
             let now = Instant::now();
+            if !turn.still_good(now) {
+                tracing::debug!(
+                    "a pause began while this request waited at the gate: waiting again"
+                );
+                continue;
+            }
             let deadline = match pass {
                 Pass::Open => now + self.timeout,
                 Pass::Prove(_) if deadline.saturating_duration_since(now) < self.timeout / 10 => {
@@ -272,11 +278,8 @@ impl Client {
                 }
                 Pass::Prove(_) => deadline,
             };
-            if turn.still_good(now) {
-                turn.used();
-                break (pass, deadline);
-            }
-            tracing::debug!("a pause began while this request waited at the gate: waiting again");
+            turn.used();
+            break (pass, deadline);
         };
         let started = Instant::now();
         let line = format!("{} {}", request.method, request.url.path());

@@ -87,8 +87,11 @@ where
     loop {
         attempts += 1;
         let result = tokio::select! {
-            result = attempt() => result,
+            // A cancelled read is reported as cancelled, even when its
+            // attempt ended (e.g. in a cancelled credential wait) at once.
+            biased;
             () = cancel.cancelled() => return Err(RetryError::Cancelled { attempts }),
+            result = attempt() => result,
         };
         let error = match result {
             Ok(value) => return Ok(value),

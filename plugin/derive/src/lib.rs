@@ -74,10 +74,15 @@ fn model(input: &DeriveInput) -> syn::Result<Tokens> {
     let mut decoders = Vec::new();
     let mut encoders = Vec::new();
     let mut field_idents = Vec::new();
-    for field in &fields.named {
+    let mut locals = Vec::new();
+    for (index, field) in fields.named.iter().enumerate() {
         let field_ident = field.ident.as_ref().expect("named fields have names");
         let ty = &field.ty;
         field_idents.push(field_ident.clone());
+        // Not the field's own name: it could shadow the decoder's `value`,
+        // `path` or `problems`.
+        let local = quote::format_ident!("__tf_field_{}", index);
+        locals.push(local.clone());
         match role(field)? {
             Role::Flatten => {
                 flattened.push(quote!(&<#ty as #krate::model::Model>::NAMES));
@@ -85,7 +90,7 @@ fn model(input: &DeriveInput) -> syn::Result<Tokens> {
                     attributes.extend(<#ty as #krate::model::Model>::attributes());
                 });
                 decoders.push(quote! {
-                    let #field_ident =
+                    let #local =
                         <#ty as #krate::model::Model>::decode_fields(value, path, problems);
                 });
                 encoders.push(quote! {
@@ -105,7 +110,7 @@ fn model(input: &DeriveInput) -> syn::Result<Tokens> {
                     ));
                 });
                 decoders.push(quote! {
-                    let #field_ident =
+                    let #local =
                         #krate::model::field::<#ty>(value, #name, path, problems);
                 });
                 encoders.push(quote! {
@@ -139,7 +144,7 @@ fn model(input: &DeriveInput) -> syn::Result<Tokens> {
             ) -> ::std::option::Option<Self> {
                 #(#decoders)*
                 ::std::option::Option::Some(#ident {
-                    #(#field_idents: #field_idents?,)*
+                    #(#field_idents: #locals?,)*
                 })
             }
 

@@ -66,6 +66,8 @@ impl<P: Provider> Harness<P> {
             .served
             .read_data_source(type_name, &config, CancellationToken::new())
             .await?;
+        // What the server would refuse to send, the harness refuses too.
+        crate::dispatch::check_state(&state)?;
         let schema = self.schema_of(type_name)?;
         Ok(as_sent(schema, &state)?)
     }
