@@ -43,7 +43,7 @@ pub trait AttrValue: Sized {
 pub trait Model: AttrValue {
     /// Its attribute names, flattened structs' included, for the
     /// compile-time check that no two are alike.
-    const NAMES: Names;
+    const NAME_TREE: Names;
 
     /// Its attributes, in declaration order, flattened structs' in place.
     fn attributes() -> Vec<Attribute>;

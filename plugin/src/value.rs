@@ -65,6 +65,16 @@ impl<T> Known<T> {
     }
 }
 
+impl Known<String> {
+    /// The string when it is known, `None` when null or unknown.
+    pub fn as_deref_known(&self) -> Option<&str> {
+        match self {
+            Known::Value(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
 impl From<&str> for Value {
     fn from(s: &str) -> Self {
         Value::String(s.to_owned())

@@ -204,8 +204,8 @@ fn an_unknown_is_an_error_only_where_the_type_cannot_hold_it() {
 
 #[test]
 fn names_of_flattened_structs_count_for_distinctness() {
-    assert!(tfplugin::model::distinct(&Everything::NAMES));
-    assert_eq!(Everything::NAMES.flattened.len(), 1);
+    assert!(tfplugin::model::distinct(&Everything::NAME_TREE));
+    assert_eq!(Everything::NAME_TREE.flattened.len(), 1);
 }
 
 /// Credentials, one of them secret.
@@ -234,4 +234,11 @@ fn a_sensitive_field_inside_makes_the_whole_nested_attribute_sensitive() {
     // It goes out as one object type: Terraform could hide only all of it.
     let attributes = WithLogin::attributes();
     assert!(attributes.iter().all(|a| a.sensitive), "{attributes:?}");
+}
+
+#[test]
+fn each_attribute_name_is_a_constant_of_its_struct() {
+    assert_eq!(Everything::KIND, "type");
+    assert_eq!(Everything::BY_ROLE, "by_role");
+    assert_eq!(Location::PROJECT_ID, "project_id");
 }

@@ -5,10 +5,10 @@
 use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
 
-use super::Context;
 use super::connection::{Reader, diagnose, lookup};
+use super::{Context, Location};
 use crate::dli::Privilege;
-use tfplugin::{Attribute, Diagnostic, Mode, Nesting, Schema, Type, Value};
+use tfplugin::{Attribute, Diagnostic, Mode, Model, Nesting, Schema, Type, Value};
 
 pub const TYPE_NAME: &str = "dli_enhanced_connection_privileges";
 
@@ -62,15 +62,11 @@ impl tfplugin::DataSource<Context> for EnhancedConnectionPrivileges {
                 ),
             )]
         })?;
-        Ok(Value::object([
+        let location = Location::of_read(reader.target.region.as_deref(), &reader.project_id);
+        Ok(location.state_with([
             ("id", Value::String(connection_id.clone())),
             ("connection_id", Value::String(connection_id)),
             ("name", config.attr("name").clone()),
-            (
-                "region",
-                Value::string_or_null(reader.target.region.as_deref()),
-            ),
-            ("project_id", Value::String(reader.project_id.clone())),
             ("privileges", privileges_value(&grants)),
             ("projects", projects_value(&grants)),
         ]))
@@ -166,52 +162,43 @@ pub fn schema() -> Schema {
         "Reads who may use a DLI enhanced datasource connection: the projects its owner granted \
          rights on it (such as `BIND_QUEUE`, to bind their queues to it), found by the \
          connection's ID or exact name.",
-        vec![
-            Attribute::new(
-                "connection_id",
-                Type::String,
-                OptionalComputed,
-                "ID (a UUID) of the connection. Set exactly one of `connection_id` and `name`; \
+        [
+            vec![
+                Attribute::new(
+                    "connection_id",
+                    Type::String,
+                    OptionalComputed,
+                    "ID (a UUID) of the connection. Set exactly one of `connection_id` and `name`; \
                  looked up by name, this is filled in.",
-            ),
-            Attribute::new(
-                "name",
-                Type::String,
-                OptionalComputed,
-                "Exact name of the connection, instead of `connection_id`: exactly one \
+                ),
+                Attribute::new(
+                    "name",
+                    Type::String,
+                    OptionalComputed,
+                    "Exact name of the connection, instead of `connection_id`: exactly one \
                  connection (not `DELETED`) must have it, matched case-sensitively. Null when \
                  the connection is given by `connection_id`.",
-            ),
-            Attribute::new(
-                "region",
-                Type::String,
-                OptionalComputed,
-                "Region to read from; defaults to the provider's `region`. Not allowed when the \
-                 provider sets `endpoint`.",
-            ),
-            Attribute::new(
-                "project_id",
-                Type::String,
-                OptionalComputed,
-                "Project that owns the connection; defaults to the provider's `project_id`.",
-            ),
-            Attribute::new("id", Type::String, Computed, "The connection's ID."),
-            Attribute::nested(
-                "privileges",
-                Nesting::List,
-                privilege,
-                Computed,
-                "Every grant on the connection, in DLI's order: a project and its rights.",
-            ),
-            Attribute::new(
-                "projects",
-                Type::map(Type::list(Type::String)),
-                Computed,
-                "Project ID → its rights on the connection, for checks such as \
+                ),
+                Attribute::new("id", Type::String, Computed, "The connection's ID."),
+                Attribute::nested(
+                    "privileges",
+                    Nesting::List,
+                    privilege,
+                    Computed,
+                    "Every grant on the connection, in DLI's order: a project and its rights.",
+                ),
+                Attribute::new(
+                    "projects",
+                    Type::map(Type::list(Type::String)),
+                    Computed,
+                    "Project ID → its rights on the connection, for checks such as \
                  `contains(lookup(projects, var.project, []), \"BIND_QUEUE\")`. A project \
                  granted twice has the rights of both, each once.",
-            ),
-        ],
+                ),
+            ],
+            Location::attributes(),
+        ]
+        .concat(),
     )
 }
 

@@ -7,11 +7,11 @@ use async_trait::async_trait;
 use sha2::{Digest, Sha256};
 use tokio_util::sync::CancellationToken;
 
-use super::Context;
 use super::connection::validate_location;
 use super::connection::{self, Reader, diagnose, state};
+use super::{Context, Location};
 use crate::dli::ListQuery;
-use tfplugin::{Attribute, Diagnostic, Known, Mode, Nesting, Schema, Type, Value};
+use tfplugin::{Attribute, Diagnostic, Known, Mode, Model, Nesting, Schema, Type, Value};
 
 pub const TYPE_NAME: &str = "dli_enhanced_connections";
 
@@ -72,12 +72,10 @@ impl tfplugin::DataSource<Context> for EnhancedConnections {
         // list is never held twice.
         let connections = found.drain(..).map(|c| state::object(&c)).collect();
         let region = reader.target.region.as_deref();
-        Ok(Value::object([
+        Ok(Location::of_read(region, &reader.project_id).state_with([
             ("name", Value::string_or_null(filter.name.clone())),
             ("status", Value::string_or_null(filter.status.clone())),
             ("tags", config.attr("tags").clone()),
-            ("region", Value::string_or_null(region)),
-            ("project_id", Value::String(reader.project_id.clone())),
             (
                 "id",
                 Value::String(stable_id(&filter, region, &reader.project_id)),
@@ -89,12 +87,13 @@ impl tfplugin::DataSource<Context> for EnhancedConnections {
 }
 
 pub fn schema() -> Schema {
-    use Mode::{Computed, Optional, OptionalComputed};
+    use Mode::{Computed, Optional};
     Schema {
         version: 0,
         description: "Lists DLI enhanced datasource connections, optionally filtered by name, \
                       status and tags: every page, in DLI's order (creation order).",
-        attributes: vec![
+        attributes: [
+            vec![
             Attribute::new(
                 "name",
                 Type::String,
@@ -117,18 +116,6 @@ pub fn schema() -> Schema {
                 "Only connections with all these tags (key and value).",
             ),
             Attribute::new(
-                "region",
-                Type::String,
-                OptionalComputed,
-                "Region to list in; defaults to the provider's `region`. Not allowed when the provider sets `endpoint`.",
-            ),
-            Attribute::new(
-                "project_id",
-                Type::String,
-                OptionalComputed,
-                "Project to list in; defaults to the provider's `project_id`.",
-            ),
-            Attribute::new(
                 "id",
                 Type::String,
                 Computed,
@@ -149,6 +136,9 @@ pub fn schema() -> Schema {
                  as the `dli_enhanced_connection` data source.",
             ),
         ],
+            Location::attributes(),
+        ]
+        .concat(),
         blocks: Vec::new(),
     }
 }

@@ -6,8 +6,10 @@ pub mod context;
 pub mod enhanced_connection;
 pub mod enhanced_connection_privileges;
 pub mod enhanced_connections;
+pub mod location;
 
 pub use context::{Context, Own, Setting, Target};
+pub use location::Location;
 
 /// A data source of this provider: a [`tfplugin::DataSource`] whose reads
 /// are handed the provider's [`Context`].

@@ -16,6 +16,8 @@
 //!
 //! Field options: one mode (`required`, `optional`, `computed`, or
 //! `optional, computed`), `sensitive`, `rename = "..."`; or `flatten` alone.
+//! Each attribute's name is also a constant of the struct, named after the
+//! field in capitals (`Greeting::NAME == "name"`), for diagnostics' paths.
 //! Every field needs a doc comment but flattened ones. Mistakes are compile
 //! errors: a missing or doubled mode, an unknown option, a type that is no
 //! Terraform type, two attributes with one name (through `flatten` too).
@@ -75,6 +77,7 @@ fn model(input: &DeriveInput) -> syn::Result<Tokens> {
     let mut encoders = Vec::new();
     let mut field_idents = Vec::new();
     let mut locals = Vec::new();
+    let mut name_consts = Vec::new();
     for (index, field) in fields.named.iter().enumerate() {
         let field_ident = field.ident.as_ref().expect("named fields have names");
         let ty = &field.ty;
@@ -85,7 +88,7 @@ fn model(input: &DeriveInput) -> syn::Result<Tokens> {
         locals.push(local.clone());
         match role(field)? {
             Role::Flatten => {
-                flattened.push(quote!(&<#ty as #krate::model::Model>::NAMES));
+                flattened.push(quote!(&<#ty as #krate::model::Model>::NAME_TREE));
                 attributes.push(quote! {
                     attributes.extend(<#ty as #krate::model::Model>::attributes());
                 });
@@ -104,6 +107,17 @@ fn model(input: &DeriveInput) -> syn::Result<Tokens> {
                 description,
             } => {
                 own_names.push(name.clone());
+                let upper = field_ident
+                    .to_string()
+                    .trim_start_matches("r#")
+                    .to_uppercase();
+                let konst = quote::format_ident!("{}", upper);
+                let doc = format!("The attribute name of `{field_ident}`: `{name}`.");
+                name_consts.push(quote! {
+                    #[doc = #doc]
+                    #[allow(dead_code)]
+                    pub const #konst: &'static str = #name;
+                });
                 attributes.push(quote! {
                     attributes.push(#krate::model::attribute::<#ty>(
                         #name, #mode, #sensitive, #description,
@@ -125,8 +139,12 @@ fn model(input: &DeriveInput) -> syn::Result<Tokens> {
     let clash =
         format!("two attributes of `{ident}` have one name (look at its flattened structs too)");
     Ok(quote! {
+        impl #ident {
+            #(#name_consts)*
+        }
+
         impl #krate::model::Model for #ident {
-            const NAMES: #krate::model::Names = #krate::model::Names {
+            const NAME_TREE: #krate::model::Names = #krate::model::Names {
                 own: &[#(#own_names),*],
                 flattened: &[#(#flattened),*],
             };
@@ -178,7 +196,7 @@ fn model(input: &DeriveInput) -> syn::Result<Tokens> {
         }
 
         const _: () = ::std::assert!(
-            #krate::model::distinct(&<#ident as #krate::model::Model>::NAMES),
+            #krate::model::distinct(&<#ident as #krate::model::Model>::NAME_TREE),
             #clash
         );
     })

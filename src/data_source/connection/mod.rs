@@ -7,6 +7,7 @@ pub mod lookup;
 pub mod reader;
 pub mod state;
 
+use super::Location;
 use crate::dli::endpoint;
 use tfplugin::{Attribute, Diagnostic, Known, Mode, Nesting, Type, Value};
 
@@ -150,7 +151,7 @@ pub fn attributes() -> Vec<Attribute> {
 pub fn project_id_problem(project_id: &str) -> Option<Diagnostic> {
     endpoint::check_project_id(project_id)
         .err()
-        .map(|why| Diagnostic::error("Invalid project_id", why).at("project_id"))
+        .map(|why| Diagnostic::error("Invalid project_id", why).at(Location::PROJECT_ID))
 }
 
 /// A data source `region` that is not a region name.
@@ -160,18 +161,19 @@ pub fn region_problem(region: &str) -> Option<Diagnostic> {
             "Invalid region",
             format!("{why}. Leave region out to use the provider's."),
         )
-        .at("region")
+        .at(Location::REGION)
     })
 }
 
 /// Checks the arguments every connection data source shares: region and
 /// project_id, when known.
 pub fn validate_location(config: &Value) -> Vec<Diagnostic> {
+    let location = Location::of_config(config);
     let mut problems = Vec::new();
-    if let Known::Value(region) = config.attr("region").as_str() {
+    if let Known::Value(region) = &location.region {
         problems.extend(region_problem(region));
     }
-    if let Known::Value(project_id) = config.attr("project_id").as_str() {
+    if let Known::Value(project_id) = &location.project_id {
         problems.extend(project_id_problem(project_id));
     }
     problems

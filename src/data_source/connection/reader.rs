@@ -5,7 +5,7 @@
 use tokio_util::sync::CancellationToken;
 
 use super::diagnose::ReadContext;
-use crate::data_source::{Context, Own, Target};
+use crate::data_source::{Context, Location, Own, Target};
 use crate::dli::list::{self, ListError};
 use crate::dli::retry::{self, RetryError, RetryPolicy};
 use crate::dli::{
@@ -65,14 +65,14 @@ impl<'a> Reader<'a> {
         config: &Value,
         cancel: &CancellationToken,
     ) -> Result<Self, Vec<Diagnostic>> {
-        let own = |name| config.attr(name).as_str().known();
+        let location = Location::of_config(config);
         let region = Own {
-            argument: "region",
-            value: own("region"),
+            argument: Location::REGION,
+            value: location.region.as_deref_known(),
         };
         let project = Own {
-            argument: "project_id",
-            value: own("project_id"),
+            argument: Location::PROJECT_ID,
+            value: location.project_id.as_deref_known(),
         };
         Self::new(cx, &region, &project, cancel)
             .await

@@ -5,10 +5,10 @@
 use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
 
-use super::Context;
 use super::connection::{self, Reader, diagnose, lookup, state};
+use super::{Context, Location};
 use crate::dli::model;
-use tfplugin::{Attribute, Diagnostic, Mode, Schema, Type, Value};
+use tfplugin::{Attribute, Diagnostic, Mode, Model, Schema, Type, Value};
 
 pub const TYPE_NAME: &str = "dli_enhanced_connection";
 
@@ -62,27 +62,14 @@ impl tfplugin::DataSource<Context> for EnhancedConnection {
 
 pub fn schema() -> Schema {
     use Mode::OptionalComputed;
-    let mut attributes = vec![
-        Attribute::new(
-            "connection_id",
-            Type::String,
-            OptionalComputed,
-            "ID (a UUID) of the enhanced connection to read. Set exactly one of `connection_id` \
+    let mut attributes = vec![Attribute::new(
+        "connection_id",
+        Type::String,
+        OptionalComputed,
+        "ID (a UUID) of the enhanced connection to read. Set exactly one of `connection_id` \
              and `name`; the other is filled in from DLI.",
-        ),
-        Attribute::new(
-            "region",
-            Type::String,
-            OptionalComputed,
-            "Region to read from; defaults to the provider's `region`. Not allowed when the provider sets `endpoint`.",
-        ),
-        Attribute::new(
-            "project_id",
-            Type::String,
-            OptionalComputed,
-            "Project to read from; defaults to the provider's `project_id`.",
-        ),
-    ];
+    )];
+    attributes.extend(Location::attributes());
     for attribute in connection::attributes() {
         attributes.push(match attribute.name {
             "name" => Attribute::new(
@@ -114,12 +101,8 @@ pub fn to_state(
     project_id: &str,
 ) -> Value {
     let mut attributes = state::attributes(c);
-    attributes.extend([
-        ("connection_id", Value::String(connection_id.to_owned())),
-        ("region", Value::string_or_null(region)),
-        ("project_id", Value::String(project_id.to_owned())),
-    ]);
-    Value::object(attributes)
+    attributes.push(("connection_id", Value::String(connection_id.to_owned())));
+    Location::of_read(region, project_id).state_with(attributes)
 }
 
 #[cfg(test)]
