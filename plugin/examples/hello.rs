@@ -2,7 +2,7 @@
 use std::process::ExitCode;
 
 use tfplugin::{DataSource, Diagnostic, Diagnostics, Known, Model, ModelDataSource, Provider};
-use tfplugin::{ReadRequest, Schema, Value, async_trait};
+use tfplugin::{Read, ReadRequest, Schema, Value, async_trait};
 
 struct Hello;
 
@@ -89,7 +89,7 @@ impl ModelDataSource<Option<String>> for Greeting {
     async fn read(
         &self,
         request: ReadRequest<'_, Option<String>, GreetingConfig>,
-    ) -> Result<GreetingState, Diagnostics> {
+    ) -> Result<Read<GreetingState>, Diagnostics> {
         let Some(greeting) = request.configured else {
             let why = "The provider's `greeting` is known only after apply.";
             return Err(Diagnostic::error("Greeting not known yet", why).into());
@@ -102,11 +102,19 @@ impl ModelDataSource<Option<String>> for Greeting {
             })
             .collect();
         let message = format!("{greeting}, {name}!");
-        Ok(GreetingState {
+        let long = name.chars().count() > 30;
+        let mut read = Read::from(GreetingState {
             config: request.config,
             message,
             letters,
-        })
+        });
+        if long {
+            read.warnings.push(Diagnostic::warning(
+                "A long name",
+                "It may not fit on a card.",
+            ));
+        }
+        Ok(read)
     }
 }
 

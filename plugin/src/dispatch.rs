@@ -125,12 +125,13 @@ impl<P: Provider> Served<P> {
         }
     }
 
+    /// The state and the read's warnings, or the errors.
     pub(crate) async fn read_data_source(
         &self,
         type_name: &str,
         config: &Value,
         cancel: CancellationToken,
-    ) -> Result<Value, Vec<Diagnostic>> {
+    ) -> Result<(Value, Vec<Diagnostic>), Vec<Diagnostic>> {
         let ds = self.data_source(type_name).map_err(|d| vec![d])?;
         let configured = self
             .configured
@@ -146,11 +147,13 @@ impl<P: Provider> Served<P> {
         };
         // A read's config is wholly known, but Terraform validates it only
         // when it chooses to: check it again, for every data source.
+        // Its warnings are not repeated: ValidateDataResourceConfig showed
+        // them.
         let problems = ds.validate(config);
         if problems.iter().any(|d| d.severity == Severity::Error) {
             return Err(problems);
         }
-        ds.read(&configured, config, &cancel).await
+        ds.read_with_warnings(&configured, config, &cancel).await
     }
 
     fn data_source(&self, type_name: &str) -> Result<&dyn DataSource<P::Configured>, Diagnostic> {
@@ -254,11 +257,12 @@ mod tests {
                 .await
                 .is_empty()
         );
-        let state = served
+        let (state, warnings) = served
             .read_data_source("a", &config, CancellationToken::new())
             .await
             .unwrap();
         assert_eq!(state.attr("n"), &Value::from(6));
+        assert!(warnings.is_empty());
 
         let invalid = Value::object([("n", Value::from(1))]);
         let refused = served

@@ -70,6 +70,22 @@ pub trait DataSource<C>: Send + Sync {
         config: &Value,
         cancel: &CancellationToken,
     ) -> Result<Value, Vec<Diagnostic>>;
+
+    /// [`DataSource::read`] with warnings beside the state, which the plugin
+    /// layer calls; by default [`DataSource::read`] with none.
+    async fn read_with_warnings(
+        &self,
+        configured: &C,
+        config: &Value,
+        cancel: &CancellationToken,
+    ) -> Result<(Value, Vec<Diagnostic>), Vec<Diagnostic>>
+    where
+        C: Sync,
+    {
+        self.read(configured, config, cancel)
+            .await
+            .map(|state| (state, Vec::new()))
+    }
 }
 
 /// What a typed read is given: the provider's configured value, the
@@ -82,6 +98,24 @@ pub struct ReadRequest<'a, C, M> {
     pub config: M,
     /// Fires when Terraform calls StopProvider.
     pub cancel: &'a CancellationToken,
+}
+
+/// What a typed read produced: the state, and warnings for the user (a
+/// read with warnings succeeds). `Ok(state.into())` when there are none.
+pub struct Read<S> {
+    /// Every attribute of the schema.
+    pub state: S,
+    /// Shown beside the plan; never errors.
+    pub warnings: Diagnostics,
+}
+
+impl<S> From<S> for Read<S> {
+    fn from(state: S) -> Self {
+        Read {
+            state,
+            warnings: Diagnostics::new(),
+        }
+    }
 }
 
 /// A data source declared with models (structs deriving
@@ -114,7 +148,7 @@ pub trait ModelDataSource<C: Send + Sync + 'static>: Send + Sync {
     async fn read(
         &self,
         request: ReadRequest<'_, C, Self::Config>,
-    ) -> Result<Self::State, Diagnostics>;
+    ) -> Result<Read<Self::State>, Diagnostics>;
 }
 
 #[async_trait]
@@ -149,15 +183,28 @@ where
         config: &Value,
         cancel: &CancellationToken,
     ) -> Result<Value, Vec<Diagnostic>> {
+        let (state, _) = self.read_with_warnings(configured, config, cancel).await?;
+        Ok(state)
+    }
+
+    async fn read_with_warnings(
+        &self,
+        configured: &C,
+        config: &Value,
+        cancel: &CancellationToken,
+    ) -> Result<(Value, Vec<Diagnostic>), Vec<Diagnostic>>
+    where
+        C: Sync,
+    {
         let config = T::Config::from_value(config).map_err(Vec::from)?;
         let request = ReadRequest {
             configured,
             config,
             cancel,
         };
-        let state = ModelDataSource::read(self, request)
+        let read = ModelDataSource::read(self, request)
             .await
             .map_err(Vec::from)?;
-        Ok(state.to_value())
+        Ok((read.state.to_value(), read.warnings.into()))
     }
 }

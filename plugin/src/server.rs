@@ -262,10 +262,10 @@ impl<P: Provider> pb::provider_server::Provider for GrpcProvider<P> {
                     .read_data_source(type_name, &config, cancel)
                     .await
                 {
-                    Ok(value) => match state_value(&value, ty) {
+                    Ok((value, warnings)) => match state_value(&value, ty) {
                         Ok(encoded) => {
                             state = Some(encoded);
-                            Vec::new()
+                            warnings
                         }
                         Err(d) => vec![d],
                     },

@@ -1,7 +1,8 @@
 //! The example provider under the real CLIs (every one the tests run on,
 //! through dev_overrides): plan, apply and outputs, a nested list, a
-//! provider argument known only at apply, a diagnostic on an attribute, and
-//! what a configuration gets when it asks for a resource.
+//! provider argument known only at apply, a diagnostic on an attribute, a
+//! read that succeeds with a warning, and what a configuration gets when it
+//! asks for a resource.
 
 mod support;
 
@@ -113,6 +114,33 @@ resource "hello_thing" "x" {{}}
         assert!(
             error.contains(r#"does not support resource type "hello_thing""#),
             "{}: {error}",
+            terraform.display()
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_succeeds_with_its_warning_shown() {
+    let main_tf = format!(
+        r#"{REQUIRED}
+data "hello_greeting" "long" {{
+  name = "Maria Magdalena Anastasia Theodora"
+}}
+output "message" {{ value = data.hello_greeting.long.message }}
+"#
+    );
+    for terraform in terraforms() {
+        let (workspace, _bin) = workspace(&terraform, &main_tf);
+        let plan = workspace.plan().await;
+        let shown = format!("{}{}", plan.stdout, plan.stderr);
+        assert!(
+            shown.contains("Warning: A long name"),
+            "{}: {shown}",
+            terraform.display()
+        );
+        assert!(
+            shown.contains("Hello, Maria Magdalena"),
+            "{}: {shown}",
             terraform.display()
         );
     }

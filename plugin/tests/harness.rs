@@ -4,8 +4,8 @@
 
 use tfplugin::testing::Harness;
 use tfplugin::{
-    DataSource, Diagnostic, Diagnostics, Known, Model, ModelDataSource, Provider, ReadRequest,
-    Schema, Value, async_trait,
+    DataSource, Diagnostic, Diagnostics, Known, Model, ModelDataSource, Provider, Read,
+    ReadRequest, Schema, Value, async_trait,
 };
 
 /// The provider block.
@@ -84,16 +84,21 @@ impl ModelDataSource<Option<i64>> for Echo {
     async fn read(
         &self,
         request: ReadRequest<'_, Option<i64>, EchoConfig>,
-    ) -> Result<EchoState, Diagnostics> {
+    ) -> Result<Read<EchoState>, Diagnostics> {
         let Some(times) = *request.configured else {
             return Err(Diagnostic::error("Times not known yet", "Known after apply.").into());
         };
         let word = &request.config.word;
         let echoes = (0..times).map(|_| word.clone()).collect();
-        Ok(EchoState {
+        let mut read = Read::from(EchoState {
             config: request.config,
             echoes,
-        })
+        });
+        if times > 3 {
+            read.warnings
+                .push(Diagnostic::warning("Many echoes", "More than three."));
+        }
+        Ok(read)
     }
 }
 
@@ -177,4 +182,22 @@ async fn a_wrong_value_is_reported_at_validation_even_beside_an_unknown() {
         })
         .collect();
     assert_eq!(found, [("Unexpected value type", "spare".to_owned())]);
+}
+
+#[tokio::test]
+async fn a_read_succeeds_with_its_warnings_and_validation_warnings_are_not_repeated() {
+    let harness = Harness::new(Echoes);
+    harness
+        .configure(&Value::object([("times", 4_i64.into())]))
+        .await;
+    let long = Value::object([("word", "abcdefghijklmnop".into())]);
+    let (state, warnings) = harness.read_with_warnings("echo", &long).await.unwrap();
+    let summaries: Vec<_> = warnings.iter().map(|d| d.summary.as_str()).collect();
+    // "A long word" was shown by validation; the read adds its own.
+    assert_eq!(summaries, ["Many echoes"]);
+    assert!(!warnings.has_errors());
+    assert_eq!(
+        state.attr("echoes"),
+        &Value::List(vec![long.attr("word").clone(); 4])
+    );
 }

@@ -59,17 +59,27 @@ impl<P: Provider> Harness<P> {
     }
 
     /// ReadDataSource of `type_name` with a wholly known `config`: the state,
-    /// as Terraform would decode it.
+    /// as Terraform would decode it (warnings dropped).
     pub async fn read(&self, type_name: &str, config: &Value) -> Result<Value, Diagnostics> {
+        Ok(self.read_with_warnings(type_name, config).await?.0)
+    }
+
+    /// [`Harness::read`], with the warnings Terraform would show beside the
+    /// state.
+    pub async fn read_with_warnings(
+        &self,
+        type_name: &str,
+        config: &Value,
+    ) -> Result<(Value, Diagnostics), Diagnostics> {
         let config = self.as_sent_to(type_name, config)?;
-        let state = self
+        let (state, warnings) = self
             .served
             .read_data_source(type_name, &config, CancellationToken::new())
             .await?;
         // What the server would refuse to send, the harness refuses too.
         crate::dispatch::check_state(&state)?;
         let schema = self.schema_of(type_name)?;
-        Ok(as_sent(schema, &state)?)
+        Ok((as_sent(schema, &state)?, warnings.into()))
     }
 
     /// [`Harness::read`] with a typed config and state.
