@@ -2,6 +2,7 @@
 //! type, a description and how it is set.
 
 use super::types::Type;
+use super::value::Value;
 
 /// How a description is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -177,6 +178,21 @@ impl Schema {
                 .map(|a| (a.name, a.ty.clone()))
                 .chain(self.blocks.iter().map(|b| (b.name, b.object_type()))),
         )
+    }
+
+    /// `value` as Terraform sends a config of this schema: every attribute
+    /// and block present, those not given null.
+    pub fn with_nulls(&self, value: &Value) -> Value {
+        let mut complete = match value {
+            Value::Object(attributes) => attributes.clone(),
+            _ => Default::default(),
+        };
+        let names =
+            (self.attributes.iter().map(|a| a.name)).chain(self.blocks.iter().map(|b| b.name));
+        for name in names {
+            complete.entry(name.to_owned()).or_insert(Value::Null);
+        }
+        Value::Object(complete)
     }
 
     /// The attribute called `name`.

@@ -135,23 +135,22 @@ impl CredentialProvider {
                     });
                 }
             };
+            // A read waits only when no valid credentials are cached, so a
+            // failed fetch is its error.
             match ended {
                 Some(Ok(fresh)) => Ok(fresh.credentials),
-                Some(Err(error)) => self.or_still_valid(error, client),
-                None => self.or_still_valid(
-                    AuthError {
-                        wanted: self.wanted(),
-                        error: Box::new(RetryError::Failed {
-                            error: super::ApiError::unanswered(
-                                super::ErrorKind::Transport,
-                                "",
-                                "the credential fetch ended without an answer".into(),
-                            ),
-                            attempts: 0,
-                        }),
-                    },
-                    client,
-                ),
+                Some(Err(error)) => Err(error),
+                None => Err(AuthError {
+                    wanted: self.wanted(),
+                    error: Box::new(RetryError::Failed {
+                        error: super::ApiError::unanswered(
+                            super::ErrorKind::Transport,
+                            "",
+                            "the credential fetch ended without an answer".into(),
+                        ),
+                        attempts: 0,
+                    }),
+                }),
             }
         })
     }
@@ -207,7 +206,15 @@ impl CredentialProvider {
                     state.failed_at = None;
                 }
                 Err(error) => {
-                    tracing::debug!(error = %describe(error), "fetching temporary credentials failed");
+                    if this.still_valid(&state, &client).is_some() {
+                        tracing::warn!(
+                            error = %describe(error),
+                            "renewing temporary credentials failed; the current ones, still \
+                             valid, are used meanwhile"
+                        );
+                    } else {
+                        tracing::debug!(error = %describe(error), "fetching temporary credentials failed");
+                    }
                     state.failed_at = Some(Instant::now());
                 }
             }
@@ -215,20 +222,6 @@ impl CredentialProvider {
             let _ = tell.send(Some(result));
         });
         outcome
-    }
-
-    /// A failed fetch: the cached credentials if they stay valid a while.
-    fn or_still_valid(&self, error: AuthError, client: &Client) -> Result<Credentials, AuthError> {
-        match self.still_valid(&self.state(), client) {
-            Some(credentials) => {
-                tracing::warn!(
-                    error = %describe(&error),
-                    "renewing temporary credentials failed; using the current ones, which are still valid"
-                );
-                Ok(credentials)
-            }
-            None => Err(error),
-        }
     }
 
     /// What this source hands out, for errors.

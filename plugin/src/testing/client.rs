@@ -275,13 +275,10 @@ pub fn dynamic_value(value: &Value, schema: &Schema) -> pb::DynamicValue {
 /// A config of `schema` with the given string attributes set and every
 /// other attribute null.
 pub fn config_of(schema: &Schema, set: &[(&str, &str)]) -> Value {
-    Value::object(schema.attributes.iter().map(|a| {
-        let v = set
-            .iter()
-            .find(|(name, _)| *name == a.name)
-            .map_or(Value::Null, |(_, v)| Value::String((*v).into()));
-        (a.name, v)
-    }))
+    let given = set
+        .iter()
+        .map(|(name, v)| (*name, Value::String((*v).into())));
+    schema.with_nulls(&Value::object(given))
 }
 
 /// A read of data source `type_name` with the given string arguments set

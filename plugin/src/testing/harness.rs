@@ -108,20 +108,9 @@ impl<P: Provider> Harness<P> {
 /// `value` as it arrives over the wire under `schema`: absent attributes
 /// null, through msgpack and back.
 fn as_sent(schema: &Schema, value: &Value) -> Result<Value, Diagnostic> {
-    let mut complete = match value {
-        Value::Object(attributes) => attributes.clone(),
-        _ => Default::default(),
-    };
-    for attribute in &schema.attributes {
-        complete
-            .entry(attribute.name.to_owned())
-            .or_insert(Value::Null);
-    }
-    for block in &schema.blocks {
-        complete.entry(block.name.to_owned()).or_insert(Value::Null);
-    }
+    let complete = schema.with_nulls(value);
     let ty = schema.object_type();
-    let bytes = encode_msgpack(&Value::Object(complete), &ty)
+    let bytes = encode_msgpack(&complete, &ty)
         .map_err(|e| Diagnostic::error("Value does not match the schema", e.to_string()))?;
     decode_msgpack(&bytes, &ty)
         .map_err(|e| Diagnostic::error("Value does not match the schema", e.to_string()))
