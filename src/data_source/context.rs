@@ -6,10 +6,10 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use reqwest::Url;
-use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
 use crate::dli::auth::{AuthError, CredentialProvider};
+use crate::dli::flight::{self, Told};
 use crate::dli::retry::{self, RetryError, RetryPolicy};
 use crate::dli::{Client, Credentials, endpoint, iam};
 use tfplugin::Diagnostic;
@@ -71,13 +71,11 @@ pub struct ProjectLookup {
     found: Arc<Mutex<HashMap<String, LookUp>>>,
 }
 
-type Told = Option<Result<String, Diagnostic>>;
-
 /// A project found, or the one look-up in flight that reads wait for.
 #[derive(Debug)]
 enum LookUp {
     Found(String),
-    InFlight(watch::Receiver<Told>),
+    InFlight(Told<Result<String, Diagnostic>>),
 }
 
 impl ProjectLookup {
@@ -102,51 +100,55 @@ impl ProjectLookup {
         cancel: &CancellationToken,
     ) -> Result<String, Diagnostic> {
         let key = format!("{auth_url} {name}");
-        let mut told = {
+        let told = {
             let mut found = self.found.lock().unwrap_or_else(|e| e.into_inner());
             match found.get(&key) {
                 Some(LookUp::Found(id)) => return Ok(id.clone()),
                 Some(LookUp::InFlight(told)) => told.clone(),
                 None => {
-                    let (tell, told) = watch::channel(None);
-                    found.insert(key.clone(), LookUp::InFlight(told.clone()));
-                    let found = Arc::clone(&self.found);
-                    let (client, credentials) = (client.clone(), credentials.clone());
-                    tokio::spawn(async move {
-                        let result = look_up_project(
-                            &client,
-                            policy,
-                            &auth_url,
-                            &name,
-                            &credentials,
-                            &CancellationToken::new(),
-                        )
-                        .await;
-                        let mut found = found.lock().unwrap_or_else(|e| e.into_inner());
-                        match &result {
-                            Ok(id) => found.insert(key, LookUp::Found(id.clone())),
-                            Err(_) => found.remove(&key),
-                        };
-                        drop(found);
-                        let _ = tell.send(Some(result));
-                    });
+                    let told = self.start(key.clone(), client, policy, auth_url, name, credentials);
+                    found.insert(key, LookUp::InFlight(told.clone()));
                     told
                 }
             }
         };
-        tokio::select! {
-            ended = told.wait_for(Option::is_some) => match ended.ok().and_then(|t| t.clone()) {
-                Some(result) => result,
-                None => Err(Diagnostic::error(
-                    "Cannot look up the project",
-                    "The project look-up ended without an answer. Set project_id to skip it.",
-                )),
-            },
-            () = cancel.cancelled() => Err(Diagnostic::error(
+        match flight::wait(told, cancel).await {
+            Ok(Some(result)) => result,
+            Ok(None) => Err(Diagnostic::error(
+                "Cannot look up the project",
+                "The project look-up ended without an answer. Set project_id to skip it.",
+            )),
+            Err(()) => Err(Diagnostic::error(
                 "Cannot look up the project",
                 "Cancelled (Terraform asked the provider to stop) while the project was looked up.",
             )),
         }
+    }
+
+    /// Starts the look-up of `key`: a project found is kept under it, a
+    /// failure forgets it, before any waiting read is told.
+    fn start(
+        &self,
+        key: String,
+        client: &Client,
+        policy: RetryPolicy,
+        auth_url: Url,
+        name: String,
+        credentials: &Credentials,
+    ) -> Told<Result<String, Diagnostic>> {
+        let found = Arc::clone(&self.found);
+        let (client, credentials) = (client.clone(), credentials.clone());
+        let look_up = async move {
+            let cancel = CancellationToken::new();
+            look_up_project(&client, policy, &auth_url, &name, &credentials, &cancel).await
+        };
+        flight::start(look_up, move |result| {
+            let mut found = found.lock().unwrap_or_else(|e| e.into_inner());
+            match result {
+                Ok(id) => found.insert(key, LookUp::Found(id.clone())),
+                Err(_) => found.remove(&key),
+            };
+        })
     }
 }
 

@@ -17,10 +17,10 @@ use std::time::{Duration, Instant};
 
 use reqwest::Url;
 use time::OffsetDateTime;
-use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
 use super::client::Client;
+use super::flight::{self, Told};
 use super::iam::{self, AssumeRole};
 use super::retry::{self, RetryError, RetryPolicy};
 use super::temporary::{self, Temporary};
@@ -56,14 +56,12 @@ pub struct AuthError {
     pub error: Box<RetryError>,
 }
 
-type Outcome = Option<Result<Temporary, AuthError>>;
-
 #[derive(Debug, Default)]
 struct State {
     /// Temporary credentials and when to renew them.
     cached: Option<(Temporary, OffsetDateTime)>,
     /// The fetch in flight, if any.
-    fetching: Option<watch::Receiver<Outcome>>,
+    fetching: Option<Told<Result<Temporary, AuthError>>>,
     /// When the last fetch failed, to pace renewals beside valid
     /// credentials.
     failed_at: Option<Instant>,
@@ -80,7 +78,7 @@ pub struct CredentialProvider {
 /// What a read does after looking at the state.
 enum Step {
     Ready(Result<Credentials, AuthError>),
-    Wait(watch::Receiver<Outcome>),
+    Wait(Told<Result<Temporary, AuthError>>),
 }
 
 impl CredentialProvider {
@@ -122,18 +120,15 @@ impl CredentialProvider {
             if let Source::Fixed(credentials) = &self.source {
                 return Ok(credentials.clone());
             }
-            let mut outcome = match self.step(client, policy) {
+            let outcome = match self.step(client, policy) {
                 Step::Ready(result) => return result,
                 Step::Wait(outcome) => outcome,
             };
-            let ended = tokio::select! {
-                ended = outcome.wait_for(Option::is_some) => ended.ok().and_then(|o| o.clone()),
-                () = cancel.cancelled() => {
-                    return Err(AuthError {
-                        wanted: self.wanted(),
-                        error: Box::new(RetryError::Cancelled { attempts: 0 }),
-                    });
-                }
+            let Ok(ended) = flight::wait(outcome, cancel).await else {
+                return Err(AuthError {
+                    wanted: self.wanted(),
+                    error: Box::new(RetryError::Cancelled { attempts: 0 }),
+                });
             };
             // A read waits only when no valid credentials are cached, so a
             // failed fetch is its error.
@@ -186,27 +181,26 @@ impl CredentialProvider {
         state: &mut State,
         client: &Client,
         policy: RetryPolicy,
-    ) -> watch::Receiver<Outcome> {
-        let (tell, outcome) = watch::channel(None);
-        state.fetching = Some(outcome.clone());
+    ) -> Told<Result<Temporary, AuthError>> {
         let this = Arc::clone(self);
+        let settled = Arc::clone(self);
         let client = client.clone();
+        let renewing = client.clone();
+        let fetched_at = (self.now)();
         // Not the starting read's token: its cancellation must not end the
         // fetch others wait for. The fetch is bounded by its own retries.
-        let cancel = CancellationToken::new();
-        tokio::spawn(async move {
-            let fetched_at = (this.now)();
-            let result = this.fetch(&client, policy, &cancel).await;
-            let mut state = this.state();
+        let fetch = async move { this.fetch(&client, policy, &CancellationToken::new()).await };
+        let told = flight::start(fetch, move |result| {
+            let mut state = settled.state();
             state.fetching = None;
-            match &result {
+            match result {
                 Ok(fresh) => {
                     let renew_at = temporary::renew_at(fetched_at, fresh.expires_at);
                     state.cached = Some((fresh.clone(), renew_at));
                     state.failed_at = None;
                 }
                 Err(error) => {
-                    if this.still_valid(&state, &client).is_some() {
+                    if settled.still_valid(&state, &renewing).is_some() {
                         tracing::warn!(
                             error = %describe(error),
                             "renewing temporary credentials failed; the current ones, still \
@@ -218,10 +212,9 @@ impl CredentialProvider {
                     state.failed_at = Some(Instant::now());
                 }
             }
-            drop(state);
-            let _ = tell.send(Some(result));
         });
-        outcome
+        state.fetching = Some(told.clone());
+        told
     }
 
     /// What this source hands out, for errors.

@@ -13,6 +13,7 @@
 //!   one pace per endpoint and key once the gateway throttles.
 //! - `model`: the response types and the list query.
 //! - `list`: reading every page of the connection list.
+//! - `flight`: one shared fetch on its own task, told to every waiter.
 //! - `error`: classified API errors.
 
 pub mod auth;
@@ -20,6 +21,7 @@ mod body;
 pub mod client;
 pub mod endpoint;
 pub mod error;
+pub mod flight;
 pub mod gate;
 pub mod iam;
 pub mod list;
