@@ -16,7 +16,9 @@ async fn read_many(provider: &ProviderClient, total: usize) {
     let mut workers = tokio::task::JoinSet::new();
     for worker in 0..CONCURRENCY {
         let mut provider = provider.clone();
-        let schema = terraform_provider_dli::data_source::enhanced_connection::schema();
+        let schema = tfplugin::DataSource::schema(
+            &terraform_provider_dli::data_source::enhanced_connection::EnhancedConnection,
+        );
         let share = total / CONCURRENCY + usize::from(worker < total % CONCURRENCY);
         workers.spawn(async move {
             for _ in 0..share {
@@ -76,7 +78,9 @@ async fn a_five_thousand_connection_list_stays_under_48_mb() {
         .unwrap();
     let (mut plugin, mut provider, channel) = configured(&fake.url(), false).await;
     let pid = plugin.child.id().unwrap();
-    let schema = terraform_provider_dli::data_source::enhanced_connections::schema();
+    let schema = tfplugin::DataSource::schema(
+        &terraform_provider_dli::data_source::enhanced_connections::EnhancedConnections,
+    );
     let started = std::time::Instant::now();
     let request = read_request_of(&schema, "dli_enhanced_connections", &[]);
     let state = read_state(&mut provider, request, &schema).await;

@@ -77,7 +77,9 @@ async fn sigint_is_ignored_and_stop_provider_cancels_in_flight_reads() {
     );
 
     // The process still serves reads after a stop.
-    let schema = terraform_provider_dli::data_source::enhanced_connection::schema();
+    let schema = tfplugin::DataSource::schema(
+        &terraform_provider_dli::data_source::enhanced_connection::EnhancedConnection,
+    );
     let state = read_state(&mut provider, read_request(SEED_ID), &schema).await;
     assert_eq!(state.attr("name"), &Value::String("withvpc".into()));
 

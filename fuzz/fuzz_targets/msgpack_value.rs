@@ -4,11 +4,12 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use terraform_provider_dli::data_source::enhanced_connection;
-use tfplugin::{Type, decode_msgpack, encode_msgpack};
+use terraform_provider_dli::data_source::enhanced_connection::EnhancedConnection;
+use tfplugin::{DataSource, Type, decode_msgpack, encode_msgpack};
 
 fuzz_target!(|bytes: &[u8]| {
-    for ty in [enhanced_connection::schema().object_type(), Type::Dynamic] {
+    let schema = DataSource::schema(&EnhancedConnection);
+    for ty in [schema.object_type(), Type::Dynamic] {
         if let Ok(value) = decode_msgpack(bytes, &ty) {
             let encoded = encode_msgpack(&value, &ty).expect("a decoded value encodes");
             let again = decode_msgpack(&encoded, &ty).expect("our own encoding decodes");

@@ -90,6 +90,11 @@ impl Diagnostic {
         }
     }
 
+    /// Whether it is an error.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
     /// Points the diagnostic at `path`.
     pub fn at_path(mut self, path: AttributePath) -> Self {
         self.attribute = Some(path);
@@ -140,7 +145,7 @@ impl Diagnostics {
 
     /// Whether any is an error.
     pub fn has_errors(&self) -> bool {
-        self.0.iter().any(|d| d.severity == Severity::Error)
+        self.0.iter().any(Diagnostic::is_error)
     }
 
     /// Whether there are none.
@@ -167,6 +172,13 @@ impl Diagnostics {
 impl From<Diagnostic> for Diagnostics {
     fn from(diagnostic: Diagnostic) -> Self {
         Diagnostics(vec![diagnostic])
+    }
+}
+
+/// None or one: what a check that finds at most one problem returns.
+impl From<Option<Diagnostic>> for Diagnostics {
+    fn from(diagnostic: Option<Diagnostic>) -> Self {
+        Diagnostics(diagnostic.into_iter().collect())
     }
 }
 

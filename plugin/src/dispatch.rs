@@ -7,7 +7,7 @@ use std::sync::{Arc, RwLock};
 
 use tokio_util::sync::CancellationToken;
 
-use super::diagnostics::{Diagnostic, Severity};
+use super::diagnostics::Diagnostic;
 use super::provider::{DataSource, Provider};
 use super::schema::Schema;
 use super::value::Value;
@@ -150,7 +150,7 @@ impl<P: Provider> Served<P> {
         // Its warnings are not repeated: ValidateDataResourceConfig showed
         // them.
         let problems = ds.validate(config);
-        if problems.iter().any(|d| d.severity == Severity::Error) {
+        if problems.iter().any(Diagnostic::is_error) {
             return Err(problems);
         }
         ds.read_with_warnings(&configured, config, &cancel).await

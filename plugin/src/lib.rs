@@ -51,7 +51,7 @@ pub use codec::{CodecError, decode_json, decode_msgpack, encode_msgpack};
 pub use diagnostics::{AttributePath, Diagnostic, Diagnostics, PathStep, Severity};
 pub use dispatch::ProviderSchemas;
 pub use model::{AttrValue, Model};
-pub use provider::{DataSource, ModelDataSource, Provider, Read, ReadRequest};
+pub use provider::{DataSource, ModelDataSource, ModelProvider, Provider, Read, ReadRequest};
 pub use schema::{Attribute, Block, DescriptionKind, Mode, NestedAttributes, Nesting, Schema};
 pub use serve::{RunMode, TLS_HANDSHAKE_TIMEOUT, main, run};
 /// `#[derive(Model)]`: see [`model`].

@@ -442,6 +442,38 @@ impl<T: AttrValue> AttrValue for Known<T> {
     }
 }
 
+/// No attributes: the config of a provider that takes none.
+impl AttrValue for () {
+    fn ty() -> Type {
+        object_type(&[])
+    }
+
+    fn decode(value: &Value, path: &AttributePath) -> Result<Self, Diagnostics> {
+        decode_nested::<()>(value, path)
+    }
+
+    fn encode(&self) -> Value {
+        self.to_value()
+    }
+}
+
+impl Model for () {
+    const NAME_TREE: Names = Names {
+        own: &[],
+        flattened: &[],
+    };
+
+    fn attributes() -> Vec<Attribute> {
+        Vec::new()
+    }
+
+    fn decode_fields(_: &Value, _: &AttributePath, _: &mut Diagnostics) -> Option<Self> {
+        Some(())
+    }
+
+    fn encode_fields(&self, _: &mut BTreeMap<String, Value>) {}
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -166,15 +166,9 @@ where
     }
 
     fn validate(&self, config: &Value) -> Vec<Diagnostic> {
-        match T::Config::from_value(config) {
-            Ok(config) => ModelDataSource::validate(self, &config).into(),
-            // A value the model needs known is not yet: the read checks it.
-            // Every other problem is reported now.
-            Err(problems) => problems
-                .into_iter()
-                .filter(|d| d.summary != crate::model::NOT_KNOWN_YET)
-                .collect(),
-        }
+        validate_model(config, |config: &T::Config| {
+            ModelDataSource::validate(self, config)
+        })
     }
 
     async fn read(
@@ -206,5 +200,84 @@ where
             .await
             .map_err(Vec::from)?;
         Ok((read.state.to_value(), read.warnings.into()))
+    }
+}
+
+/// Decodes a config into `M` and checks it with `check`. A value the model
+/// needs known that is not yet is checked later, when it is; every other
+/// problem decoding the config is reported now.
+fn validate_model<M: Model>(
+    config: &Value,
+    check: impl FnOnce(&M) -> Diagnostics,
+) -> Vec<Diagnostic> {
+    match M::from_value(config) {
+        Ok(config) => check(&config).into(),
+        Err(problems) => problems
+            .into_iter()
+            .filter(|d| d.summary != crate::model::NOT_KNOWN_YET)
+            .collect(),
+    }
+}
+
+/// A provider whose `provider` block is a model: the block's schema is the
+/// model's attributes, and [`ModelProvider::configure`] gets it decoded.
+/// Every `ModelProvider` is a [`Provider`].
+#[async_trait]
+pub trait ModelProvider: Send + Sync + 'static {
+    /// The `provider` block's arguments. Terraform configures a provider
+    /// before apply too, so an argument computed during apply arrives
+    /// unknown: declare such fields [`Known`](crate::Known).
+    type Config: Model + Send;
+    /// What configuring produces and every read is handed.
+    type Configured: Send + Sync + 'static;
+
+    /// What the provider is for, for the schema and docs.
+    const DESCRIPTION: &'static str;
+
+    /// The provider's data sources, as for [`Provider::data_sources`].
+    fn data_sources(&self) -> Vec<Box<dyn DataSource<Self::Configured>>>;
+
+    /// Checks the block when the values its model needs are known.
+    /// Nothing by default.
+    fn validate(&self, _config: &Self::Config) -> Diagnostics {
+        Diagnostics::new()
+    }
+
+    /// Turns the block into what the reads need. `terraform_version` is
+    /// the CLI's version, e.g. `1.11.4`.
+    async fn configure(
+        &self,
+        config: Self::Config,
+        terraform_version: &str,
+    ) -> Result<Self::Configured, Diagnostics>;
+}
+
+#[async_trait]
+impl<P: ModelProvider> Provider for P {
+    type Configured = P::Configured;
+
+    fn schema(&self) -> Schema {
+        Schema::new(P::DESCRIPTION, P::Config::attributes())
+    }
+
+    fn data_sources(&self) -> Vec<Box<dyn DataSource<Self::Configured>>> {
+        ModelProvider::data_sources(self)
+    }
+
+    async fn validate(&self, config: &Value) -> Vec<Diagnostic> {
+        validate_model(config, |config: &P::Config| {
+            ModelProvider::validate(self, config)
+        })
+    }
+
+    async fn configure(
+        &self,
+        config: &Value,
+        terraform_version: &str,
+    ) -> Result<Self::Configured, Vec<Diagnostic>> {
+        let config = P::Config::from_value(config)?;
+        ModelProvider::configure(self, config, terraform_version)
+            .await
+            .map_err(Vec::from)
     }
 }

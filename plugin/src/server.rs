@@ -15,7 +15,7 @@ use tonic::{Request, Response, Status, Streaming};
 use tracing::Instrument;
 
 use super::convert;
-use super::diagnostics::{Diagnostic, Severity};
+use super::diagnostics::Diagnostic;
 use super::dispatch::Served;
 use super::proto::goplugin as gp;
 use super::proto::tfplugin6 as pb;
@@ -109,10 +109,7 @@ impl<P: Provider> GrpcProvider<P> {
             tracing::debug!("received request");
             let started = Instant::now();
             let diagnostics = call(self.stop.current()).await;
-            let errors = diagnostics
-                .iter()
-                .filter(|d| d.severity == Severity::Error)
-                .count();
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
             tracing::debug!(
                 diagnostic_error_count = errors,
                 diagnostic_warning_count = diagnostics.len() - errors,

@@ -1,8 +1,7 @@
 //! The example provider under the real CLIs (every one the tests run on,
 //! through dev_overrides): plan, apply and outputs, a nested list, a
-//! provider argument known only at apply, a diagnostic on an attribute, a
-//! read that succeeds with a warning, and what a configuration gets when it
-//! asks for a resource.
+//! diagnostic on an attribute, a read that succeeds with a warning, and
+//! what a configuration gets when it asks for a resource.
 
 mod support;
 
@@ -22,9 +21,6 @@ terraform {
 async fn plan_apply_and_outputs_on_every_cli() {
     let main_tf = format!(
         r#"{REQUIRED}
-provider "hello" {{
-  greeting = "Hi"
-}}
 data "hello_greeting" "ada" {{
   name = "Ada"
 }}
@@ -37,7 +33,7 @@ output "second" {{ value = data.hello_greeting.ada.letters[1].char }}
         let (workspace, _bin) = workspace(&terraform, &main_tf);
         let plan = workspace.plan().await;
         assert!(
-            plan.stdout.contains("message = \"Hi, Ada!\""),
+            plan.stdout.contains("message = \"Hello, Ada!\""),
             "{}: {}",
             terraform.display(),
             plan.stdout
@@ -46,7 +42,7 @@ output "second" {{ value = data.hello_greeting.ada.letters[1].char }}
         assert_eq!(
             outputs,
             json!({
-                "message": "Hi, Ada!",
+                "message": "Hello, Ada!",
                 "second": "d",
                 "letters": [
                     {"char": "A", "position": 1},
@@ -77,27 +73,6 @@ data "hello_greeting" "nobody" {{
         assert!(error.contains("`name` is empty."), "{shown}: {error}");
         // The attribute path makes the CLI quote the offending line.
         assert!(error.contains(r#"name = " ""#), "{shown}: {error}");
-    }
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_greeting_known_only_at_apply_fails_the_read_clearly() {
-    let main_tf = format!(
-        r#"{REQUIRED}
-provider "hello" {{
-  # timestamp() is known only during apply.
-  greeting = timestamp()
-}}
-data "hello_greeting" "ada" {{
-  name = "Ada"
-}}
-"#
-    );
-    for terraform in terraforms() {
-        let (workspace, _bin) = workspace(&terraform, &main_tf);
-        let error = workspace.plan_error().await;
-        let shown = terraform.display();
-        assert!(error.contains("Greeting not known yet"), "{shown}: {error}");
     }
 }
 

@@ -4,8 +4,8 @@
 
 use tfplugin::testing::Harness;
 use tfplugin::{
-    DataSource, Diagnostic, Diagnostics, Known, Model, ModelDataSource, Provider, Read,
-    ReadRequest, Schema, Value, async_trait,
+    DataSource, Diagnostic, Diagnostics, Known, Model, ModelDataSource, ModelProvider, Read,
+    ReadRequest, Value, async_trait,
 };
 
 /// The provider block.
@@ -40,19 +40,23 @@ struct EchoState {
 struct Echoes;
 
 #[async_trait]
-impl Provider for Echoes {
+impl ModelProvider for Echoes {
+    type Config = Config;
     type Configured = Option<i64>;
-
-    fn schema(&self) -> Schema {
-        Schema::new("Echoes.", Config::attributes())
-    }
+    const DESCRIPTION: &'static str = "Echoes.";
 
     fn data_sources(&self) -> Vec<Box<dyn DataSource<Option<i64>>>> {
         vec![Box::new(Echo)]
     }
 
-    async fn configure(&self, config: &Value, _: &str) -> Result<Option<i64>, Vec<Diagnostic>> {
-        Ok(match Config::from_value(config)?.times {
+    fn validate(&self, config: &Config) -> Diagnostics {
+        let negative = matches!(config.times, Known::Value(times) if times < 0);
+        let error = Diagnostic::error("Negative times", "Repeat zero times or more.");
+        negative.then(|| error.at(Config::TIMES)).into()
+    }
+
+    async fn configure(&self, config: Config, _: &str) -> Result<Option<i64>, Diagnostics> {
+        Ok(match config.times {
             Known::Value(times) => Some(times),
             Known::Null => Some(2),
             Known::Unknown => None,
@@ -72,7 +76,7 @@ impl ModelDataSource<Option<i64>> for Echo {
     fn validate(&self, config: &EchoConfig) -> Diagnostics {
         if config.word.is_empty() {
             return Diagnostic::error("Nothing to repeat", "`word` is empty.")
-                .at("word")
+                .at(EchoConfig::WORD)
                 .into();
         }
         if config.word.len() > 10 {
@@ -199,5 +203,23 @@ async fn a_read_succeeds_with_its_warnings_and_validation_warnings_are_not_repea
     assert_eq!(
         state.attr("echoes"),
         &Value::List(vec![long.attr("word").clone(); 4])
+    );
+}
+
+#[tokio::test]
+async fn a_model_provider_validates_and_configures_its_typed_block() {
+    let harness = Harness::new(Echoes);
+    assert_eq!(harness.schemas().provider.description, "Echoes.");
+    let problems = harness
+        .configure(&Value::object([(Config::TIMES, (-1_i64).into())]))
+        .await;
+    let problem = problems.iter().next().unwrap();
+    assert_eq!(problem.summary, "Negative times");
+    assert_eq!(problem.attribute.as_ref().unwrap().to_string(), "times");
+    let wrong_type = Value::object([(Config::TIMES, Value::Number(tfplugin::Number::Float(0.5)))]);
+    let problems = harness.configure(&wrong_type).await;
+    assert_eq!(
+        problems.iter().next().unwrap().summary,
+        "Unexpected value type"
     );
 }

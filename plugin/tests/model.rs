@@ -242,3 +242,23 @@ fn each_attribute_name_is_a_constant_of_its_struct() {
     assert_eq!(Everything::BY_ROLE, "by_role");
     assert_eq!(Location::PROJECT_ID, "project_id");
 }
+
+/// A struct-level mode, with one field overriding it.
+#[derive(Model)]
+#[tf(computed)]
+struct Mostly {
+    /// Computed, from the struct.
+    a: Option<String>,
+    /// Required, its own.
+    #[tf(required)]
+    b: String,
+}
+
+#[test]
+fn a_mode_on_the_struct_is_that_of_fields_without_their_own() {
+    let modes: Vec<_> = Mostly::attributes()
+        .iter()
+        .map(|a| (a.name, a.mode))
+        .collect();
+    assert_eq!(modes, [("a", Mode::Computed), ("b", Mode::Required)]);
+}

@@ -121,6 +121,11 @@ fn a_field_without_a_mode_or_doc_or_with_an_unknown_option_is_refused() {
          pub name: String,\n}\n",
         "unknown option",
     );
+    fails_with(
+        "#[derive(Model)]\n#[tf(sensitive)]\npub struct M {\n    /// Its name.\n    \
+         pub name: String,\n}\n",
+        "on a struct, #[tf(...)] takes only a mode",
+    );
 }
 
 #[test]

@@ -2,15 +2,15 @@
 //! connection (bind their queues to it), found by the connection's id or
 //! exact name as `dli_enhanced_connection` finds it.
 
+use std::collections::BTreeMap;
+
 use async_trait::async_trait;
-use tokio_util::sync::CancellationToken;
+use tfplugin::{Diagnostic, Diagnostics, Known, Model, ModelDataSource, Read, ReadRequest};
 
-use super::connection::{Reader, diagnose, lookup};
-use super::{Context, Location};
+use super::Context;
+use super::connection::lookup::{self, Lookup};
+use super::connection::{Reader, diagnose};
 use crate::dli::Privilege;
-use tfplugin::{Attribute, Diagnostic, Mode, Model, Nesting, Schema, Type, Value};
-
-pub const TYPE_NAME: &str = "dli_enhanced_connection_privileges";
 
 /// What reading a connection's grants needs in the identity-policy model;
 /// reading the connection needs another.
@@ -19,28 +19,56 @@ const PERMISSION: &str = "dli::listAuth";
 /// The `dli_enhanced_connection_privileges` data source.
 pub struct EnhancedConnectionPrivileges;
 
+/// Everything a read sets. `name` stays as configured: null when the
+/// connection is given by `connection_id`.
+#[derive(Debug, Model)]
+#[tf(computed)]
+pub struct State {
+    #[tf(flatten)]
+    pub lookup: Lookup,
+    /// The connection's ID.
+    pub id: String,
+    /// Every grant on the connection, in DLI's order: a project and its rights.
+    pub privileges: Vec<GrantEntry>,
+    /// Project ID → its rights on the connection, for checks such as
+    /// `contains(lookup(projects, var.project, []), "BIND_QUEUE")`. A project granted twice
+    /// has the rights of both, each once.
+    pub projects: BTreeMap<String, Vec<String>>,
+}
+
+/// One grant: a project and its rights.
+#[derive(Debug, Model)]
+#[tf(computed)]
+pub struct GrantEntry {
+    /// The project granted the rights (`applicant_project_id` in the API; `project_id` where
+    /// an answer names it so).
+    pub project_id: String,
+    /// The rights, as DLI names them (e.g. `BIND_QUEUE`).
+    pub privileges: Vec<String>,
+    /// What they are granted on: `edsconnections.<connection_id>`.
+    pub object: Option<String>,
+}
+
 #[async_trait]
-impl tfplugin::DataSource<Context> for EnhancedConnectionPrivileges {
-    fn type_name(&self) -> &'static str {
-        TYPE_NAME
-    }
+impl ModelDataSource<Context> for EnhancedConnectionPrivileges {
+    type Config = Lookup;
+    type State = State;
+    const TYPE_NAME: &'static str = "dli_enhanced_connection_privileges";
+    const DESCRIPTION: &'static str = "Reads who may use a DLI enhanced datasource connection: \
+        the projects its owner granted rights on it (such as `BIND_QUEUE`, to bind their queues \
+        to it), found by the connection's ID or exact name.";
 
-    fn schema(&self) -> Schema {
-        schema()
-    }
-
-    fn validate(&self, config: &Value) -> Vec<Diagnostic> {
+    fn validate(&self, config: &Lookup) -> Diagnostics {
         lookup::validate(config)
     }
 
     async fn read(
         &self,
-        cx: &Context,
-        config: &Value,
-        cancel: &CancellationToken,
-    ) -> Result<Value, Vec<Diagnostic>> {
-        let reader = Reader::for_config(cx, config, cancel).await?;
-        let (connection_id, id_attribute) = lookup::connection_id(&reader, config, cancel).await?;
+        request: ReadRequest<'_, Context, Lookup>,
+    ) -> Result<Read<State>, Diagnostics> {
+        let (cx, cancel, config) = (request.configured, request.cancel, request.config);
+        let reader = Reader::at(cx, &config.location, cancel).await?;
+        let (connection_id, id_attribute) = lookup::connection_id(&reader, &config, cancel).await?;
         let context = reader
             .context(
                 format!("enhanced connection {connection_id}"),
@@ -50,26 +78,29 @@ impl tfplugin::DataSource<Context> for EnhancedConnectionPrivileges {
         let answer = reader
             .privileges(&connection_id, cancel)
             .await
-            .map_err(|e| vec![diagnose::read_failure(&e, &context)])?;
+            .map_err(|e| diagnose::read_failure(&e, &context))?;
         let entries = answer.privileges.unwrap_or_default();
         let grants = grants(&entries).map_err(|entry| {
-            vec![Diagnostic::error(
+            Diagnostic::error(
                 format!("A privilege on enhanced connection {connection_id} names no project"),
                 format!(
                     "DLI listed a privilege in {} with neither applicant_project_id nor \
                      project_id: {entry}.",
                     context.place()
                 ),
-            )]
+            )
         })?;
-        let location = Location::of_read(reader.target.region.as_deref(), &reader.project_id);
-        Ok(location.state_with([
-            ("id", Value::String(connection_id.clone())),
-            ("connection_id", Value::String(connection_id)),
-            ("name", config.attr("name").clone()),
-            ("privileges", privileges_value(&grants)),
-            ("projects", projects_value(&grants)),
-        ]))
+        Ok(State {
+            lookup: Lookup {
+                connection_id: Known::Value(connection_id.clone()),
+                location: reader.location(),
+                ..config
+            },
+            id: connection_id,
+            projects: projects(&grants),
+            privileges: grants.iter().map(GrantEntry::of).collect(),
+        }
+        .into())
     }
 }
 
@@ -96,29 +127,20 @@ fn grants(entries: &[Privilege]) -> Result<Vec<Grant<'_>>, String> {
         .collect()
 }
 
-fn strings(items: &[String]) -> Value {
-    Value::List(items.iter().cloned().map(Value::String).collect())
-}
-
-fn privileges_value(grants: &[Grant<'_>]) -> Value {
-    Value::List(
-        grants
-            .iter()
-            .map(|g| {
-                Value::object([
-                    ("project_id", Value::String(g.project_id.to_owned())),
-                    ("privileges", strings(g.privileges)),
-                    ("object", Value::string_or_null(g.object)),
-                ])
-            })
-            .collect(),
-    )
+impl GrantEntry {
+    fn of(grant: &Grant<'_>) -> Self {
+        GrantEntry {
+            project_id: grant.project_id.to_owned(),
+            privileges: grant.privileges.to_vec(),
+            object: grant.object.map(str::to_owned),
+        }
+    }
 }
 
 /// Project id → its privileges; a project listed twice gets the union, in
 /// the order the rights first appear.
-fn projects_value(grants: &[Grant<'_>]) -> Value {
-    let mut projects: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+fn projects(grants: &[Grant<'_>]) -> BTreeMap<String, Vec<String>> {
+    let mut projects: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for grant in grants {
         let rights = projects.entry(grant.project_id.to_owned()).or_default();
         for right in grant.privileges {
@@ -127,85 +149,13 @@ fn projects_value(grants: &[Grant<'_>]) -> Value {
             }
         }
     }
-    Value::Map(
-        projects
-            .into_iter()
-            .map(|(project, rights)| (project, strings(&rights)))
-            .collect(),
-    )
-}
-
-pub fn schema() -> Schema {
-    use Mode::{Computed, OptionalComputed};
-    let privilege = vec![
-        Attribute::new(
-            "project_id",
-            Type::String,
-            Computed,
-            "The project granted the rights (`applicant_project_id` in the API; `project_id` \
-             where an answer names it so).",
-        ),
-        Attribute::new(
-            "privileges",
-            Type::list(Type::String),
-            Computed,
-            "The rights, as DLI names them (e.g. `BIND_QUEUE`).",
-        ),
-        Attribute::new(
-            "object",
-            Type::String,
-            Computed,
-            "What they are granted on: `edsconnections.<connection_id>`.",
-        ),
-    ];
-    Schema::new(
-        "Reads who may use a DLI enhanced datasource connection: the projects its owner granted \
-         rights on it (such as `BIND_QUEUE`, to bind their queues to it), found by the \
-         connection's ID or exact name.",
-        [
-            vec![
-                Attribute::new(
-                    "connection_id",
-                    Type::String,
-                    OptionalComputed,
-                    "ID (a UUID) of the connection. Set exactly one of `connection_id` and `name`; \
-                 looked up by name, this is filled in.",
-                ),
-                Attribute::new(
-                    "name",
-                    Type::String,
-                    OptionalComputed,
-                    "Exact name of the connection, instead of `connection_id`: exactly one \
-                 connection (not `DELETED`) must have it, matched case-sensitively. Null when \
-                 the connection is given by `connection_id`.",
-                ),
-                Attribute::new("id", Type::String, Computed, "The connection's ID."),
-                Attribute::nested(
-                    "privileges",
-                    Nesting::List,
-                    privilege,
-                    Computed,
-                    "Every grant on the connection, in DLI's order: a project and its rights.",
-                ),
-                Attribute::new(
-                    "projects",
-                    Type::map(Type::list(Type::String)),
-                    Computed,
-                    "Project ID → its rights on the connection, for checks such as \
-                 `contains(lookup(projects, var.project, []), \"BIND_QUEUE\")`. A project \
-                 granted twice has the rights of both, each once.",
-                ),
-            ],
-            Location::attributes(),
-        ]
-        .concat(),
-    )
+    projects
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tfplugin::DataSource;
+    use tfplugin::{DataSource, Value};
 
     fn entry(applicant: Option<&str>, project: Option<&str>, rights: &[&str]) -> Privilege {
         Privilege {
@@ -245,44 +195,38 @@ mod tests {
             entry(Some("q"), None, &[]),
             entry(Some("p"), None, &["DROP", "BIND_QUEUE"]),
         ];
-        let projects = projects_value(&grants(&entries).unwrap());
-        let list = |items: &[&str]| Value::List(items.iter().map(|&s| Value::from(s)).collect());
+        let projects = projects(&grants(&entries).unwrap());
+        let rights = |items: &[&str]| items.iter().map(|&s| s.to_owned()).collect::<Vec<_>>();
         assert_eq!(
             projects,
-            Value::Map(
-                [
-                    ("p".to_owned(), list(&["BIND_QUEUE", "USE", "DROP"])),
-                    ("q".to_owned(), list(&[])),
-                ]
-                .into()
-            )
+            BTreeMap::from([
+                ("p".to_owned(), rights(&["BIND_QUEUE", "USE", "DROP"])),
+                ("q".to_owned(), rights(&[])),
+            ])
         );
     }
 
     #[test]
     fn validation_is_that_of_the_connection_lookup() {
+        let validate = |config| DataSource::validate(&EnhancedConnectionPrivileges, &config);
         let both = Value::object([
             (
-                "connection_id",
+                Lookup::CONNECTION_ID,
                 Value::from("4c693ecc-bab8-4113-a838-129cedc9a563"),
             ),
-            ("name", Value::from("x")),
+            (Lookup::NAME, Value::from("x")),
         ]);
-        assert_eq!(EnhancedConnectionPrivileges.validate(&both).len(), 1);
-        assert_eq!(
-            EnhancedConnectionPrivileges
-                .validate(&Value::object([]))
-                .len(),
-            1
-        );
+        assert_eq!(validate(both).len(), 1);
+        assert_eq!(validate(Value::object([])).len(), 1);
     }
 
     #[test]
     fn every_attribute_and_field_is_described() {
-        for a in schema().attributes {
+        let schema = DataSource::schema(&EnhancedConnectionPrivileges);
+        for a in &schema.attributes {
             assert!(a.description.len() > 10, "{} lacks a description", a.name);
         }
-        let privileges = schema().attribute("privileges").cloned().unwrap();
+        let privileges = schema.attribute(State::PRIVILEGES).cloned().unwrap();
         let fields = privileges.nested.unwrap().attributes;
         assert_eq!(fields.len(), 3);
         assert!(fields.iter().all(|f| f.description.len() > 10));

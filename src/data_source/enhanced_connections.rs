@@ -5,34 +5,64 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use sha2::{Digest, Sha256};
-use tokio_util::sync::CancellationToken;
+use tfplugin::{Diagnostic, Diagnostics, Known, Model, ModelDataSource, Read, ReadRequest};
 
-use super::connection::validate_location;
-use super::connection::{self, Reader, diagnose, state};
+use super::connection::{Listed, Reader, diagnose, validate_location};
 use super::{Context, Location};
 use crate::dli::ListQuery;
-use tfplugin::{Attribute, Diagnostic, Known, Mode, Model, Nesting, Schema, Type, Value};
-
-pub const TYPE_NAME: &str = "dli_enhanced_connections";
 
 /// The `dli_enhanced_connections` data source.
 pub struct EnhancedConnections;
 
-#[async_trait]
-impl tfplugin::DataSource<Context> for EnhancedConnections {
-    fn type_name(&self) -> &'static str {
-        TYPE_NAME
-    }
+/// The filters, as set in the config and kept in the state.
+#[derive(Debug, Model)]
+pub struct Filter {
+    /// Only connections whose name contains this text, ignoring case (DLI's own filter). For
+    /// one connection by its exact name, use the `dli_enhanced_connection` data source's `name`.
+    #[tf(optional)]
+    pub name: Known<String>,
+    /// Only connections with this status, e.g. `ACTIVE`. Without it, `DELETED` connections are
+    /// left out; `status = "DELETED"` lists them.
+    #[tf(optional)]
+    pub status: Known<String>,
+    /// Only connections with all these tags (key and value).
+    #[tf(optional)]
+    pub tags: Known<BTreeMap<String, Known<String>>>,
+    #[tf(flatten)]
+    pub location: Location,
+}
 
-    fn schema(&self) -> Schema {
-        schema()
-    }
+/// Everything a read sets.
+#[derive(Debug, Model)]
+#[tf(computed)]
+pub struct State {
+    #[tf(flatten)]
+    pub filter: Filter,
+    /// An ID for this list, the same for the same filters, region and project.
+    pub id: String,
+    /// IDs of the connections, in the order of `connections`.
+    pub ids: Vec<Option<String>>,
+    /// The connections, in DLI's order, each with the same attributes (names and formats) as
+    /// the `dli_enhanced_connection` data source.
+    pub connections: Vec<Listed>,
+}
+
+#[async_trait]
+impl ModelDataSource<Context> for EnhancedConnections {
+    type Config = Filter;
+    type State = State;
+    const TYPE_NAME: &'static str = "dli_enhanced_connections";
+    const DESCRIPTION: &'static str = "Lists DLI enhanced datasource connections, optionally \
+        filtered by name, status and tags: every page, in DLI's order (creation order).";
 
     /// Checks what is known; unknown values are checked at read time.
-    fn validate(&self, config: &Value) -> Vec<Diagnostic> {
-        let mut problems = validate_location(config);
-        for argument in ["name", "status"] {
-            if config.attr(argument).as_str() == Known::Value("") {
+    fn validate(&self, config: &Filter) -> Diagnostics {
+        let mut problems = validate_location(&config.location);
+        for (argument, value) in [
+            (Filter::NAME, &config.name),
+            (Filter::STATUS, &config.status),
+        ] {
+            if value.as_deref_known() == Some("") {
                 problems.push(
                     Diagnostic::error(
                         format!("Empty {argument}"),
@@ -42,7 +72,7 @@ impl tfplugin::DataSource<Context> for EnhancedConnections {
                 );
             }
         }
-        if let Value::Map(tags) = config.attr("tags") {
+        if let Known::Value(tags) = &config.tags {
             problems.extend(tag_problems(tags));
         }
         problems
@@ -50,105 +80,41 @@ impl tfplugin::DataSource<Context> for EnhancedConnections {
 
     async fn read(
         &self,
-        cx: &Context,
-        config: &Value,
-        cancel: &CancellationToken,
-    ) -> Result<Value, Vec<Diagnostic>> {
-        let reader = Reader::for_config(cx, config, cancel).await?;
-        let filter = filter_of(config);
+        request: ReadRequest<'_, Context, Filter>,
+    ) -> Result<Read<State>, Diagnostics> {
+        let (cx, cancel, filter) = (request.configured, request.cancel, request.config);
+        let reader = Reader::at(cx, &filter.location, cancel).await?;
+        let query = query_of(&filter);
         let context = reader.context("the enhanced connections".into(), None);
         let mut found = reader
-            .list(&filter, cancel)
+            .list(&query, cancel)
             .await
-            .map_err(|e| vec![diagnose::list_failure(&e, &context)])?;
-        if filter.status.is_none() {
+            .map_err(|e| diagnose::list_failure(&e, &context))?;
+        if query.status.is_none() {
             found.retain(|c| c.status.as_deref() != Some("DELETED"));
         }
-        let ids = found
-            .iter()
-            .map(|c| Value::string_or_null(c.id.clone()))
-            .collect();
-        // Each connection's model is dropped as soon as it is mapped: a long
+        let ids = found.iter().map(|c| c.id.clone()).collect();
+        // Each connection's model is taken apart as it is mapped: a long
         // list is never held twice.
-        let connections = found.drain(..).map(|c| state::object(&c)).collect();
-        let region = reader.target.region.as_deref();
-        Ok(Location::of_read(region, &reader.project_id).state_with([
-            ("name", Value::string_or_null(filter.name.clone())),
-            ("status", Value::string_or_null(filter.status.clone())),
-            ("tags", config.attr("tags").clone()),
-            (
-                "id",
-                Value::String(stable_id(&filter, region, &reader.project_id)),
-            ),
-            ("ids", Value::List(ids)),
-            ("connections", Value::List(connections)),
-        ]))
-    }
-}
-
-pub fn schema() -> Schema {
-    use Mode::{Computed, Optional};
-    Schema {
-        version: 0,
-        description: "Lists DLI enhanced datasource connections, optionally filtered by name, \
-                      status and tags: every page, in DLI's order (creation order).",
-        attributes: [
-            vec![
-            Attribute::new(
-                "name",
-                Type::String,
-                Optional,
-                "Only connections whose name contains this text, ignoring case (DLI's own \
-                 filter). For one connection by its exact name, use the `dli_enhanced_connection` \
-                 data source's `name`.",
-            ),
-            Attribute::new(
-                "status",
-                Type::String,
-                Optional,
-                "Only connections with this status, e.g. `ACTIVE`. Without it, `DELETED` \
-                 connections are left out; `status = \"DELETED\"` lists them.",
-            ),
-            Attribute::new(
-                "tags",
-                Type::map(Type::String),
-                Optional,
-                "Only connections with all these tags (key and value).",
-            ),
-            Attribute::new(
-                "id",
-                Type::String,
-                Computed,
-                "An ID for this list, the same for the same filters, region and project.",
-            ),
-            Attribute::new(
-                "ids",
-                Type::list(Type::String),
-                Computed,
-                "IDs of the connections, in the order of `connections`.",
-            ),
-            Attribute::nested(
-                "connections",
-                Nesting::List,
-                connection::attributes(),
-                Computed,
-                "The connections, in DLI's order, each with the same attributes (names and formats) \
-                 as the `dli_enhanced_connection` data source.",
-            ),
-        ],
-            Location::attributes(),
-        ]
-        .concat(),
-        blocks: Vec::new(),
+        let connections = found.into_iter().map(Listed::from_api).collect();
+        let location = reader.location();
+        let id = stable_id(&query, reader.target.region.as_deref(), &reader.project_id);
+        Ok(State {
+            filter: Filter { location, ..filter },
+            id,
+            ids,
+            connections,
+        }
+        .into())
     }
 }
 
 /// Tags as the API takes them (`k1=v1,k2=v2`): neither side may hold `,` or
 /// `=`, and keys are not empty.
-fn tag_problems(tags: &BTreeMap<String, Value>) -> Vec<Diagnostic> {
-    let mut problems = Vec::new();
+fn tag_problems(tags: &BTreeMap<String, Known<String>>) -> Diagnostics {
+    let mut problems = Diagnostics::new();
     for (key, value) in tags {
-        let text = value.as_str().known().unwrap_or_default();
+        let text = tag_value(value);
         let bad = |s: &str| s.contains([',', '=']);
         if key.is_empty() || bad(key) || bad(text) {
             problems.push(
@@ -159,25 +125,30 @@ fn tag_problems(tags: &BTreeMap<String, Value>) -> Vec<Diagnostic> {
                          neither keys nor values may contain \",\" or \"=\"."
                     ),
                 )
-                .at("tags"),
+                .at(Filter::TAGS),
             );
         }
     }
     problems
 }
 
-fn filter_of(config: &Value) -> ListQuery {
-    let own = |name| config.attr(name).as_str().known().map(str::to_owned);
-    let tags = match config.attr("tags") {
-        Value::Map(tags) => tags
-            .iter()
-            .map(|(k, v)| (k.clone(), v.as_str().known().unwrap_or_default().to_owned()))
+/// A tag's value as sent: a null one (and, before apply, an unknown one)
+/// is empty.
+fn tag_value(value: &Known<String>) -> &str {
+    value.as_deref_known().unwrap_or_default()
+}
+
+fn query_of(filter: &Filter) -> ListQuery {
+    let own = |value: &Known<String>| value.as_deref_known().map(str::to_owned);
+    let tags = match &filter.tags {
+        Known::Value(tags) => (tags.iter())
+            .map(|(key, value)| (key.clone(), tag_value(value).to_owned()))
             .collect(),
         _ => Vec::new(),
     };
     ListQuery {
-        name: own("name"),
-        status: own("status"),
+        name: own(&filter.name),
+        status: own(&filter.status),
         tags,
         ..ListQuery::default()
     }
@@ -193,7 +164,7 @@ fn stable_id(filter: &ListQuery, region: Option<&str>, project_id: &str) -> Stri
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tfplugin::DataSource;
+    use tfplugin::{AttributePath, DataSource, Value};
 
     #[test]
     fn the_id_is_stable_for_the_same_filters_only() {
@@ -218,30 +189,66 @@ mod tests {
 
     #[test]
     fn tags_that_cannot_be_sent_are_refused_on_the_attribute() {
-        let config = Value::object([(
-            "tags",
-            Value::Map([("a,b".to_owned(), Value::String("x".into()))].into()),
-        )]);
-        let problems = EnhancedConnections.validate(&config);
+        let with_tag = |key: &str, value: &str| {
+            let tags = Value::Map([(key.to_owned(), Value::from(value))].into());
+            Value::object([(Filter::TAGS, tags)])
+        };
+        let problems = DataSource::validate(&EnhancedConnections, &with_tag("a,b", "x"));
         assert_eq!(problems.len(), 1);
         assert_eq!(
             problems[0].attribute,
-            Some(tfplugin::AttributePath::attribute("tags"))
+            Some(AttributePath::attribute(Filter::TAGS))
         );
-        let fine = Value::object([(
-            "tags",
-            Value::Map([("env".to_owned(), Value::String("prod".into()))].into()),
-        )]);
-        assert!(EnhancedConnections.validate(&fine).is_empty());
+        let fine = with_tag("env", "prod");
+        assert!(DataSource::validate(&EnhancedConnections, &fine).is_empty());
+        let filter = Filter::from_value(&fine).unwrap();
         assert_eq!(
-            filter_of(&fine).tags,
+            query_of(&filter).tags,
             [("env".to_owned(), "prod".to_owned())]
         );
     }
 
     #[test]
+    fn a_null_or_unknown_tag_value_is_sent_empty_and_checks_go_on() {
+        let tags = Value::Map(
+            [
+                ("env".to_owned(), Value::Null),
+                ("team".to_owned(), Value::Unknown),
+            ]
+            .into(),
+        );
+        let config = Value::object([(Filter::TAGS, tags), (Filter::STATUS, "".into())]);
+        let problems = DataSource::validate(&EnhancedConnections, &config);
+        let at: Vec<_> = problems.iter().map(|d| d.attribute.clone()).collect();
+        assert_eq!(at, [Some(AttributePath::attribute(Filter::STATUS))]);
+        let filter = Filter::from_value(&config).unwrap();
+        assert_eq!(
+            query_of(&filter).tags,
+            [
+                ("env".to_owned(), String::new()),
+                ("team".to_owned(), String::new())
+            ]
+        );
+        assert_eq!(
+            filter.to_value().attr(Filter::TAGS),
+            config.attr(Filter::TAGS)
+        );
+    }
+
+    #[test]
+    fn an_empty_filter_is_refused_on_its_attribute() {
+        let config = Value::object([(Filter::STATUS, "".into()), (Filter::NAME, Value::Unknown)]);
+        let problems = DataSource::validate(&EnhancedConnections, &config);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(
+            problems[0].attribute,
+            Some(AttributePath::attribute(Filter::STATUS))
+        );
+    }
+
+    #[test]
     fn every_attribute_is_described() {
-        for a in schema().attributes {
+        for a in DataSource::schema(&EnhancedConnections).attributes {
             assert!(a.description.len() > 10, "{} lacks a description", a.name);
         }
     }

@@ -1,9 +1,7 @@
 //! Where a read goes: a data source's own `region` and `project_id`,
 //! declared once for every data source and flattened into each.
 
-use std::collections::BTreeMap;
-
-use tfplugin::{Known, Model, Value};
+use tfplugin::{Known, Model};
 
 /// A data source's `region` and `project_id`: set in its config to
 /// override the provider's, and in its state where the read went.
@@ -26,25 +24,5 @@ impl Location {
             region: region.map_or(Known::Null, |r| Known::Value(r.to_owned())),
             project_id: Known::Value(project_id.to_owned()),
         }
-    }
-
-    /// The config's location, unknown values included (for validation).
-    /// The codec has checked that both are strings, so decoding cannot
-    /// fail but for a config that is no object: then neither is set.
-    pub fn of_config(config: &Value) -> Self {
-        Self::from_value(config).unwrap_or(Location {
-            region: Known::Null,
-            project_id: Known::Null,
-        })
-    }
-
-    /// A state object of `attributes` and this location.
-    pub fn state_with<'a>(&self, attributes: impl IntoIterator<Item = (&'a str, Value)>) -> Value {
-        let mut object: BTreeMap<String, Value> = attributes
-            .into_iter()
-            .map(|(name, value)| (name.to_owned(), value))
-            .collect();
-        self.encode_fields(&mut object);
-        Value::Object(object)
     }
 }

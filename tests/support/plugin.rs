@@ -24,7 +24,9 @@ pub fn bin() -> &'static Path {
 
 pub fn read_request(connection_id: &str) -> pb::read_data_source::Request {
     read_request_of(
-        &terraform_provider_dli::data_source::enhanced_connection::schema(),
+        &tfplugin::DataSource::schema(
+            &terraform_provider_dli::data_source::enhanced_connection::EnhancedConnection,
+        ),
         "dli_enhanced_connection",
         &[("connection_id", connection_id)],
     )

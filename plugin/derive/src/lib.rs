@@ -16,6 +16,8 @@
 //!
 //! Field options: one mode (`required`, `optional`, `computed`, or
 //! `optional, computed`), `sensitive`, `rename = "..."`; or `flatten` alone.
+//! A mode on the struct (`#[tf(computed)]` above it) is that of every field
+//! that gives none.
 //! Each attribute's name is also a constant of the struct, named after the
 //! field in capitals (`Greeting::NAME == "name"`), for diagnostics' paths.
 //! Every field needs a doc comment but flattened ones. Mistakes are compile
@@ -70,6 +72,7 @@ fn model(input: &DeriveInput) -> syn::Result<Tokens> {
     }
     let ident = &input.ident;
     let krate = quote!(::tfplugin);
+    let default_mode = default_mode(input)?;
     let mut own_names = Vec::new();
     let mut flattened = Vec::new();
     let mut attributes = Vec::new();
@@ -86,7 +89,7 @@ fn model(input: &DeriveInput) -> syn::Result<Tokens> {
         // `path` or `problems`.
         let local = quote::format_ident!("__tf_field_{}", index);
         locals.push(local.clone());
-        match role(field)? {
+        match role(field, default_mode.as_ref())? {
             Role::Flatten => {
                 flattened.push(quote!(&<#ty as #krate::model::Model>::NAME_TREE));
                 attributes.push(quote! {
@@ -202,43 +205,92 @@ fn model(input: &DeriveInput) -> syn::Result<Tokens> {
     })
 }
 
-fn role(field: &syn::Field) -> syn::Result<Role> {
-    let (mut required, mut optional, mut computed) = (false, false, false);
-    let (mut sensitive, mut flatten) = (false, false);
-    let mut rename: Option<LitStr> = None;
-    for attr in field.attrs.iter().filter(|a| a.path().is_ident("tf")) {
-        attr.parse_nested_meta(|meta| {
-            let flag = |seen: &mut bool| {
-                if std::mem::replace(seen, true) {
-                    Err(meta.error("this option is given twice"))
-                } else {
+/// The options of one `#[tf(...)]` list (a field's, or a struct's).
+#[derive(Default)]
+struct Options {
+    required: bool,
+    optional: bool,
+    computed: bool,
+    sensitive: bool,
+    flatten: bool,
+    rename: Option<LitStr>,
+}
+
+impl Options {
+    fn of(attrs: &[syn::Attribute]) -> syn::Result<Self> {
+        let mut options = Options::default();
+        for attr in attrs.iter().filter(|a| a.path().is_ident("tf")) {
+            attr.parse_nested_meta(|meta| {
+                let flag = |seen: &mut bool| {
+                    if std::mem::replace(seen, true) {
+                        Err(meta.error("this option is given twice"))
+                    } else {
+                        Ok(())
+                    }
+                };
+                if meta.path.is_ident("required") {
+                    flag(&mut options.required)
+                } else if meta.path.is_ident("optional") {
+                    flag(&mut options.optional)
+                } else if meta.path.is_ident("computed") {
+                    flag(&mut options.computed)
+                } else if meta.path.is_ident("sensitive") {
+                    flag(&mut options.sensitive)
+                } else if meta.path.is_ident("flatten") {
+                    flag(&mut options.flatten)
+                } else if meta.path.is_ident("rename") {
+                    options.rename = Some(meta.value()?.parse()?);
                     Ok(())
+                } else {
+                    Err(meta.error(
+                        "unknown option: expected required, optional, computed, sensitive, \
+                         rename = \"...\" or flatten",
+                    ))
                 }
-            };
-            if meta.path.is_ident("required") {
-                flag(&mut required)
-            } else if meta.path.is_ident("optional") {
-                flag(&mut optional)
-            } else if meta.path.is_ident("computed") {
-                flag(&mut computed)
-            } else if meta.path.is_ident("sensitive") {
-                flag(&mut sensitive)
-            } else if meta.path.is_ident("flatten") {
-                flag(&mut flatten)
-            } else if meta.path.is_ident("rename") {
-                let name: LitStr = meta.value()?.parse()?;
-                rename = Some(name);
-                Ok(())
-            } else {
-                Err(meta.error(
-                    "unknown option: expected required, optional, computed, sensitive, \
-                     rename = \"...\" or flatten",
-                ))
-            }
-        })?;
+            })?;
+        }
+        Ok(options)
     }
-    if flatten {
-        if required || optional || computed || sensitive || rename.is_some() {
+
+    /// The mode given, if any; `Err` for a combination that is none.
+    fn mode(&self) -> Result<Option<Tokens>, ()> {
+        Ok(Some(match (self.required, self.optional, self.computed) {
+            (false, false, false) => return Ok(None),
+            (true, false, false) => quote!(::tfplugin::Mode::Required),
+            (false, true, false) => quote!(::tfplugin::Mode::Optional),
+            (false, false, true) => quote!(::tfplugin::Mode::Computed),
+            (false, true, true) => quote!(::tfplugin::Mode::OptionalComputed),
+            _ => return Err(()),
+        }))
+    }
+}
+
+const ONE_MODE: &str = "give the field one mode: #[tf(required)], #[tf(optional)], \
+                        #[tf(computed)] or #[tf(optional, computed)]";
+
+/// The mode a struct's `#[tf(...)]` gives the fields that give none.
+fn default_mode(input: &DeriveInput) -> syn::Result<Option<Tokens>> {
+    let options = Options::of(&input.attrs)?;
+    if options.sensitive || options.flatten || options.rename.is_some() {
+        return Err(syn::Error::new(
+            input.ident.span(),
+            "on a struct, #[tf(...)] takes only a mode: the default of its fields",
+        ));
+    }
+    options.mode().map_err(|()| {
+        syn::Error::new(
+            input.ident.span(),
+            "give the struct one mode, or none: #[tf(required)], #[tf(optional)], \
+             #[tf(computed)] or #[tf(optional, computed)]",
+        )
+    })
+}
+
+fn role(field: &syn::Field, default_mode: Option<&Tokens>) -> syn::Result<Role> {
+    let options = Options::of(&field.attrs)?;
+    if options.flatten {
+        let o = &options;
+        if o.required || o.optional || o.computed || o.sensitive || o.rename.is_some() {
             return Err(syn::Error::new(
                 field.span(),
                 "a flattened field takes no other option: its struct's fields have their own",
@@ -246,18 +298,10 @@ fn role(field: &syn::Field) -> syn::Result<Role> {
         }
         return Ok(Role::Flatten);
     }
-    let mode = match (required, optional, computed) {
-        (true, false, false) => quote!(::tfplugin::Mode::Required),
-        (false, true, false) => quote!(::tfplugin::Mode::Optional),
-        (false, false, true) => quote!(::tfplugin::Mode::Computed),
-        (false, true, true) => quote!(::tfplugin::Mode::OptionalComputed),
-        _ => {
-            return Err(syn::Error::new(
-                field.span(),
-                "give the field one mode: #[tf(required)], #[tf(optional)], #[tf(computed)] \
-                 or #[tf(optional, computed)]",
-            ));
-        }
+    let mode = match (options.mode(), default_mode) {
+        (Ok(Some(mode)), _) => mode,
+        (Ok(None), Some(mode)) => mode.clone(),
+        _ => return Err(syn::Error::new(field.span(), ONE_MODE)),
     };
     let description = doc_comment(field);
     if description.is_empty() {
@@ -266,7 +310,7 @@ fn role(field: &syn::Field) -> syn::Result<Role> {
             "document the field: its doc comment is the attribute's description",
         ));
     }
-    let name = match rename {
+    let name = match options.rename {
         Some(name) => name.value(),
         None => field
             .ident
@@ -277,7 +321,7 @@ fn role(field: &syn::Field) -> syn::Result<Role> {
     Ok(Role::Attribute {
         name,
         mode,
-        sensitive,
+        sensitive: options.sensitive,
         description,
     })
 }

@@ -67,10 +67,7 @@ pub fn greeting_request(name: &str) -> pb::read_data_source::Request {
 
 /// ConfigureProvider with an empty `provider "hello"` block.
 pub fn configure_request() -> pb::configure_provider::Request {
-    let schema = Schema::new(
-        "",
-        vec![Attribute::new("greeting", Type::String, Mode::Optional, "")],
-    );
+    let schema = Schema::new("", vec![]);
     let config = tfplugin::testing::client::config_of(&schema, &[]);
     pb::configure_provider::Request {
         terraform_version: "1.11.4".into(),

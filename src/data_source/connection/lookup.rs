@@ -5,18 +5,34 @@
 use tokio_util::sync::CancellationToken;
 
 use super::{Reader, diagnose, validate_location};
+use crate::data_source::Location;
 use crate::dli::{ListQuery, model};
-use tfplugin::{Diagnostic, Known, Value};
+use tfplugin::{Diagnostic, Diagnostics, Known, Model};
 
 /// How many similar names a not-found error suggests.
 const SUGGESTIONS: usize = 5;
 
+/// Which connection a data source means, and where: its config, and the
+/// part of its state that says how the connection was found.
+#[derive(Debug, Model)]
+pub struct Lookup {
+    /// ID (a UUID) of the connection. Set exactly one of `connection_id` and `name`; when
+    /// the connection is found by name, this is filled in.
+    #[tf(optional, computed)]
+    pub connection_id: Known<String>,
+    /// Exact name of the connection, instead of `connection_id`: exactly one connection (not
+    /// `DELETED`) must have it, matched case-sensitively.
+    #[tf(optional, computed)]
+    pub name: Known<String>,
+    #[tf(flatten)]
+    pub location: Location,
+}
+
 /// Checks `connection_id`, `name`, `region` and `project_id` as far as they
 /// are known.
-pub fn validate(config: &Value) -> Vec<Diagnostic> {
-    let mut problems = Vec::new();
-    let id = config.attr("connection_id").as_str();
-    let name = config.attr("name").as_str();
+pub fn validate(lookup: &Lookup) -> Diagnostics {
+    let mut problems = Diagnostics::new();
+    let (id, name) = (&lookup.connection_id, &lookup.name);
     match (id, name) {
         (Known::Value(_), Known::Value(_)) => problems.push(
             Diagnostic::error(
@@ -24,7 +40,7 @@ pub fn validate(config: &Value) -> Vec<Diagnostic> {
                 "Set exactly one of connection_id and name: a connection is found either by its \
                  ID or by its name.",
             )
-            .at("name"),
+            .at(Lookup::NAME),
         ),
         (Known::Null, Known::Null) => problems.push(neither_set()),
         _ => {}
@@ -32,26 +48,27 @@ pub fn validate(config: &Value) -> Vec<Diagnostic> {
     if let Known::Value(id) = id {
         problems.extend(connection_id_problem(id));
     }
-    if name == Known::Value("") {
-        problems
-            .push(Diagnostic::error("Empty name", "A connection's name is not empty.").at("name"));
+    if name.as_deref_known() == Some("") {
+        problems.push(
+            Diagnostic::error("Empty name", "A connection's name is not empty.").at(Lookup::NAME),
+        );
     }
-    problems.extend(validate_location(config));
+    problems.extend(validate_location(&lookup.location));
     problems
 }
 
-/// The id of the connection `config` names, and the attribute it came
+/// The id of the connection `lookup` names, and the attribute it came
 /// from (`connection_id`, or `name` once found).
 pub async fn connection_id(
     reader: &Reader<'_>,
-    config: &Value,
+    lookup: &Lookup,
     cancel: &CancellationToken,
-) -> Result<(String, &'static str), Vec<Diagnostic>> {
-    let own = |name| config.attr(name).as_str().known();
-    match (own("connection_id"), own("name")) {
-        (Some(id), _) => Ok((id.to_owned(), "connection_id")),
-        (None, Some(name)) => Ok((find_by_name(reader, name, cancel).await?, "name")),
-        (None, None) => Err(vec![neither_set()]),
+) -> Result<(String, &'static str), Diagnostics> {
+    let id = lookup.connection_id.as_deref_known();
+    match (id, lookup.name.as_deref_known()) {
+        (Some(id), _) => Ok((id.to_owned(), Lookup::CONNECTION_ID)),
+        (None, Some(name)) => Ok((find_by_name(reader, name, cancel).await?, Lookup::NAME)),
+        (None, None) => Err(neither_set().into()),
     }
 }
 
@@ -81,7 +98,7 @@ fn connection_id_problem(id: &str) -> Option<Diagnostic> {
                  \"4c693ecc-bab8-4113-a838-129cedc9a563\"."
             ),
         )
-        .at("connection_id")
+        .at(Lookup::CONNECTION_ID)
     })
 }
 
@@ -90,10 +107,10 @@ async fn find_by_name(
     reader: &Reader<'_>,
     name: &str,
     cancel: &CancellationToken,
-) -> Result<String, Vec<Diagnostic>> {
+) -> Result<String, Diagnostic> {
     let context = reader.context(
         format!("the enhanced connections named {name:?}"),
-        Some("name"),
+        Some(Lookup::NAME),
     );
     let filter = ListQuery {
         name: Some(name.to_owned()),
@@ -102,7 +119,7 @@ async fn find_by_name(
     let found = reader
         .list(&filter, cancel)
         .await
-        .map_err(|e| vec![diagnose::list_failure(&e, &context)])?;
+        .map_err(|e| diagnose::list_failure(&e, &context))?;
     let live = |c: &&model::EnhancedConnection| c.status.as_deref() != Some("DELETED");
     let matches: Vec<&model::EnhancedConnection> = found
         .iter()
@@ -111,13 +128,13 @@ async fn find_by_name(
         .collect();
     match matches.as_slice() {
         [one] => one.id.clone().ok_or_else(|| {
-            vec![Diagnostic::error(
+            Diagnostic::error(
                 format!("Connection {name:?} has no ID"),
                 format!(
                     "DLI listed a connection named {name:?} in {} without its ID.",
                     context.place()
                 ),
-            )]
+            )
         }),
         [] => {
             let mut similar: Vec<&str> = found
@@ -132,32 +149,28 @@ async fn find_by_name(
             } else {
                 format!(" Similar names: {}.", quoted(&similar))
             };
-            Err(vec![
-                Diagnostic::error(
-                    format!("No enhanced connection named {name:?}"),
-                    format!(
-                        "No connection in {} is named exactly {name:?} (names are \
+            Err(Diagnostic::error(
+                format!("No enhanced connection named {name:?}"),
+                format!(
+                    "No connection in {} is named exactly {name:?} (names are \
                          case-sensitive; deleted connections do not count).{hint}",
-                        context.place()
-                    ),
-                )
-                .at("name"),
-            ])
+                    context.place()
+                ),
+            )
+            .at(Lookup::NAME))
         }
         several => {
             let ids: Vec<&str> = several.iter().filter_map(|c| c.id.as_deref()).collect();
-            Err(vec![
-                Diagnostic::error(
-                    format!("{} enhanced connections are named {name:?}", several.len()),
-                    format!(
-                        "In {}, the connections {} all have this name. Set connection_id to the \
+            Err(Diagnostic::error(
+                format!("{} enhanced connections are named {name:?}", several.len()),
+                format!(
+                    "In {}, the connections {} all have this name. Set connection_id to the \
                          one you mean instead of name.",
-                        context.place(),
-                        quoted(&ids)
-                    ),
-                )
-                .at("name"),
-            ])
+                    context.place(),
+                    quoted(&ids)
+                ),
+            )
+            .at(Lookup::NAME))
         }
     }
 }

@@ -11,7 +11,7 @@ use crate::dli::retry::{self, RetryError, RetryPolicy};
 use crate::dli::{
     ApiError, ConnectionPrivileges, Credentials, EnhancedConnection, ErrorKind, ListQuery, endpoint,
 };
-use tfplugin::{Diagnostic, Value};
+use tfplugin::Diagnostic;
 
 pub struct Reader<'a> {
     cx: &'a Context,
@@ -58,14 +58,12 @@ impl<'a> Reader<'a> {
         })
     }
 
-    /// A reader for a data source whose config has the arguments `region`
-    /// and `project_id`.
-    pub async fn for_config(
+    /// A reader for a data source's own `region` and `project_id`.
+    pub async fn at(
         cx: &'a Context,
-        config: &Value,
+        location: &Location,
         cancel: &CancellationToken,
-    ) -> Result<Self, Vec<Diagnostic>> {
-        let location = Location::of_config(config);
+    ) -> Result<Self, Diagnostic> {
         let region = Own {
             argument: Location::REGION,
             value: location.region.as_deref_known(),
@@ -74,9 +72,12 @@ impl<'a> Reader<'a> {
             argument: Location::PROJECT_ID,
             value: location.project_id.as_deref_known(),
         };
-        Self::new(cx, &region, &project, cancel)
-            .await
-            .map_err(|d| vec![d])
+        Self::new(cx, &region, &project, cancel).await
+    }
+
+    /// Where the read went, for its state.
+    pub fn location(&self) -> Location {
+        Location::of_read(self.target.region.as_deref(), &self.project_id)
     }
 
     /// The context for diagnostics about `subject`.

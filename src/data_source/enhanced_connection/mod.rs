@@ -1,178 +1,153 @@
 //! `dli_enhanced_connection`: one connection, found by its id or by its
-//! exact name. Schema, validation and read; the connection's attributes,
+//! exact name. Its models and read; the connection's attributes, lookup,
 //! reader and diagnostics are shared in [`super::connection`].
 
 use async_trait::async_trait;
-use tokio_util::sync::CancellationToken;
+use tfplugin::{Diagnostics, Known, Model, ModelDataSource, Read, ReadRequest};
 
-use super::connection::{self, Reader, diagnose, lookup, state};
+use super::connection::lookup::{self, Lookup};
+use super::connection::{Details, Reader, diagnose};
 use super::{Context, Location};
-use crate::dli::model;
-use tfplugin::{Attribute, Diagnostic, Mode, Model, Schema, Type, Value};
-
-pub const TYPE_NAME: &str = "dli_enhanced_connection";
+use crate::dli::model::EnhancedConnection as ApiConnection;
 
 /// The `dli_enhanced_connection` data source.
 pub struct EnhancedConnection;
 
-#[async_trait]
-impl tfplugin::DataSource<Context> for EnhancedConnection {
-    fn type_name(&self) -> &'static str {
-        TYPE_NAME
-    }
+/// Everything a read sets: how the connection was found and where, and
+/// what DLI reports of it (its name too, whichever way it was found).
+#[derive(Debug, Model)]
+pub struct State {
+    #[tf(flatten)]
+    pub lookup: Lookup,
+    #[tf(flatten)]
+    pub details: Details,
+}
 
-    fn schema(&self) -> Schema {
-        schema()
-    }
+#[async_trait]
+impl ModelDataSource<Context> for EnhancedConnection {
+    type Config = Lookup;
+    type State = State;
+    const TYPE_NAME: &'static str = "dli_enhanced_connection";
+    const DESCRIPTION: &'static str = "Reads one DLI enhanced datasource connection, by ID or \
+        by name: the VPC and subnet it links to, the queues and elastic resource pools bound to \
+        it, its host entries and routes.";
 
     /// Checks what is known; unknown values are checked at read time.
-    fn validate(&self, config: &Value) -> Vec<Diagnostic> {
+    fn validate(&self, config: &Lookup) -> Diagnostics {
         lookup::validate(config)
     }
 
     async fn read(
         &self,
-        cx: &Context,
-        config: &Value,
-        cancel: &CancellationToken,
-    ) -> Result<Value, Vec<Diagnostic>> {
-        let reader = Reader::for_config(cx, config, cancel).await?;
-        let (connection_id, id_attribute) = lookup::connection_id(&reader, config, cancel).await?;
+        request: ReadRequest<'_, Context, Lookup>,
+    ) -> Result<Read<State>, Diagnostics> {
+        let (cx, cancel, config) = (request.configured, request.cancel, request.config);
+        let reader = Reader::at(cx, &config.location, cancel).await?;
+        let (connection_id, id_attribute) = lookup::connection_id(&reader, &config, cancel).await?;
         let subject = format!("enhanced connection {connection_id}");
         let context = reader.context(subject, Some(id_attribute));
         let connection = reader
             .get(&connection_id, cancel)
             .await
-            .map_err(|e| vec![diagnose::read_failure(&e, &context)])?;
+            .map_err(|e| diagnose::read_failure(&e, &context))?;
         if connection.status.as_deref() == Some("DELETED") {
-            return Err(vec![diagnose::deleted(
-                &connection,
-                &connection_id,
-                &context,
-            )]);
+            return Err(diagnose::deleted(&connection, &connection_id, &context).into());
         }
-        Ok(to_state(
-            &connection,
-            &connection_id,
-            reader.target.region.as_deref(),
-            &reader.project_id,
-        ))
+        Ok(State::of(connection, connection_id, reader.location()).into())
     }
 }
 
-pub fn schema() -> Schema {
-    use Mode::OptionalComputed;
-    let mut attributes = vec![Attribute::new(
-        "connection_id",
-        Type::String,
-        OptionalComputed,
-        "ID (a UUID) of the enhanced connection to read. Set exactly one of `connection_id` \
-             and `name`; the other is filled in from DLI.",
-    )];
-    attributes.extend(Location::attributes());
-    for attribute in connection::attributes() {
-        attributes.push(match attribute.name {
-            "name" => Attribute::new(
-                "name",
-                Type::String,
-                OptionalComputed,
-                "Name of the connection. To find a connection by name, set it instead of \
-                 `connection_id`: exactly one connection (not `DELETED`) must have this name, \
-                 matched exactly and case-sensitively.",
-            ),
-            _ => attribute,
-        });
+impl State {
+    /// The state of a read of `connection`, found as `connection_id`.
+    fn of(mut connection: ApiConnection, connection_id: String, location: Location) -> Self {
+        let name = connection.name.take().map_or(Known::Null, Known::Value);
+        State {
+            lookup: Lookup {
+                connection_id: Known::Value(connection_id),
+                name,
+                location,
+            },
+            details: Details::from_api(connection),
+        }
     }
-    Schema {
-        version: 0,
-        description: "Reads one DLI enhanced datasource connection, by ID or by name: the VPC \
-                      and subnet it links to, the queues and elastic resource pools bound to \
-                      it, its host entries and routes.",
-        attributes,
-        blocks: Vec::new(),
-    }
-}
-
-/// The state: the connection's attributes, plus how it was looked up.
-pub fn to_state(
-    c: &model::EnhancedConnection,
-    connection_id: &str,
-    region: Option<&str>,
-    project_id: &str,
-) -> Value {
-    let mut attributes = state::attributes(c);
-    attributes.push(("connection_id", Value::String(connection_id.to_owned())));
-    Location::of_read(region, project_id).state_with(attributes)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tfplugin::DataSource;
+    use tfplugin::{AttributePath, DataSource, Diagnostic, Value};
+
+    const ID: &str = "4c693ecc-bab8-4113-a838-129cedc9a563";
+
+    fn validate<'a>(config: impl IntoIterator<Item = (&'a str, Value)>) -> Vec<Diagnostic> {
+        DataSource::validate(&EnhancedConnection, &Value::object(config))
+    }
 
     #[test]
     fn validation_points_at_connection_id_and_tolerates_unknown() {
-        let bad = Value::object([("connection_id", Value::String("nope".into()))]);
-        let problems = EnhancedConnection.validate(&bad);
+        let problems = validate([(Lookup::CONNECTION_ID, "nope".into())]);
         assert_eq!(problems.len(), 1);
         assert_eq!(
             problems[0].attribute,
-            Some(tfplugin::AttributePath::attribute("connection_id"))
+            Some(AttributePath::attribute(Lookup::CONNECTION_ID))
         );
-        assert!(
-            EnhancedConnection
-                .validate(&Value::object([("connection_id", Value::Unknown)]))
-                .is_empty()
-        );
+        assert!(validate([(Lookup::CONNECTION_ID, Value::Unknown)]).is_empty());
     }
 
     #[test]
     fn a_bad_region_is_refused_on_its_attribute() {
         for region in ["", "cn north", "cn-north-4.evil.example"] {
-            let config = Value::object([
-                (
-                    "connection_id",
-                    Value::String("4c693ecc-bab8-4113-a838-129cedc9a563".into()),
-                ),
-                ("region", Value::String(region.into())),
+            let problems = validate([
+                (Lookup::CONNECTION_ID, ID.into()),
+                (Location::REGION, region.into()),
             ]);
-            let problems = EnhancedConnection.validate(&config);
             assert_eq!(problems.len(), 1, "{region:?}");
             assert_eq!(
                 problems[0].attribute,
-                Some(tfplugin::AttributePath::attribute("region"))
+                Some(AttributePath::attribute(Location::REGION))
             );
         }
     }
 
     #[test]
     fn exactly_one_of_connection_id_and_name() {
-        let id = || Value::String("4c693ecc-bab8-4113-a838-129cedc9a563".into());
-        let both = Value::object([("connection_id", id()), ("name", Value::String("x".into()))]);
-        let problems = EnhancedConnection.validate(&both);
+        let problems = validate([
+            (Lookup::CONNECTION_ID, ID.into()),
+            (Lookup::NAME, "x".into()),
+        ]);
         assert_eq!(problems.len(), 1);
         assert_eq!(
             problems[0].attribute,
-            Some(tfplugin::AttributePath::attribute("name"))
+            Some(AttributePath::attribute(Lookup::NAME))
         );
-        assert_eq!(EnhancedConnection.validate(&Value::object([])).len(), 1);
+        assert_eq!(validate([]).len(), 1);
+        assert!(validate([(Lookup::NAME, "x".into())]).is_empty());
+        assert!(validate([(Lookup::NAME, Value::Unknown)]).is_empty());
         assert!(
-            EnhancedConnection
-                .validate(&Value::object([("name", Value::String("x".into()))]))
-                .is_empty()
+            validate([
+                (Lookup::CONNECTION_ID, Value::Unknown),
+                (Lookup::NAME, ID.into())
+            ])
+            .is_empty()
         );
-        assert!(
-            EnhancedConnection
-                .validate(&Value::object([("name", Value::Unknown)]))
-                .is_empty()
-        );
-        let unknown_both = Value::object([("connection_id", Value::Unknown), ("name", id())]);
-        assert!(EnhancedConnection.validate(&unknown_both).is_empty());
+    }
+
+    #[test]
+    fn the_state_says_how_the_connection_was_found_and_where() {
+        let connection = ApiConnection {
+            name: Some("orders".into()),
+            ..ApiConnection::default()
+        };
+        let state = State::of(connection, ID.into(), Location::of_read(None, "p")).to_value();
+        assert_eq!(state.attr(Lookup::CONNECTION_ID), &Value::from(ID));
+        assert_eq!(state.attr(Lookup::NAME), &Value::from("orders"));
+        assert_eq!(state.attr(Location::REGION), &Value::Null);
+        assert_eq!(state.attr(Location::PROJECT_ID), &Value::from("p"));
     }
 
     #[test]
     fn every_attribute_is_described() {
-        for a in schema().attributes {
+        for a in DataSource::schema(&EnhancedConnection).attributes {
             assert!(a.description.len() > 10, "{} lacks a description", a.name);
         }
     }
