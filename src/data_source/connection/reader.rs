@@ -21,30 +21,6 @@ pub struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
-    /// Resolves a read's target, credentials and project, or says what is
-    /// missing.
-    pub async fn new(
-        cx: &'a Context,
-        region: &Own<'_>,
-        project: &Own<'_>,
-        cancel: &CancellationToken,
-    ) -> Result<Self, Diagnostic> {
-        cx.check_requests_possible()?;
-        let target = cx.target(region)?;
-        let credentials = cx.credentials(cancel).await?;
-        let project_id = cx
-            .project_id(project, &target, &credentials, cancel)
-            .await?;
-        endpoint::check_project_id(&project_id)
-            .map_err(|why| Diagnostic::error("Invalid project_id", why).at(project.argument))?;
-        Ok(Reader {
-            cx,
-            target,
-            project_id,
-            policy: cx.retry_policy(),
-        })
-    }
-
     /// The credentials to sign one attempt with: asked for again at every
     /// attempt, so that no retry or later page signs with credentials that
     /// could expire in flight (cheap while the cached ones are valid).
@@ -58,7 +34,8 @@ impl<'a> Reader<'a> {
         })
     }
 
-    /// A reader for a data source's own `region` and `project_id`.
+    /// A reader for a data source's own `region` and `project_id`: resolves
+    /// the read's target, credentials and project, or says what is missing.
     pub async fn at(
         cx: &'a Context,
         location: &Location,
@@ -72,7 +49,20 @@ impl<'a> Reader<'a> {
             argument: Location::PROJECT_ID,
             value: location.project_id.as_deref_known(),
         };
-        Self::new(cx, &region, &project, cancel).await
+        cx.check_requests_possible()?;
+        let target = cx.target(&region)?;
+        let credentials = cx.credentials(cancel).await?;
+        let project_id = cx
+            .project_id(&project, &target, &credentials, cancel)
+            .await?;
+        endpoint::check_project_id(&project_id)
+            .map_err(|why| Diagnostic::error("Invalid project_id", why).at(project.argument))?;
+        Ok(Reader {
+            cx,
+            target,
+            project_id,
+            policy: cx.retry_policy(),
+        })
     }
 
     /// Where the read went, for its state.
