@@ -6,16 +6,15 @@
 //!   data sources.
 //! - [`data_source`]: the data sources, each a [`tfplugin::DataSource`]
 //!   over that context.
-//! - [`dli`]: the DLI API client (signing, endpoints, retries, errors,
-//!   models); knows nothing about Terraform.
 //! - [`docs`]: generates `docs/` from the schemas (used by `gen-docs`).
 //!
 //! Beside it, crates of their own: `tfplugin` (`plugin/`) serves the
-//! plugin protocol and knows nothing about DLI; `dli-signer` (`signer/`)
-//! signs requests; `dli-fake` (`fake/`), the fake DLI API of the tests and
-//! the demo, shares only the signer and never enters the provider.
+//! plugin protocol and knows nothing about DLI; `dli-client` (`client/`)
+//! is the DLI API client (credentials, signed transport, calls, models)
+//! and knows nothing about Terraform; `dli-signer` (`signer/`) signs
+//! requests; `dli-fake` (`fake/`), the fake DLI API of the tests and the
+//! demo, shares only the signer and never enters the provider.
 
 pub mod data_source;
-pub mod dli;
 pub mod docs;
 pub mod provider;

@@ -61,6 +61,23 @@ async fn seed_connection_fills_every_attribute() {
             tf.display()
         );
     }
+    // Every request names the provider and the CLI that drives it.
+    let agent = concat!(
+        "terraform-provider-dli/",
+        env!("CARGO_PKG_VERSION"),
+        " Terraform/"
+    );
+    for request in fake.state.requests() {
+        let version = request
+            .user_agent
+            .as_deref()
+            .and_then(|ua| ua.strip_prefix(agent))
+            .unwrap_or_else(|| panic!("user agent {:?}", request.user_agent));
+        assert!(
+            version.split('.').count() >= 3 && version.starts_with(|c: char| c.is_ascii_digit()),
+            "{version}"
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

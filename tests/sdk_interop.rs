@@ -7,8 +7,8 @@ mod support;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
+use dli_client::signer::{self, CanonicalRequest, SignedHeaders};
 use serde_json::{Value, json};
-use terraform_provider_dli::dli::signer::{self, CanonicalRequest, SignedHeaders};
 
 use support::*;
 

@@ -2,12 +2,12 @@
 //! input yields a model or an error, never a panic.
 #![no_main]
 
+use dli_client::fuzzing;
 use libfuzzer_sys::fuzz_target;
-use terraform_provider_dli::dli::{error, model};
 
 fuzz_target!(|body: &[u8]| {
-    if let Err(message) = model::decode(body) {
+    if let Err(message) = fuzzing::decode_connection(body) {
         assert!(!message.is_empty());
     }
-    let _ = error::error_fields(body);
+    fuzzing::read_error_body(body);
 });

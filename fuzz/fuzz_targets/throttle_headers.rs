@@ -5,18 +5,17 @@
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use dli_client::fuzzing::{Pace, retry_after, stated_limit};
 use libfuzzer_sys::fuzz_target;
-use terraform_provider_dli::dli::error::parse_retry_after;
-use terraform_provider_dli::dli::throttle::{Limiter, stated_limit};
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let now_wall = UNIX_EPOCH + Duration::from_secs(u64::from(data.first().copied().unwrap_or(0)) << 24);
-    let asked = parse_retry_after(&text, now_wall);
-    let _ = parse_retry_after(&text, SystemTime::now());
+    let asked = retry_after(&text, now_wall);
+    let _ = retry_after(&text, SystemTime::now());
     let stated = stated_limit(&text);
 
-    let limiter = Limiter::default();
+    let limiter = Pace::default();
     let start = Instant::now();
     let mut turns = Vec::new();
     let mut at = start;
@@ -26,7 +25,7 @@ fuzz_target!(|data: &[u8]| {
         match chunk[0] % 5 {
             0 => turns.push(limiter.reserve(at)),
             1 => limiter.accepted(at),
-            2 => limiter.throttled(at, at, asked.as_ref().map(|r| r.wait), stated),
+            2 => limiter.throttled(at, at, asked, stated),
             3 => {
                 if let Some(turn) = turns.pop() {
                     limiter.give_back(&turn);

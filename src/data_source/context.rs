@@ -2,16 +2,14 @@
 //! resolved settings, each with where it came from. Data sources never look
 //! at the provider's configuration themselves.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use reqwest::Url;
 use tokio_util::sync::CancellationToken;
 
-use crate::dli::auth::{AuthError, CredentialProvider};
-use crate::dli::flight::{self, Told};
-use crate::dli::retry::{self, RetryError, RetryPolicy};
-use crate::dli::{Client, Credentials, endpoint, iam};
+use dli_client::retry::{RetryError, RetryPolicy};
+use dli_client::{
+    AuthError, Client, CredentialProvider, Credentials, ProjectError, ProjectLookup, Url, endpoint,
+};
 use tfplugin::Diagnostic;
 
 /// One provider setting as a read sees it.
@@ -53,103 +51,16 @@ pub struct Context {
     /// Where credentials come from, or why there are none (missing,
     /// incomplete or unknown until apply).
     pub credentials: Result<Arc<CredentialProvider>, Diagnostic>,
-    /// How to find the project when no project ID is set.
-    pub project_lookup: ProjectLookup,
+    /// The project to look up in IAM when no project ID is set.
+    pub project_name: Setting<String>,
+    /// IAM's endpoint for the look-up.
+    pub auth_url: Setting<Url>,
+    /// The projects looked up, shared by every read.
+    pub projects: ProjectLookup,
     pub max_retries: u32,
     /// Provider arguments unknown until apply that every request needs
     /// (TLS and retry settings); empty when all are known.
     pub unknown_for_requests: Vec<&'static str>,
-}
-
-/// Looked-up project IDs, one per IAM endpoint and project name. Only a
-/// project found is kept; a look-up's failure reaches the reads that waited
-/// for that look-up, and the next read looks up again.
-#[derive(Debug)]
-pub struct ProjectLookup {
-    pub name: Setting<String>,
-    pub auth_url: Setting<Url>,
-    found: Arc<Mutex<HashMap<String, LookUp>>>,
-}
-
-/// A project found, or the one look-up in flight that reads wait for.
-#[derive(Debug)]
-enum LookUp {
-    Found(String),
-    InFlight(Told<Result<String, Diagnostic>>),
-}
-
-impl ProjectLookup {
-    pub fn new(name: Setting<String>, auth_url: Setting<Url>) -> Self {
-        ProjectLookup {
-            name,
-            auth_url,
-            found: Arc::default(),
-        }
-    }
-
-    /// The project named `name` in IAM at `auth_url`: found before, or
-    /// from the look-up in flight, or from one started now on its own task
-    /// (so that a waiting read's cancellation does not end it for others).
-    async fn project(
-        &self,
-        client: &Client,
-        policy: RetryPolicy,
-        auth_url: Url,
-        name: String,
-        credentials: &Credentials,
-        cancel: &CancellationToken,
-    ) -> Result<String, Diagnostic> {
-        let key = format!("{auth_url} {name}");
-        let told = {
-            let mut found = self.found.lock().unwrap_or_else(|e| e.into_inner());
-            match found.get(&key) {
-                Some(LookUp::Found(id)) => return Ok(id.clone()),
-                Some(LookUp::InFlight(told)) => told.clone(),
-                None => {
-                    let told = self.start(key.clone(), client, policy, auth_url, name, credentials);
-                    found.insert(key, LookUp::InFlight(told.clone()));
-                    told
-                }
-            }
-        };
-        match flight::wait(told, cancel).await {
-            Ok(Some(result)) => result,
-            Ok(None) => Err(Diagnostic::error(
-                "Cannot look up the project",
-                "The project look-up ended without an answer. Set project_id to skip it.",
-            )),
-            Err(()) => Err(Diagnostic::error(
-                "Cannot look up the project",
-                "Cancelled (Terraform asked the provider to stop) while the project was looked up.",
-            )),
-        }
-    }
-
-    /// Starts the look-up of `key`: a project found is kept under it, a
-    /// failure forgets it, before any waiting read is told.
-    fn start(
-        &self,
-        key: String,
-        client: &Client,
-        policy: RetryPolicy,
-        auth_url: Url,
-        name: String,
-        credentials: &Credentials,
-    ) -> Told<Result<String, Diagnostic>> {
-        let found = Arc::clone(&self.found);
-        let (client, credentials) = (client.clone(), credentials.clone());
-        let look_up = async move {
-            let cancel = CancellationToken::new();
-            look_up_project(&client, policy, &auth_url, &name, &credentials, &cancel).await
-        };
-        flight::start(look_up, move |result| {
-            let mut found = found.lock().unwrap_or_else(|e| e.into_inner());
-            match result {
-                Ok(id) => found.insert(key, LookUp::Found(id.clone())),
-                Err(_) => found.remove(&key),
-            };
-        })
-    }
 }
 
 /// What went wrong, in the service's own words.
@@ -264,8 +175,7 @@ impl Context {
                 "to know the project; or set this data source's project_id",
             )),
             Setting::Unset { hint } => {
-                let lookup = &self.project_lookup;
-                let name = match (&lookup.name, &target.region) {
+                let name = match (&self.project_name, &target.region) {
                     (Setting::Known { value, .. }, _) => value.clone(),
                     (Setting::Unknown { argument }, _) => {
                         return Err(unknown_until_apply(argument, "to look up the project"));
@@ -283,16 +193,17 @@ impl Context {
                     }
                 };
                 let auth_url = self.auth_url(target)?;
-                lookup
-                    .project(
+                self.projects
+                    .project_id(
                         &self.client,
                         self.retry_policy(),
-                        auth_url,
-                        name,
+                        &auth_url,
+                        &name,
                         credentials,
                         cancel,
                     )
                     .await
+                    .map_err(|e| project_failure(&e))
             }
         }
     }
@@ -300,7 +211,7 @@ impl Context {
     /// IAM's endpoint for a read: the provider's `auth_url`, else the one
     /// of the read's region.
     fn auth_url(&self, target: &Target) -> Result<Url, Diagnostic> {
-        match &self.project_lookup.auth_url {
+        match &self.auth_url {
             Setting::Known { value, .. } => return Ok(value.clone()),
             Setting::Unknown { argument } => {
                 return Err(unknown_until_apply(argument, "to look up the project"));
@@ -403,50 +314,40 @@ impl Context {
     }
 }
 
-/// Asks IAM for the project named `name`: exactly one, or an error.
-async fn look_up_project(
-    client: &Client,
-    policy: RetryPolicy,
-    auth_url: &Url,
-    name: &str,
-    credentials: &Credentials,
-    cancel: &CancellationToken,
-) -> Result<String, Diagnostic> {
-    tracing::debug!(project_name = name, "looking up the project in IAM");
-    let found = retry::with_retries(policy, cancel, || {
-        iam::projects_named(client, auth_url, credentials, name)
-    })
-    .await
-    .map_err(|e| {
-        Diagnostic::error(
-            "Cannot look up the project",
-            format!(
-                "Asking IAM at {auth_url} for the project {name:?} failed: {}. Set project_id \
-                 to skip the look-up.",
-                retry_said(&e)
-            ),
-        )
-    })?;
-    match found.as_slice() {
-        [one] => Ok(one.id.clone()),
-        [] => Err(Diagnostic::error(
+/// A failed project look-up, in the provider's words.
+fn project_failure(e: &ProjectError) -> Diagnostic {
+    let failed = |detail: String| Diagnostic::error("Cannot look up the project", detail);
+    match e {
+        ProjectError::Failed {
+            auth_url,
+            name,
+            error,
+        } => failed(format!(
+            "Asking IAM at {auth_url} for the project {name:?} failed: {}. Set project_id to \
+             skip the look-up.",
+            retry_said(error)
+        )),
+        ProjectError::NotFound { auth_url, name } => Diagnostic::error(
             format!("No project {name:?} for these credentials"),
             format!(
                 "IAM at {auth_url} lists no project named {name:?} that these credentials can \
                  see: wrong region, or no access to it. Check the region (or project_name), \
                  or set project_id."
             ),
-        )),
-        several => {
-            let ids: Vec<&str> = several.iter().map(|p| p.id.as_str()).collect();
-            Err(Diagnostic::error(
-                format!("Several projects are named {name:?}"),
-                format!(
-                    "IAM lists the projects {} under this name. Set project_id to the one \
-                     you mean.",
-                    ids.join(", ")
-                ),
-            ))
+        ),
+        ProjectError::Several { name, ids } => Diagnostic::error(
+            format!("Several projects are named {name:?}"),
+            format!(
+                "IAM lists the projects {} under this name. Set project_id to the one you mean.",
+                ids.join(", ")
+            ),
+        ),
+        ProjectError::NoAnswer => {
+            failed("The project look-up ended without an answer. Set project_id to skip it.".into())
         }
+        ProjectError::Cancelled => failed(
+            "Cancelled (Terraform asked the provider to stop) while the project was looked up."
+                .into(),
+        ),
     }
 }

@@ -10,7 +10,7 @@ use tfplugin::{Diagnostic, Diagnostics, Known, Model, ModelDataSource, Read, Rea
 use super::Context;
 use super::connection::lookup::{self, Lookup};
 use super::connection::{Reader, diagnose};
-use crate::dli::Privilege;
+use dli_client::model::Privilege;
 
 /// What reading a connection's grants needs in the identity-policy model;
 /// reading the connection needs another.

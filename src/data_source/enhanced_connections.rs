@@ -9,7 +9,7 @@ use tfplugin::{Diagnostic, Diagnostics, Known, Model, ModelDataSource, Read, Rea
 
 use super::connection::{Listed, Reader, diagnose, validate_location};
 use super::{Context, Location};
-use crate::dli::ListQuery;
+use dli_client::model::ListQuery;
 
 /// The `dli_enhanced_connections` data source.
 pub struct EnhancedConnections;

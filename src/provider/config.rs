@@ -3,10 +3,10 @@
 
 use std::time::Duration;
 
-use reqwest::Url;
+use dli_client::Url;
 
 use crate::data_source::Setting;
-use crate::dli::{Secret, endpoint};
+use dli_client::{Secret, endpoint};
 use tfplugin::{Diagnostic, Known, Value};
 
 pub const DEFAULT_MAX_RETRIES: u32 = 5;

@@ -8,13 +8,13 @@
 //! (from either level) then applies on top of whichever key was found.
 
 use crate::data_source::context::{cloud_of, unknown_until_apply};
-use crate::dli::auth::Source;
-use crate::dli::iam::AssumeRole;
-use crate::dli::{Credentials, endpoint};
+use dli_client::AssumeRole;
+use dli_client::Source;
+use dli_client::{Credentials, endpoint};
 use tfplugin::Diagnostic;
 
 use super::config::{CREDENTIAL_ARGUMENTS, Settings, SharedConfigChoice, hint};
-use super::shared_config::Profile;
+use dli_client::profile::Profile;
 
 /// Every way to give the provider credentials, for the error when none is.
 fn every_way() -> String {
@@ -37,7 +37,7 @@ fn every_way() -> String {
 pub enum Choice<P> {
     Profile(P),
     Keys,
-    EcsMetadata(reqwest::Url),
+    EcsMetadata(dli_client::Url),
     Missing,
 }
 
@@ -133,7 +133,7 @@ fn keys(settings: &Settings) -> Result<Source, Diagnostic> {
 
 /// The IAM endpoint: `auth_url`, else `https://iam.{region}.{cloud}/v3`.
 /// A cloud or region known only after apply is said so, never guessed.
-pub fn auth_url(settings: &Settings, region: Option<&str>) -> Result<reqwest::Url, Diagnostic> {
+pub fn auth_url(settings: &Settings, region: Option<&str>) -> Result<dli_client::Url, Diagnostic> {
     use crate::data_source::Setting;
     let cannot = |why: String| Diagnostic::error("Cannot assume the agency", format!("{why}."));
     match &settings.auth_url {
@@ -184,7 +184,7 @@ pub fn source(settings: &Settings, choice: Choice<&Profile>) -> Result<Source, D
         .or_else(|| profile.and_then(|p| p.region.clone()));
     let auth_url = auth_url(settings, region.as_deref())?;
     Ok(Source::AssumeRole {
-        base: std::sync::Arc::new(crate::dli::auth::CredentialProvider::new(base)),
+        base: std::sync::Arc::new(dli_client::CredentialProvider::new(base)),
         auth_url,
         role: AssumeRole {
             agency_name: role.agency_name.clone(),

@@ -5,22 +5,19 @@ pub mod config;
 pub mod credentials;
 mod files;
 pub mod schema;
-pub mod shared_config;
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use tfplugin::{Diagnostic, Provider, Schema, Value};
 
-use crate::data_source::context::ProjectLookup;
 use crate::data_source::{
     Context, DataSource, Setting, enhanced_connection, enhanced_connection_privileges,
     enhanced_connections,
 };
-use crate::dli::auth::CredentialProvider;
-use crate::dli::{Client, ClientOptions};
 use config::{Settings, SharedConfigChoice, Source};
-use shared_config::Profile;
+use dli_client::profile::{self, Profile};
+use dli_client::{Client, ClientOptions, CredentialProvider, ProjectLookup};
 
 /// The provider's source address in the registry.
 pub const ADDRESS: &str = "registry.terraform.io/dli-community/dli";
@@ -63,7 +60,25 @@ impl Default for DliProvider {
     }
 }
 
-async fn client_options(settings: &Settings) -> Result<ClientOptions, Diagnostic> {
+/// `terraform-provider-dli/0.1.0 Terraform/1.11.4`: this provider and the
+/// CLI that runs it. A version that is not a plain token is left out, so
+/// that no CLI can make the header invalid.
+fn user_agent(terraform_version: &str) -> String {
+    let provider = concat!("terraform-provider-dli/", env!("CARGO_PKG_VERSION"));
+    let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+');
+    if terraform_version.is_empty()
+        || terraform_version.len() > 64
+        || !terraform_version.chars().all(plain)
+    {
+        return provider.to_owned();
+    }
+    format!("{provider} Terraform/{terraform_version}")
+}
+
+async fn client_options(
+    settings: &Settings,
+    terraform_version: &str,
+) -> Result<ClientOptions, Diagnostic> {
     let ca_bundle_pem = match &settings.cacert_file {
         None => None,
         Some((path, source)) => Some(
@@ -78,7 +93,7 @@ async fn client_options(settings: &Settings) -> Result<ClientOptions, Diagnostic
         insecure: settings.insecure,
         ca_bundle_pem,
         timeout: settings.request_timeout,
-        ..ClientOptions::default()
+        ..ClientOptions::new(user_agent(terraform_version))
     })
 }
 
@@ -107,14 +122,14 @@ impl DliProvider {
                 None => "~/.hcloud/config.json".to_owned(),
             },
         };
-        let profile = choice.profile.as_ref().map(|(name, _)| name.as_str());
-        let shown = match profile {
+        let wanted = choice.profile.as_ref().map(|(name, _)| name.as_str());
+        let shown = match wanted {
             Some(name) => format!("profile {name:?} of {path}"),
             None => format!("the current profile of {path}"),
         };
         let parsed = match files::read_regular(&path, MAX_SHARED_CONFIG_BYTES).await {
             Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => shared_config::parse(&text, profile),
+                Ok(text) => profile::parse(&text, wanted),
                 Err(_) => Err("it is not UTF-8 text".into()),
             },
             Err(why) => Err(format!("it cannot be read: {why}")),
@@ -172,10 +187,12 @@ impl Provider for DliProvider {
     async fn configure(
         &self,
         config: &Value,
-        _terraform_version: &str,
+        terraform_version: &str,
     ) -> Result<Context, Vec<Diagnostic>> {
         let settings = config::resolve(config, &*self.env)?;
-        let options = client_options(&settings).await.map_err(|d| vec![d])?;
+        let options = client_options(&settings, terraform_version)
+            .await
+            .map_err(|d| vec![d])?;
         let client = match Client::new(&options) {
             Ok(client) => client,
             Err(why) => {
@@ -216,7 +233,9 @@ impl Provider for DliProvider {
             credentials,
             unknown_for_requests: settings.unknown_for_requests(),
             max_retries: settings.max_retries,
-            project_lookup: ProjectLookup::new(settings.project_name, settings.auth_url),
+            project_name: settings.project_name,
+            auth_url: settings.auth_url,
+            projects: ProjectLookup::default(),
             region,
             project_id,
             cloud: settings.cloud,
@@ -229,6 +248,19 @@ impl Provider for DliProvider {
 mod tests {
     use super::*;
     use tfplugin::{AttributePath, ProviderSchemas};
+
+    #[test]
+    fn the_user_agent_names_the_provider_and_a_plain_cli_version_only() {
+        let provider = concat!("terraform-provider-dli/", env!("CARGO_PKG_VERSION"));
+        assert_eq!(user_agent("1.11.4"), format!("{provider} Terraform/1.11.4"));
+        assert_eq!(
+            user_agent("1.12.0-beta1+dev"),
+            format!("{provider} Terraform/1.12.0-beta1+dev")
+        );
+        for odd in ["", "1.0\r\nX-Injected: 1", "1 2", &"9".repeat(65)] {
+            assert_eq!(user_agent(odd), provider, "{odd:?}");
+        }
+    }
 
     fn config(pairs: &[(&str, &str)]) -> Value {
         Value::object(

@@ -3,9 +3,9 @@
 //! do.
 
 use crate::data_source::Target;
-use crate::dli::error::{ApiError, ErrorKind};
-use crate::dli::model::EnhancedConnection;
-use crate::dli::retry::RetryError;
+use dli_client::model::EnhancedConnection;
+use dli_client::retry::RetryError;
+use dli_client::{ApiError, ErrorKind};
 use tfplugin::Diagnostic;
 
 pub struct ReadContext<'a> {
@@ -197,10 +197,10 @@ pub fn deleted(c: &EnhancedConnection, id: &str, cx: &ReadContext<'_>) -> Diagno
 
 /// A list that could not be read whole.
 pub fn list_failure(
-    error: &crate::dli::list::ListError<RetryError>,
+    error: &dli_client::paging::ListError<RetryError>,
     cx: &ReadContext<'_>,
 ) -> Diagnostic {
-    use crate::dli::list::ListError;
+    use dli_client::paging::ListError;
     match error {
         ListError::Page { error, .. } => read_failure(error, cx),
         ListError::Inconsistent(why) => Diagnostic::error(

@@ -6,7 +6,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::{Reader, diagnose, validate_location};
 use crate::data_source::Location;
-use crate::dli::{ListQuery, model};
+use dli_client::model::{self, ListQuery};
 use tfplugin::{Diagnostic, Diagnostics, Known, Model};
 
 /// How many similar names a not-found error suggests.

@@ -9,7 +9,7 @@ pub mod reader;
 pub mod state;
 
 use super::Location;
-use crate::dli::endpoint;
+use dli_client::endpoint;
 use tfplugin::{Diagnostic, Diagnostics, Known};
 
 pub use reader::Reader;

@@ -6,11 +6,10 @@ use tokio_util::sync::CancellationToken;
 
 use super::diagnose::ReadContext;
 use crate::data_source::{Context, Location, Own, Target};
-use crate::dli::list::{self, ListError};
-use crate::dli::retry::{self, RetryError, RetryPolicy};
-use crate::dli::{
-    ApiError, ConnectionPrivileges, Credentials, EnhancedConnection, ErrorKind, ListQuery, endpoint,
-};
+use dli_client::model::{ConnectionPrivileges, EnhancedConnection, ListQuery};
+use dli_client::paging::{self, ListError};
+use dli_client::retry::{self, RetryError, RetryPolicy};
+use dli_client::{ApiError, Credentials, ErrorKind, endpoint};
 use tfplugin::Diagnostic;
 
 pub struct Reader<'a> {
@@ -138,7 +137,7 @@ impl<'a> Reader<'a> {
         cancel: &CancellationToken,
     ) -> Result<Vec<EnhancedConnection>, ListError<RetryError>> {
         let (client, base, project) = (&self.cx.client, &self.target.base, &self.project_id);
-        list::read_all(filter, |query| async move {
+        paging::read_all(filter, |query| async move {
             let query = &query;
             self.with_retries(cancel, |credentials| async move {
                 client

@@ -4,7 +4,7 @@
 
 use tfplugin::Model;
 
-use crate::dli::model::{EnhancedConnection, Host, QueueInfo, Route};
+use dli_client::model::{EnhancedConnection, Host, QueueInfo, Route};
 
 /// What DLI reports of a connection but its name, whose mode differs from
 /// data source to data source.
@@ -165,7 +165,7 @@ pub fn time_of(epoch_ms: Option<i64>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dli::model;
+    use dli_client::model;
     use tfplugin::Value;
 
     #[test]
@@ -182,7 +182,7 @@ mod tests {
 
     #[test]
     fn seed_example_maps_to_every_attribute() {
-        let c = model::decode(include_bytes!(
+        let c: model::EnhancedConnection = serde_json::from_slice(include_bytes!(
             "../../../tests/fixtures/seed-example-response.json"
         ))
         .unwrap();

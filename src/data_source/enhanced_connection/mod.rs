@@ -8,7 +8,7 @@ use tfplugin::{Diagnostics, Known, Model, ModelDataSource, Read, ReadRequest};
 use super::connection::lookup::{self, Lookup};
 use super::connection::{Details, Reader, diagnose};
 use super::{Context, Location};
-use crate::dli::model::EnhancedConnection as ApiConnection;
+use dli_client::model::EnhancedConnection as ApiConnection;
 
 /// The `dli_enhanced_connection` data source.
 pub struct EnhancedConnection;

@@ -6,12 +6,14 @@ use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
-use super::error::{ApiError, RetryAfter};
+use crate::error::{ApiError, RetryAfter};
 
+/// How often and how long to retry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Retries after the first attempt.
     pub max_retries: u32,
+    /// The first backoff, doubled at every retry.
     pub base_delay: Duration,
     /// Cap of our own backoff.
     pub max_delay: Duration,
@@ -60,17 +62,46 @@ impl RetryPolicy {
 #[derive(Clone, Debug)]
 pub enum RetryError {
     /// The last error, after `attempts` attempts.
-    Failed { error: ApiError, attempts: u32 },
-    /// Cancelled (StopProvider) after `attempts` attempts.
-    Cancelled { attempts: u32 },
+    Failed {
+        /// The last attempt's error.
+        error: ApiError,
+        /// Attempts made.
+        attempts: u32,
+    },
+    /// Cancelled (by the caller's token) after `attempts` attempts.
+    Cancelled {
+        /// Attempts made.
+        attempts: u32,
+    },
     /// The server asked to wait longer than `limit`, with the
     /// `Retry-After` it sent.
     WaitTooLong {
+        /// The answer that asked.
         error: ApiError,
+        /// The header as sent.
         sent: String,
+        /// The longest wait honoured.
         limit: Duration,
     },
 }
+
+impl std::fmt::Display for RetryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RetryError::Failed { error, .. } => write!(f, "{error}"),
+            RetryError::Cancelled { attempts } => {
+                write!(f, "cancelled after {attempts} attempt(s)")
+            }
+            RetryError::WaitTooLong { error, sent, limit } => write!(
+                f,
+                "{error}; it sent \"Retry-After: {sent}\", longer than the {} s waited at most",
+                limit.as_secs()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for RetryError {}
 
 /// Runs `attempt` until it succeeds, fails for good, runs out of retries or
 /// is cancelled.
@@ -149,7 +180,7 @@ fn jitter() -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dli::ErrorKind;
+    use crate::error::ErrorKind;
 
     #[test]
     fn backoff_doubles_up_to_the_cap_with_jitter_bounds() {

@@ -7,11 +7,11 @@ use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
 /// Where the waiting reads learn a fetch's outcome.
-pub type Told<T> = watch::Receiver<Option<T>>;
+pub(crate) type Told<T> = watch::Receiver<Option<T>>;
 
 /// Runs `fetch` on its own task; `settle` sees the outcome first (to keep
 /// a success, or forget the fetch), then every receiver is told.
-pub fn start<T, F>(fetch: F, settle: impl FnOnce(&T) + Send + 'static) -> Told<T>
+pub(crate) fn start<T, F>(fetch: F, settle: impl FnOnce(&T) + Send + 'static) -> Told<T>
 where
     T: Clone + Send + Sync + 'static,
     F: Future<Output = T> + Send + 'static,
@@ -27,7 +27,7 @@ where
 
 /// Waits for the outcome, or for `cancel`: `Err(())` when cancelled,
 /// `Ok(None)` when the fetch ended without one.
-pub async fn wait<T: Clone>(
+pub(crate) async fn wait<T: Clone>(
     mut told: Told<T>,
     cancel: &CancellationToken,
 ) -> Result<Option<T>, ()> {

@@ -13,7 +13,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// Huawei advises waiting 2 to 5 s after a 429 that says nothing.
-pub const DEFAULT_PAUSE: Duration = Duration::from_secs(2);
+pub(crate) const DEFAULT_PAUSE: Duration = Duration::from_secs(2);
 
 /// After a 429, resume at this share of the rate just accepted.
 const RESUME_SHARE: f64 = 0.9;
@@ -34,14 +34,14 @@ const WINDOW: Duration = Duration::from_secs(1);
 /// The longest pause anyone makes for a `Retry-After`; a longer one
 /// concerns only the read it was sent to (which fails), and the others
 /// pause [`DEFAULT_PAUSE`].
-pub const MAX_PAUSE: Duration = super::retry::MAX_SERVER_WAIT;
+pub(crate) const MAX_PAUSE: Duration = super::retry::MAX_SERVER_WAIT;
 
 /// Turns given back are kept for reuse, up to this many.
 const MAX_RETURNED: usize = 1024;
 
 /// A reserved start time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Turn {
+pub(crate) struct Turn {
     pub at: Instant,
     /// The gap the turn took from the pace, if paced.
     gap: Option<Duration>,
@@ -73,7 +73,7 @@ struct State {
 
 /// The shared pace of one endpoint and key.
 #[derive(Debug, Default)]
-pub struct Limiter {
+pub(crate) struct Limiter {
     state: Mutex<State>,
 }
 
@@ -82,7 +82,7 @@ impl Limiter {
     /// turn given back or the next free slot. The caller sleeps until it,
     /// then asks [`Limiter::still_good`]; a turn not used goes back with
     /// [`Limiter::give_back`].
-    pub fn reserve(&self, now: Instant) -> Turn {
+    pub(crate) fn reserve(&self, now: Instant) -> Turn {
         let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
         let mut at = now;
         if let Some(paused) = s.paused_until {
@@ -121,13 +121,13 @@ impl Limiter {
 
     /// Whether `turn` still holds at `now`: a pause that began after it was
     /// reserved and lasts beyond now voids it (reserve again).
-    pub fn still_good(&self, turn: &Turn, now: Instant) -> bool {
+    pub(crate) fn still_good(&self, turn: &Turn, now: Instant) -> bool {
         let s = self.state.lock().unwrap_or_else(|e| e.into_inner());
         s.epoch == turn.epoch || s.paused_until.is_none_or(|p| p <= now)
     }
 
     /// A reserved turn that will not be used: the next read may take it.
-    pub fn give_back(&self, turn: &Turn) {
+    pub(crate) fn give_back(&self, turn: &Turn) {
         let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
         if s.epoch != turn.epoch {
             return; // A pause since has rebuilt the pace.
@@ -142,7 +142,7 @@ impl Limiter {
     }
 
     /// The gateway accepted a request started at `started`.
-    pub fn accepted(&self, started: Instant) {
+    pub(crate) fn accepted(&self, started: Instant) {
         let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
         s.accepted.push_back(started);
         while s
@@ -157,7 +157,7 @@ impl Limiter {
     /// The gateway throttled a request started at `started`: pause everyone
     /// and slow down, once per burst. `stated` is the limit the gateway's
     /// message gave, in requests per second, if it gave one.
-    pub fn throttled(
+    pub(crate) fn throttled(
         &self,
         started: Instant,
         now: Instant,
@@ -211,7 +211,8 @@ impl Limiter {
     }
 
     /// The current rate, if limited (for logs and tests).
-    pub fn rate(&self, now: Instant) -> Option<f64> {
+    #[cfg(any(test, feature = "fuzzing"))]
+    pub(crate) fn rate(&self, now: Instant) -> Option<f64> {
         let s = self.state.lock().unwrap_or_else(|e| e.into_inner());
         s.rate.map(|rate| grown(rate, s.changed_at, now, s.ceiling))
     }
@@ -219,7 +220,7 @@ impl Limiter {
 
 /// The limit a gateway's 429 message states, in requests per second:
 /// `…policy user over ratelimit,limit:20,time:1 second` gives 20.
-pub fn stated_limit(message: &str) -> Option<f64> {
+pub(crate) fn stated_limit(message: &str) -> Option<f64> {
     let after = |key: &str| message.split(key).nth(1);
     let limit: f64 = after("limit:")?
         .split(|c: char| !c.is_ascii_digit())

@@ -2,7 +2,7 @@
 //! the provider hold more than it expects.
 
 /// Why a body could not be read.
-pub(super) enum BodyError {
+pub(crate) enum BodyError {
     /// It is larger than the limit.
     TooLarge,
     /// The connection failed while reading it.
@@ -10,7 +10,7 @@ pub(super) enum BodyError {
 }
 
 /// A body of at most `limit` bytes.
-pub(super) async fn read_at_most(
+pub(crate) async fn read_at_most(
     mut response: reqwest::Response,
     limit: usize,
 ) -> Result<Vec<u8>, BodyError> {

@@ -5,7 +5,7 @@
 
 use serde::Deserialize;
 
-use crate::dli::{Credentials, Secret};
+use dli_signer::{Credentials, Secret};
 
 #[derive(Deserialize)]
 struct File {
@@ -53,9 +53,13 @@ struct Keys {
 /// What a profile supplies.
 #[derive(Debug)]
 pub struct Profile {
+    /// The profile's name.
     pub name: String,
+    /// Its keys (and token).
     pub credentials: Credentials,
+    /// Its region, if set.
     pub region: Option<String>,
+    /// Its project ID, if set.
     pub project_id: Option<String>,
 }
 

@@ -7,12 +7,12 @@ use std::time::Duration;
 
 use reqwest::Url;
 
-use super::body::{BodyError, read_at_most};
-use super::error::{ApiError, ErrorKind};
 use super::temporary::{self, Temporary};
+use crate::error::{self, ApiError, ErrorKind};
+use crate::transport::{BodyError, read_at_most};
 
 /// Each metadata call's time limit, as the official SDKs use.
-pub const CALL_TIMEOUT: Duration = Duration::from_secs(3);
+pub(crate) const CALL_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// The metadata service's answers are small; more than this is not one.
 const MAX_ANSWER_BYTES: usize = 64 * 1024;
@@ -21,11 +21,11 @@ const MAX_ANSWER_BYTES: usize = 64 * 1024;
 const NO_AGENCY: &str = "Please configure Cloud Service Agency first";
 
 /// Fetches the instance agency's credentials from `endpoint`.
-pub async fn ecs_credentials(
+pub(crate) async fn ecs_credentials(
     http: &reqwest::Client,
     endpoint: &Url,
 ) -> Result<Temporary, ApiError> {
-    let host = super::endpoint::host_header(endpoint);
+    let host = crate::endpoint::host_header(endpoint);
     let mut retried = false;
     loop {
         let token = session_token(http, endpoint, &host).await?;
@@ -44,12 +44,10 @@ pub async fn ecs_credentials(
             continue;
         }
         if !(200..300).contains(&status) {
-            let fields = super::error::error_fields(&body);
-            let message = fields
-                .message
-                .unwrap_or_else(|| super::error::snippet(&body));
+            let fields = error::error_fields(&body);
+            let message = fields.message.unwrap_or_else(|| error::snippet(&body));
             return Err(ApiError {
-                kind: super::error::classify(status, fields.code.as_deref(), &message),
+                kind: error::classify(status, fields.code.as_deref(), &message),
                 status: Some(status),
                 code: fields.code,
                 message,

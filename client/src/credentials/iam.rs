@@ -6,18 +6,18 @@
 use reqwest::Url;
 use serde::Deserialize;
 
-use super::client::{Client, Request};
-use super::error::{ApiError, ErrorKind};
-use super::model::Outcome;
 use super::temporary::{self, Temporary};
+use crate::endpoint::under;
+use crate::error::{ApiError, ErrorKind};
+use crate::transport::{Client, Outcome, Request};
 use dli_signer::Credentials;
 
 /// A project as IAM lists it.
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
-pub struct Project {
-    pub id: String,
+pub(crate) struct Project {
+    pub(crate) id: String,
     #[serde(default)]
-    pub name: String,
+    pub(crate) name: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -32,17 +32,8 @@ impl Outcome for Projects {
     }
 }
 
-/// `auth_url` with `segments` appended to its path.
-fn under(auth_url: &Url, segments: &[&str]) -> Url {
-    let mut url = auth_url.clone();
-    if let Ok(mut path) = url.path_segments_mut() {
-        path.pop_if_empty().extend(segments);
-    }
-    url
-}
-
 /// The projects named `name` that the credentials can see.
-pub async fn projects_named(
+pub(crate) async fn projects_named(
     client: &Client,
     auth_url: &Url,
     credentials: &Credentials,
@@ -59,14 +50,17 @@ pub async fn projects_named(
 /// What to ask IAM for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AssumeRole {
+    /// The agency to assume.
     pub agency_name: String,
+    /// The account (domain) that owns the agency.
     pub domain_name: String,
+    /// How long the temporary credentials last, 900 to 86400 s.
     pub duration_seconds: u32,
 }
 
 /// Temporary credentials of an agency, asked for with a permanent key. The
 /// call goes to the auth URL's host, whatever its path.
-pub async fn assume_role(
+pub(crate) async fn assume_role(
     client: &Client,
     auth_url: &Url,
     credentials: &Credentials,

@@ -19,11 +19,13 @@ use reqwest::Url;
 use time::OffsetDateTime;
 use tokio_util::sync::CancellationToken;
 
-use super::client::Client;
-use super::flight::{self, Told};
 use super::iam::{self, AssumeRole};
-use super::retry::{self, RetryError, RetryPolicy};
+use super::metadata;
 use super::temporary::{self, Temporary};
+use crate::error::{ApiError, ErrorKind};
+use crate::transport::Client;
+use crate::transport::flight::{self, Told};
+use crate::transport::retry::{self, RetryError, RetryPolicy};
 use dli_signer::Credentials;
 
 /// Credentials are handed to a request only with more than its timeout
@@ -37,13 +39,17 @@ pub const RENEWAL_RETRY_EVERY: Duration = Duration::from_secs(15);
 /// How the credentials are obtained.
 #[derive(Debug)]
 pub enum Source {
+    /// A key pair (and security token) given as is.
     Fixed(Credentials),
     /// The ECS metadata service at this base URL.
     EcsMetadata(Url),
     /// An agency, asked for with the credentials of `base`.
     AssumeRole {
+        /// The credentials to ask with.
         base: Arc<CredentialProvider>,
+        /// IAM's endpoint.
         auth_url: Url,
+        /// The agency.
         role: AssumeRole,
     },
 }
@@ -53,6 +59,7 @@ pub enum Source {
 pub struct AuthError {
     /// E.g. `temporary credentials of agency "ci" in domain "acme"`.
     pub wanted: String,
+    /// How the fetch ended.
     pub error: Box<RetryError>,
 }
 
@@ -82,11 +89,13 @@ enum Step {
 }
 
 impl CredentialProvider {
+    /// Credentials from `source`, fetched when first needed.
     pub fn new(source: Source) -> Self {
         Self::with_clock(source, OffsetDateTime::now_utc)
     }
 
     /// With the clock injected, for tests of renewal.
+    #[doc(hidden)]
     pub fn with_clock(source: Source, now: fn() -> OffsetDateTime) -> Self {
         CredentialProvider {
             source,
@@ -138,8 +147,8 @@ impl CredentialProvider {
                 None => Err(AuthError {
                     wanted: self.wanted(),
                     error: Box::new(RetryError::Failed {
-                        error: super::ApiError::unanswered(
-                            super::ErrorKind::Transport,
+                        error: ApiError::unanswered(
+                            ErrorKind::Transport,
                             "",
                             "the credential fetch ended without an answer".into(),
                         ),
@@ -241,12 +250,14 @@ impl CredentialProvider {
             Source::Fixed(_) => unreachable!("fixed credentials are never fetched"),
             Source::EcsMetadata(endpoint) => {
                 tracing::debug!(endpoint = %endpoint, "fetching ECS agency credentials");
-                retry::with_retries(policy, cancel, || client.ecs_credentials(endpoint))
-                    .await
-                    .map_err(|error| AuthError {
-                        wanted: self.wanted(),
-                        error: Box::new(error),
-                    })
+                retry::with_retries(policy, cancel, || {
+                    metadata::ecs_credentials(&client.metadata_http, endpoint)
+                })
+                .await
+                .map_err(|error| AuthError {
+                    wanted: self.wanted(),
+                    error: Box::new(error),
+                })
             }
             Source::AssumeRole {
                 base,
@@ -289,7 +300,7 @@ mod tests {
 
     #[tokio::test]
     async fn fixed_credentials_need_no_call() {
-        let client = Client::new(&Default::default()).unwrap();
+        let client = Client::new(&crate::ClientOptions::new("dli-client-tests")).unwrap();
         let provider = Arc::new(CredentialProvider::new(Source::Fixed(Credentials::new(
             "AK", "SK",
         ))));

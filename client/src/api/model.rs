@@ -1,47 +1,74 @@
-//! The response of `GET /v2.0/{project_id}/datasource/enhanced-connections/{id}`.
-//! Every field may be absent (or null); unknown fields are ignored.
+//! The answers of the API, as DLI sends them. Every field may be absent (or
+//! null); unknown fields are ignored.
 
 use serde::{Deserialize, Serialize};
 
+use super::paging::{Page, PageQuery, Row};
+use crate::transport::{Outcome, reported_failure};
+
+/// An enhanced connection: the answer of
+/// `GET /v2.0/{project_id}/datasource/enhanced-connections/{id}`, and a row
+/// of the list.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 pub struct EnhancedConnection {
+    /// `false` (with `message`) when the call failed despite a 2xx status.
     pub is_success: Option<bool>,
+    /// The failure message, or empty.
     pub message: Option<String>,
+    /// The connection's ID.
     pub id: Option<String>,
+    /// The connection's name.
     pub name: Option<String>,
     /// `ACTIVE`, `CREATING`, `FAILED` or `DELETED`.
     pub status: Option<String>,
+    /// The queues bound to the connection.
     pub available_queue_info: Option<Vec<QueueInfo>>,
+    /// The elastic resource pools bound to the connection.
     pub elastic_resource_pools: Option<Vec<QueueInfo>>,
+    /// The VPC the connection reaches.
     pub dest_vpc_id: Option<String>,
+    /// The subnet the connection reaches.
     pub dest_network_id: Option<String>,
     /// Epoch milliseconds, UTC.
     pub create_time: Option<i64>,
+    /// Host names the queues resolve.
     pub hosts: Option<Vec<Host>>,
+    /// Custom routes.
     pub routes: Option<Vec<Route>>,
+    /// Whether the connection carries IPv6.
     pub ipv6_enable: Option<bool>,
 }
 
 /// A queue's (or elastic resource pool's) link to the connection.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 pub struct QueueInfo {
+    /// The peering's ID.
     pub peer_id: Option<String>,
+    /// The binding's status, e.g. `ACTIVE`.
     pub status: Option<String>,
+    /// The queue's (or pool's) name.
     pub name: Option<String>,
+    /// Why the binding failed, if it did.
     pub err_msg: Option<String>,
     /// Epoch milliseconds, UTC.
     pub update_time: Option<i64>,
 }
 
+/// A host name and the address the queues resolve it to.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 pub struct Host {
+    /// The host name.
     pub name: Option<String>,
+    /// Its IP address.
     pub ip: Option<String>,
 }
 
+/// A custom route of the connection.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 pub struct Route {
+    /// The route's name.
     pub name: Option<String>,
+    /// The destination CIDR.
     pub cidr: Option<String>,
     /// Epoch milliseconds, UTC.
     pub create_time: Option<i64>,
@@ -50,10 +77,13 @@ pub struct Route {
 /// One page of `GET /v2.0/{project_id}/datasource/enhanced-connections`.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 pub struct ConnectionList {
+    /// `false` (with `message`) when the call failed despite a 2xx status.
     pub is_success: Option<bool>,
+    /// The failure message, or empty.
     pub message: Option<String>,
     /// Matches before paging.
     pub count: Option<u64>,
+    /// The page's connections.
     pub connections: Option<Vec<EnhancedConnection>>,
 }
 
@@ -61,9 +91,13 @@ pub struct ConnectionList {
 /// `GET /v2.0/{project_id}/datasource/enhanced-connections/{id}/privileges`.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 pub struct ConnectionPrivileges {
+    /// `false` (with `message`) when the call failed despite a 2xx status.
     pub is_success: Option<bool>,
+    /// The failure message, or empty.
     pub message: Option<String>,
+    /// The connection asked about.
     pub connection_id: Option<String>,
+    /// One entry per project granted rights.
     pub privileges: Option<Vec<Privilege>>,
 }
 
@@ -99,10 +133,13 @@ impl Privilege {
 pub struct ListQuery {
     /// Fuzzy: a case-insensitive substring.
     pub name: Option<String>,
+    /// Exact, e.g. `ACTIVE`.
     pub status: Option<String>,
     /// Sent as `k1=v1,k2=v2`.
     pub tags: Vec<(String, String)>,
+    /// Rows per page (set by [`crate::paging`] when it reads every page).
     pub limit: u32,
+    /// Rows to skip.
     pub offset: u64,
 }
 
@@ -127,67 +164,66 @@ impl ListQuery {
     }
 }
 
-/// What every DLI answer says about itself: `is_success: false` with a
-/// `message` is a failure even with status 200.
-pub trait Outcome {
-    /// The failure message when the answer reports failure.
-    fn unsuccessful(&self) -> Option<String>;
+impl PageQuery for ListQuery {
+    fn page(&self, offset: u64, limit: u32) -> Self {
+        ListQuery {
+            limit,
+            offset,
+            ..self.clone()
+        }
+    }
 }
 
-fn unsuccessful(is_success: Option<bool>, message: &Option<String>) -> Option<String> {
-    (is_success == Some(false)).then(|| {
-        message
-            .as_deref()
-            .map(super::error::shortened)
-            .filter(|m| !m.is_empty())
-            .unwrap_or_else(|| "the API reported is_success: false without a message".into())
-    })
+impl Page for ConnectionList {
+    type Row = EnhancedConnection;
+
+    fn count(&self) -> Option<u64> {
+        self.count
+    }
+
+    fn into_rows(self) -> Vec<EnhancedConnection> {
+        self.connections.unwrap_or_default()
+    }
+}
+
+impl Row for EnhancedConnection {
+    const PLURAL: &'static str = "connections";
+    const SINGULAR: &'static str = "connection";
+
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
 }
 
 impl Outcome for EnhancedConnection {
     fn unsuccessful(&self) -> Option<String> {
-        unsuccessful(self.is_success, &self.message)
+        reported_failure(self.is_success, &self.message)
     }
 }
 
 impl Outcome for ConnectionPrivileges {
     fn unsuccessful(&self) -> Option<String> {
-        unsuccessful(self.is_success, &self.message)
+        reported_failure(self.is_success, &self.message)
     }
 }
 
 impl Outcome for ConnectionList {
     fn unsuccessful(&self) -> Option<String> {
-        unsuccessful(self.is_success, &self.message)
+        reported_failure(self.is_success, &self.message)
     }
-}
-
-/// Decodes a connection; an error names the JSON path of the bad field.
-pub fn decode(body: &[u8]) -> Result<EnhancedConnection, String> {
-    decode_as(body)
-}
-
-/// Decodes a response body as `T`; an error names the JSON path of the bad
-/// field.
-pub fn decode_as<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, String> {
-    let mut de = serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        if path == "." {
-            e.into_inner().to_string()
-        } else {
-            format!("field `{path}`: {}", e.into_inner())
-        }
-    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn decode(body: &[u8]) -> Result<EnhancedConnection, String> {
+        crate::transport::decode_as(body)
+    }
+
     /// The example response of the API reference.
     pub(crate) const SEED_EXAMPLE: &str =
-        include_str!("../../tests/fixtures/seed-example-response.json");
+        include_str!("../../../tests/fixtures/seed-example-response.json");
 
     #[test]
     fn seed_example_maps_field_by_field() {
@@ -239,7 +275,7 @@ mod tests {
 
     #[test]
     fn list_pages_decode_and_queries_encode() {
-        let page: ConnectionList = decode_as(
+        let page: ConnectionList = crate::transport::decode_as(
             br#"{"is_success":true,"message":"","count":3,"connections":[{"id":"a","name":"x"}]}"#,
         )
         .unwrap();
@@ -256,7 +292,7 @@ mod tests {
             offset: 200,
         };
         assert_eq!(
-            crate::dli::signer::canonical_query(&query.pairs()),
+            dli_signer::canonical_query(&query.pairs()),
             "limit=100&name=ord&offset=200&tags=env%3Dprod%2Cteam%3Ddata"
         );
     }

@@ -1,7 +1,8 @@
-//! Reading every page of the connection list, consistently: the ids
-//! returned are the list as it was at some moment during the read, or the
-//! read fails with a clear error, never a connection silently missing or
-//! doubled.
+//! Reading every page of a list, consistently: the rows returned are the
+//! list as it was at some moment during the read, or the read fails with a
+//! clear error, never a row silently missing or doubled. Generic over the
+//! query, the page and its rows ([`PageQuery`], [`Page`], [`Row`]); the
+//! connection list is one such list.
 //!
 //! The list ends on an empty or short page (fewer rows than asked for),
 //! never on `count` alone: Huawei documents `count` both as the number of
@@ -20,7 +21,32 @@
 
 use std::collections::HashSet;
 
-use super::model::{ConnectionList, EnhancedConnection, ListQuery};
+/// A list's filters, which every page carries with its own paging.
+pub trait PageQuery: Clone {
+    /// This query for the page of `limit` rows from `offset`.
+    fn page(&self, offset: u64, limit: u32) -> Self;
+}
+
+/// One page as the list API answers it.
+pub trait Page {
+    /// What the list lists.
+    type Row: Row;
+    /// The `count` the API states, if any (the matches, or the rows of this
+    /// page: the API documents both).
+    fn count(&self) -> Option<u64>;
+    /// The page's rows in the API's order.
+    fn into_rows(self) -> Vec<Self::Row>;
+}
+
+/// A row of a list: told apart from others by its id where it has one.
+pub trait Row: Clone + PartialEq {
+    /// The rows' name in errors, plural (e.g. `connections`).
+    const PLURAL: &'static str;
+    /// The row's name in errors, singular (e.g. `connection`).
+    const SINGULAR: &'static str;
+    /// The row's id.
+    fn id(&self) -> Option<&str>;
+}
 
 /// Rows per page; the API's own default.
 pub const PAGE_SIZE: u32 = 100;
@@ -28,34 +54,41 @@ pub const PAGE_SIZE: u32 = 100;
 /// Reads of the whole list before a list that keeps changing is an error.
 pub const MAX_PASSES: u32 = 3;
 
-/// Pages per pass: 99 new rows each, so about 99,000 connections.
+/// Pages per pass: 99 new rows each, so about 99,000 rows.
 pub const MAX_PAGES: u32 = 1000;
 
 /// Why the list could not be read.
 #[derive(Debug)]
 pub enum ListError<E> {
     /// A page could not be fetched.
-    Page { offset: u64, error: E },
+    Page {
+        /// The offset of the page.
+        offset: u64,
+        /// Why it could not be fetched.
+        error: E,
+    },
     /// The pages contradict each other.
     Inconsistent(String),
 }
 
 /// How one pass over the pages ended, if not with an error.
-enum Pass {
-    Read(Vec<EnhancedConnection>),
+enum Pass<R> {
+    Read(Vec<R>),
     /// The list changed while it was read: why.
     Changed(String),
 }
 
 /// Fetches pages with `fetch` (filters from `filter`, paging set here) and
-/// returns every connection in the API's order.
-pub async fn read_all<E, F, Fut>(
-    filter: &ListQuery,
+/// returns every row in the API's order.
+pub async fn read_all<Q, P, E, F, Fut>(
+    filter: &Q,
     mut fetch: F,
-) -> Result<Vec<EnhancedConnection>, ListError<E>>
+) -> Result<Vec<P::Row>, ListError<E>>
 where
-    F: FnMut(ListQuery) -> Fut,
-    Fut: Future<Output = Result<ConnectionList, E>>,
+    Q: PageQuery,
+    P: Page,
+    F: FnMut(Q) -> Fut,
+    Fut: Future<Output = Result<P, E>>,
 {
     let mut last_change = String::new();
     for pass in 1..=MAX_PASSES {
@@ -78,42 +111,41 @@ where
 }
 
 /// One page, with its offset on failure.
-async fn page<E, F, Fut>(
-    filter: &ListQuery,
+async fn page<Q, P, E, F, Fut>(
+    filter: &Q,
     fetch: &mut F,
     offset: u64,
-) -> Result<(Option<u64>, Vec<EnhancedConnection>), ListError<E>>
+) -> Result<(Option<u64>, Vec<P::Row>), ListError<E>>
 where
-    F: FnMut(ListQuery) -> Fut,
-    Fut: Future<Output = Result<ConnectionList, E>>,
+    Q: PageQuery,
+    P: Page,
+    F: FnMut(Q) -> Fut,
+    Fut: Future<Output = Result<P, E>>,
 {
-    let query = ListQuery {
-        limit: PAGE_SIZE,
-        offset,
-        ..filter.clone()
-    };
-    let page = fetch(query)
+    let page = fetch(filter.page(offset, PAGE_SIZE))
         .await
         .map_err(|error| ListError::Page { offset, error })?;
-    let rows = page.connections.unwrap_or_default();
+    let count = page.count();
+    let rows = page.into_rows();
     if rows.len() > PAGE_SIZE as usize {
         return Err(ListError::Inconsistent(format!(
-            "the API returned {} connections for a page of {PAGE_SIZE}",
-            rows.len()
+            "the API returned {} {} for a page of {PAGE_SIZE}",
+            rows.len(),
+            P::Row::PLURAL
         )));
     }
-    Ok((page.count, rows))
+    Ok((count, rows))
 }
 
-/// The same connection: by id where both have one, else the whole row.
-fn same_row(a: &EnhancedConnection, b: &EnhancedConnection) -> bool {
-    match (&a.id, &b.id) {
+/// The same row: by id where both have one, else the whole row.
+fn same_row<R: Row>(a: &R, b: &R) -> bool {
+    match (a.id(), b.id()) {
         (Some(x), Some(y)) => x == y,
         _ => a == b,
     }
 }
 
-fn same_rows(a: &[EnhancedConnection], b: &[EnhancedConnection]) -> bool {
+fn same_rows<R: Row>(a: &[R], b: &[R]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same_row(x, y))
 }
 
@@ -124,29 +156,33 @@ fn last_page(rows: usize) -> bool {
 
 /// A count that is neither the rows read in all nor its page's length,
 /// with why.
-fn contradicting_count(counts: &[(Option<u64>, usize)], total: usize) -> Option<String> {
+fn contradicting_count<R: Row>(counts: &[(Option<u64>, usize)], total: usize) -> Option<String> {
     counts.iter().find_map(|(count, page_len)| {
         let count = (*count)?;
         (count != total as u64 && count != *page_len as u64).then(|| {
             format!(
-                "the API counts {count} connections, but {total} were read (that page had \
-                 {page_len})"
+                "the API counts {count} {}, but {total} were read (that page had \
+                 {page_len})",
+                R::PLURAL
             )
         })
     })
 }
 
-async fn read_once<E, F, Fut>(filter: &ListQuery, fetch: &mut F) -> Result<Pass, ListError<E>>
+async fn read_once<Q, P, E, F, Fut>(filter: &Q, fetch: &mut F) -> Result<Pass<P::Row>, ListError<E>>
 where
-    F: FnMut(ListQuery) -> Fut,
-    Fut: Future<Output = Result<ConnectionList, E>>,
+    Q: PageQuery,
+    P: Page,
+    F: FnMut(Q) -> Fut,
+    Fut: Future<Output = Result<P, E>>,
 {
+    let (one, some) = (P::Row::SINGULAR, P::Row::PLURAL);
     let (count, first) = page(filter, fetch, 0).await?;
     let mut seen: HashSet<String> = HashSet::new();
-    for id in first.iter().filter_map(|r| r.id.as_ref()) {
-        if !seen.insert(id.clone()) {
+    for id in first.iter().filter_map(Row::id) {
+        if !seen.insert(id.to_owned()) {
             return Ok(Pass::Changed(format!(
-                "the first page lists connection {id} twice"
+                "the first page lists {one} {id} twice"
             )));
         }
     }
@@ -155,7 +191,7 @@ where
     let mut all = first.clone();
     if last_page(first.len()) {
         // One answer: a snapshot by itself.
-        return Ok(match contradicting_count(&counts, all.len()) {
+        return Ok(match contradicting_count::<P::Row>(&counts, all.len()) {
             Some(why) => Pass::Changed(why),
             None => Pass::Read(all),
         });
@@ -164,7 +200,7 @@ where
     loop {
         if pages >= MAX_PAGES {
             return Err(ListError::Inconsistent(format!(
-                "the list did not end after {MAX_PAGES} pages ({} connections)",
+                "the list did not end after {MAX_PAGES} pages ({} {some})",
                 all.len()
             )));
         }
@@ -180,21 +216,19 @@ where
         counts.push((page_count, rows.len()));
         let (Some(overlap), Some(last)) = (rows.first(), all.last()) else {
             return Ok(Pass::Changed(format!(
-                "the page at offset {offset} is empty, though a connection was read there"
+                "the page at offset {offset} is empty, though a {one} was read there"
             )));
         };
         if !same_row(overlap, last) {
             return Ok(Pass::Changed(format!(
-                "the connection at offset {offset} is no longer the one read there"
+                "the {one} at offset {offset} is no longer the one read there"
             )));
         }
         for row in &rows[1..] {
-            if let Some(id) = &row.id
-                && !seen.insert(id.clone())
+            if let Some(id) = row.id()
+                && !seen.insert(id.to_owned())
             {
-                return Ok(Pass::Changed(format!(
-                    "connection {id} appears on two pages"
-                )));
+                return Ok(Pass::Changed(format!("{one} {id} appears on two pages")));
             }
         }
         all.extend(rows.iter().skip(1).cloned());
@@ -202,7 +236,7 @@ where
             break;
         }
     }
-    if let Some(why) = contradicting_count(&counts, all.len()) {
+    if let Some(why) = contradicting_count::<P::Row>(&counts, all.len()) {
         return Ok(Pass::Changed(why));
     }
     // The closing check: the first page, again.
@@ -216,6 +250,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::model::{ConnectionList, EnhancedConnection, ListQuery};
 
     fn conn(id: usize) -> EnhancedConnection {
         EnhancedConnection {

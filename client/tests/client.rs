@@ -2,10 +2,10 @@
 
 use std::time::Duration;
 
+use dli_client::retry::{self, RetryError, RetryPolicy};
+use dli_client::{Client, ClientOptions, Credentials, ErrorKind, endpoint};
 use dli_fake::{Fixture, RunningFake};
 use serde_json::json;
-use terraform_provider_dli::dli::retry::{self, RetryError, RetryPolicy};
-use terraform_provider_dli::dli::{Client, ClientOptions, Credentials, ErrorKind, endpoint};
 use tokio_util::sync::CancellationToken;
 
 const PROJECT: &str = "0123456789abcdef0123456789abcdef";
@@ -20,7 +20,7 @@ fn fixture_with(extra: serde_json::Value) -> Fixture {
         ],
         "connections": {
             SEED_ID: {"response": serde_json::from_str::<serde_json::Value>(
-                include_str!("fixtures/seed-example-response.json")).unwrap()}
+                include_str!("../../tests/fixtures/seed-example-response.json")).unwrap()}
         }
     });
     for (id, conn) in extra.as_object().unwrap() {
@@ -34,17 +34,21 @@ async fn get(
     creds: &Credentials,
     id: &str,
     timeout: Duration,
-) -> Result<terraform_provider_dli::dli::EnhancedConnection, terraform_provider_dli::dli::ApiError>
-{
+) -> Result<dli_client::model::EnhancedConnection, dli_client::ApiError> {
     let client = Client::new(&ClientOptions {
         timeout,
-        ..Default::default()
+        ..options()
     })
     .unwrap();
     let base = endpoint::resolve(Some(&fake.url()), None, None).unwrap();
     client
         .get_enhanced_connection(&base, creds, PROJECT, id)
         .await
+}
+
+/// The client's options in these tests.
+fn options() -> ClientOptions {
+    ClientOptions::new("dli-client-tests")
 }
 
 fn ak() -> Credentials {
@@ -66,13 +70,8 @@ async fn seed_example_is_read_and_mapped() {
     let requests = fake.state.requests();
     assert_eq!(requests.len(), 1);
     assert_eq!(requests[0].status, 200);
-    assert!(
-        requests[0]
-            .user_agent
-            .as_deref()
-            .unwrap()
-            .starts_with("terraform-provider-dli/")
-    );
+    // The application names itself; the crate adds nothing of its own.
+    assert_eq!(requests[0].user_agent.as_deref(), Some("dli-client-tests"));
 }
 
 #[tokio::test]
@@ -121,7 +120,7 @@ async fn bad_signature_is_an_authentication_error() {
 #[tokio::test]
 async fn gateway_404_means_wrong_endpoint() {
     let fake = RunningFake::start(fixture_with(json!({}))).await.unwrap();
-    let client = Client::new(&ClientOptions::default()).unwrap();
+    let client = Client::new(&options()).unwrap();
     let base =
         endpoint::resolve(Some(&format!("{}/wrong-prefix", fake.url())), None, None).unwrap();
     let err = client
@@ -135,7 +134,7 @@ async fn gateway_404_means_wrong_endpoint() {
 #[tokio::test]
 async fn wrong_project_is_refused() {
     let fake = RunningFake::start(fixture_with(json!({}))).await.unwrap();
-    let client = Client::new(&ClientOptions::default()).unwrap();
+    let client = Client::new(&options()).unwrap();
     let base = endpoint::resolve(Some(&fake.url()), None, None).unwrap();
     let err = client
         .get_enhanced_connection(&base, &ak(), "other-project", SEED_ID)
@@ -270,7 +269,7 @@ async fn connection_refused_is_a_transport_error() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     drop(listener);
-    let client = Client::new(&ClientOptions::default()).unwrap();
+    let client = Client::new(&options()).unwrap();
     let base = endpoint::resolve(Some(&format!("http://127.0.0.1:{port}")), None, None).unwrap();
     let err = client
         .get_enhanced_connection(&base, &ak(), PROJECT, SEED_ID)
@@ -294,8 +293,8 @@ async fn get_with_retries(
     base: &str,
     id: &str,
     policy: RetryPolicy,
-) -> Result<terraform_provider_dli::dli::EnhancedConnection, RetryError> {
-    let client = Client::new(&ClientOptions::default()).unwrap();
+) -> Result<dli_client::model::EnhancedConnection, RetryError> {
+    let client = Client::new(&options()).unwrap();
     let base = endpoint::resolve(Some(base), None, None).unwrap();
     let _ = fake;
     let creds = ak();
@@ -337,7 +336,7 @@ async fn retry_after_as_an_http_date_is_honoured() {
     let id = "b0000000-0000-4000-8000-000000000503";
     let fake = RunningFake::start(fixture_with(json!({ id: {
         "response": serde_json::from_str::<serde_json::Value>(
-            include_str!("fixtures/seed-example-response.json")).unwrap(),
+            include_str!("../../tests/fixtures/seed-example-response.json")).unwrap(),
         "faults": {"statuses": [503], "retry_after": 2, "retry_after_as_date": true}
     }})))
     .await
@@ -415,8 +414,8 @@ fn test_clock() -> time::OffsetDateTime {
 
 #[tokio::test]
 async fn temporary_credentials_are_fetched_once_and_renewed_before_they_expire() {
-    use terraform_provider_dli::dli::auth::{CredentialProvider, Source};
-    use terraform_provider_dli::dli::iam::AssumeRole;
+    use dli_client::AssumeRole;
+    use dli_client::{CredentialProvider, Source};
 
     let fake = fake_with_agency().await;
     let start = time::OffsetDateTime::now_utc().unix_timestamp();
@@ -434,7 +433,7 @@ async fn temporary_credentials_are_fetched_once_and_renewed_before_they_expire()
         test_clock,
     );
     let provider = std::sync::Arc::new(provider);
-    let client = Client::new(&ClientOptions::default()).unwrap();
+    let client = Client::new(&options()).unwrap();
     let get = || {
         let (provider, client) = (provider.clone(), client.clone());
         async move {
@@ -485,9 +484,9 @@ fn agency(
     fake: &RunningFake,
     agency_name: &str,
     now: fn() -> time::OffsetDateTime,
-) -> std::sync::Arc<terraform_provider_dli::dli::auth::CredentialProvider> {
-    use terraform_provider_dli::dli::auth::{CredentialProvider, Source};
-    use terraform_provider_dli::dli::iam::AssumeRole;
+) -> std::sync::Arc<dli_client::CredentialProvider> {
+    use dli_client::AssumeRole;
+    use dli_client::{CredentialProvider, Source};
     std::sync::Arc::new(CredentialProvider::with_clock(
         Source::AssumeRole {
             base: std::sync::Arc::new(CredentialProvider::new(Source::Fixed(ak()))),
@@ -515,7 +514,7 @@ async fn a_failed_credential_fetch_reaches_every_waiting_read_and_the_next_read_
     let fake = fake_with_agency().await;
     // An agency IAM does not know: a final 403 from IAM.
     let provider = agency(&fake, "nobody", time::OffsetDateTime::now_utc);
-    let client = Client::new(&ClientOptions::default()).unwrap();
+    let client = Client::new(&options()).unwrap();
     let mut reads = tokio::task::JoinSet::new();
     for _ in 0..10 {
         let (provider, client) = (provider.clone(), client.clone());
@@ -540,7 +539,7 @@ async fn a_failed_credential_fetch_reaches_every_waiting_read_and_the_next_read_
 async fn a_cancelled_waiting_read_leaves_the_fetch_running_for_the_others() {
     let fake = fake_with_agency().await;
     let provider = agency(&fake, "ci", time::OffsetDateTime::now_utc);
-    let client = Client::new(&ClientOptions::default()).unwrap();
+    let client = Client::new(&options()).unwrap();
     let cancelled = CancellationToken::new();
     cancelled.cancel();
     let first = provider
@@ -571,7 +570,7 @@ async fn a_failed_renewal_keeps_credentials_that_are_still_valid() {
     let start = time::OffsetDateTime::now_utc().unix_timestamp();
     RENEWAL_NOW.store(start, std::sync::atomic::Ordering::SeqCst);
     let provider = agency(&fake, "ci", renewal_clock);
-    let client = Client::new(&ClientOptions::default()).unwrap();
+    let client = Client::new(&options()).unwrap();
     let policy = RetryPolicy {
         max_retries: 1,
         ..fast_policy()
@@ -665,9 +664,9 @@ async fn iam_that_hangs_after_one_answer(
 
 #[tokio::test]
 async fn reads_keep_valid_credentials_while_a_renewal_hangs() {
+    use dli_client::AssumeRole;
+    use dli_client::{CredentialProvider, Source};
     use std::sync::atomic::Ordering;
-    use terraform_provider_dli::dli::auth::{CredentialProvider, Source};
-    use terraform_provider_dli::dli::iam::AssumeRole;
 
     let start = time::OffsetDateTime::now_utc().unix_timestamp();
     HANG_NOW.store(start, Ordering::SeqCst);
@@ -687,7 +686,7 @@ async fn reads_keep_valid_credentials_while_a_renewal_hangs() {
     ));
     let client = Client::new(&ClientOptions {
         timeout: Duration::from_secs(30),
-        ..ClientOptions::default()
+        ..options()
     })
     .unwrap();
     let read = || {

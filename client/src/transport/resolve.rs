@@ -9,7 +9,7 @@ use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 /// A host name that has no address. Never retried.
 #[derive(Debug, thiserror::Error)]
 #[error("the host name {host} does not resolve ({reason})")]
-pub struct UnresolvedHost {
+pub(crate) struct UnresolvedHost {
     pub host: String,
     pub reason: String,
 }
@@ -17,7 +17,7 @@ pub struct UnresolvedHost {
 /// The lookup failed for now (no name server answered): worth a retry.
 #[derive(Debug, thiserror::Error)]
 #[error("looking up {host} failed for now ({reason})")]
-pub struct LookupFailed {
+pub(crate) struct LookupFailed {
     pub host: String,
     pub reason: String,
 }
@@ -25,7 +25,7 @@ pub struct LookupFailed {
 /// The system's resolver (getaddrinfo on a blocking thread), with failures
 /// classified by the resolver's error code, not its (localised) text.
 #[derive(Debug, Default)]
-pub struct SystemResolver;
+pub(crate) struct SystemResolver;
 
 impl Resolve for SystemResolver {
     fn resolve(&self, name: Name) -> Resolving {

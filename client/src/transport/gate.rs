@@ -9,7 +9,7 @@
 
 use std::sync::Mutex;
 
-use super::error::ApiError;
+use crate::error::ApiError;
 
 #[derive(Debug, Clone, Default)]
 enum Verdict {
@@ -21,14 +21,14 @@ enum Verdict {
 
 /// The gate of one key.
 #[derive(Debug, Default)]
-pub struct Gate {
+pub(crate) struct Gate {
     verdict: Mutex<Verdict>,
     /// Held by the one request that may prove the key.
     prover: tokio::sync::Mutex<()>,
 }
 
 /// What a request may do.
-pub enum Pass<'a> {
+pub(crate) enum Pass<'a> {
     /// The key is proven: send freely.
     Open,
     /// Send, holding the gate; report how it went with [`Gate::settle`].
@@ -44,7 +44,7 @@ impl Gate {
     }
 
     /// Waits for the right to send (cancellable by dropping the future).
-    pub async fn enter(&self) -> Result<Pass<'_>, ApiError> {
+    pub(crate) async fn enter(&self) -> Result<Pass<'_>, ApiError> {
         loop {
             match self.verdict() {
                 Verdict::Proven => return Ok(Pass::Open),
@@ -63,7 +63,7 @@ impl Gate {
     /// Records what the gateway made of the key: a 401 (whatever its body)
     /// refuses it; a 2xx or a service's error proves it; anything else
     /// proves nothing.
-    pub fn settle(&self, outcome: &Result<(), &ApiError>) {
+    pub(crate) fn settle(&self, outcome: &Result<(), &ApiError>) {
         let verdict = match outcome {
             Ok(()) => Verdict::Proven,
             Err(e) if e.status == Some(401) => Verdict::Refused((*e).clone()),
@@ -80,7 +80,7 @@ impl Gate {
 
     /// The gateway answered `request` (e.g. `GET /v2.0/…`) with a 401:
     /// refuse the key for good, whatever was decided before.
-    pub fn refuse(&self, error: &ApiError, request: &str) {
+    pub(crate) fn refuse(&self, error: &ApiError, request: &str) {
         let mut refusal = error.clone();
         refusal.message = format!(
             "{} (the key was refused on {request}, and is not sent again: repeated signature \
@@ -94,7 +94,7 @@ impl Gate {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dli::ErrorKind;
+    use crate::error::ErrorKind;
 
     fn refusal() -> ApiError {
         ApiError {

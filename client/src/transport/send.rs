@@ -1,207 +1,30 @@
-//! The DLI HTTP client: one pooled `reqwest` client per provider, signing
-//! every request (after its key's credential gate and its endpoint's pace)
-//! and turning each answer into a model or a classified error.
+//! The signed transport, one place for every call: a turn in the pace of
+//! the endpoint and key, the key's credential gate, the signature, the
+//! request with its time bound, and the answer read within the body limit
+//! and classified (a 2xx answer whole, anything else as an [`ApiError`]).
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use reqwest::Url;
-use sha2::{Digest, Sha256};
-
-use super::body::{BodyError, read_at_most};
-use super::endpoint;
-use super::error::{self, ApiError, ErrorKind};
-use super::gate::{Gate, Pass};
-use super::throttle::Limiter;
-use dli_signer::Credentials;
 use serde::de::DeserializeOwned;
 
-use super::model::{
-    self, ConnectionList, ConnectionPrivileges, EnhancedConnection, ListQuery, Outcome,
-};
-use super::resolve::{SystemResolver, UnresolvedHost};
-use dli_signer as signer;
+use super::body::{BodyError, read_at_most};
+use super::client::{Client, error_chain};
+use super::decode::{Outcome, decode_as};
+use super::gate::Pass;
+use super::pace::{self, Limiter};
+use super::resolve::UnresolvedHost;
+use crate::endpoint;
+use crate::error::{self, ApiError, ErrorKind};
+use dli_signer::{self as signer, Credentials};
 
 /// Bodies larger than this are refused rather than buffered.
-pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
-
-#[derive(Clone, Debug)]
-pub struct ClientOptions {
-    /// Skip TLS certificate verification (private deployments only).
-    pub insecure: bool,
-    /// Extra trusted CA certificates, PEM.
-    pub ca_bundle_pem: Option<Vec<u8>>,
-    /// Bound on each attempt, connect to last body byte.
-    pub timeout: Duration,
-    pub user_agent: String,
-}
-
-impl Default for ClientOptions {
-    fn default() -> Self {
-        ClientOptions {
-            insecure: false,
-            ca_bundle_pem: None,
-            timeout: Duration::from_secs(60),
-            user_agent: format!("terraform-provider-dli/{}", env!("CARGO_PKG_VERSION")),
-        }
-    }
-}
-
-/// The credential gates and paces every call shares, by key and endpoint.
-#[derive(Debug, Default)]
-struct Guards {
-    gates: Mutex<HashMap<String, Arc<Gate>>>,
-    limiters: Mutex<HashMap<String, Arc<Limiter>>>,
-}
-
-impl Guards {
-    /// The gate of a key: its access key and a digest of its secret and
-    /// security token, so that a wrong secret, or an expired token, for the
-    /// same access key has a gate of its own (a 401 for an expired token
-    /// must not refuse the renewed credentials).
-    fn gate(&self, credentials: &Credentials) -> Arc<Gate> {
-        let mut hasher = Sha256::new();
-        hasher.update(credentials.secret_key.expose().as_bytes());
-        if let Some(token) = &credentials.security_token {
-            hasher.update([0u8]);
-            hasher.update(token.expose().as_bytes());
-        }
-        let digest = hasher.finalize();
-        let key = format!("{} {}", credentials.access_key, hex::encode(&digest[..8]));
-        let mut gates = self.gates.lock().unwrap_or_else(|e| e.into_inner());
-        gates.entry(key).or_default().clone()
-    }
-
-    fn limiter(&self, host: &str, access_key: &str) -> Arc<Limiter> {
-        let mut limiters = self.limiters.lock().unwrap_or_else(|e| e.into_inner());
-        limiters
-            .entry(format!("{host} {access_key}"))
-            .or_default()
-            .clone()
-    }
-}
-
-/// A DLI API client. Cheap to clone; clones share one connection pool, and
-/// the credential gates and paces.
-#[derive(Clone, Debug)]
-pub struct Client {
-    http: reqwest::Client,
-    guards: Arc<Guards>,
-    /// For the ECS metadata service: never through a proxy.
-    metadata_http: reqwest::Client,
-    timeout: Duration,
-}
+pub(crate) const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
 impl Client {
-    pub fn new(options: &ClientOptions) -> Result<Self, String> {
-        // HTTP/1.1 only (no h2 feature), like Huawei's own SDKs: the gateway
-        // verifies the signed `host` header, which HTTP/2 does not send.
-        let mut builder = reqwest::Client::builder()
-            .user_agent(&options.user_agent)
-            .timeout(options.timeout)
-            .connect_timeout(options.timeout.min(Duration::from_secs(30)))
-            .pool_idle_timeout(Duration::from_secs(90))
-            .tcp_nodelay(true)
-            .dns_resolver(std::sync::Arc::new(SystemResolver))
-            .danger_accept_invalid_certs(options.insecure);
-        if let Some(pem) = &options.ca_bundle_pem {
-            let certs = reqwest::Certificate::from_pem_bundle(pem)
-                .map_err(|e| format!("the CA bundle is not valid PEM: {e}"))?;
-            if certs.is_empty() {
-                return Err("the CA bundle holds no certificate".into());
-            }
-            for cert in certs {
-                builder = builder.add_root_certificate(cert);
-            }
-        }
-        let http = builder
-            .build()
-            .map_err(|e| format!("cannot build the HTTP client: {}", error_chain(&e)))?;
-        let metadata_http = reqwest::Client::builder()
-            .no_proxy()
-            .user_agent(&options.user_agent)
-            .dns_resolver(std::sync::Arc::new(SystemResolver))
-            .build()
-            .map_err(|e| {
-                format!(
-                    "cannot build the metadata service's HTTP client: {}",
-                    error_chain(&e)
-                )
-            })?;
-        Ok(Client {
-            http,
-            guards: Arc::default(),
-            metadata_http,
-            timeout: options.timeout,
-        })
-    }
-
-    /// The bound on each attempt, connect to last body byte.
-    pub fn timeout(&self) -> Duration {
-        self.timeout
-    }
-
-    /// Temporary credentials from the ECS metadata service at `endpoint`.
-    pub async fn ecs_credentials(
-        &self,
-        endpoint: &Url,
-    ) -> Result<super::temporary::Temporary, ApiError> {
-        super::metadata::ecs_credentials(&self.metadata_http, endpoint).await
-    }
-
-    /// `GET /v2.0/{project_id}/datasource/enhanced-connections/{connection_id}`,
-    /// one attempt.
-    pub async fn get_enhanced_connection(
-        &self,
-        base: &Url,
-        credentials: &Credentials,
-        project_id: &str,
-        connection_id: &str,
-    ) -> Result<EnhancedConnection, ApiError> {
-        let url = endpoint::enhanced_connection_url(base, project_id, connection_id);
-        self.get_json(url, &[], credentials, Some(project_id), "a connection")
-            .await
-    }
-
-    /// `GET /v2.0/{project_id}/datasource/enhanced-connections/{connection_id}/privileges`:
-    /// which projects hold which rights on a connection, one attempt.
-    pub async fn get_enhanced_connection_privileges(
-        &self,
-        base: &Url,
-        credentials: &Credentials,
-        project_id: &str,
-        connection_id: &str,
-    ) -> Result<ConnectionPrivileges, ApiError> {
-        let url = endpoint::enhanced_connection_privileges_url(base, project_id, connection_id);
-        self.get_json(url, &[], credentials, Some(project_id), "a privilege list")
-            .await
-    }
-
-    /// `GET /v2.0/{project_id}/datasource/enhanced-connections?…`: one page
-    /// of the list, one attempt.
-    pub async fn list_enhanced_connections(
-        &self,
-        base: &Url,
-        credentials: &Credentials,
-        project_id: &str,
-        query: &ListQuery,
-    ) -> Result<ConnectionList, ApiError> {
-        let url = endpoint::enhanced_connections_url(base, project_id);
-        let pairs = query.pairs();
-        self.get_json(
-            url,
-            &pairs,
-            credentials,
-            Some(project_id),
-            "a connection list",
-        )
-        .await
-    }
-
     /// A signed GET whose 2xx answer is the JSON of `T`; `what` names `T` in
     /// errors ("the response is not a valid connection list").
-    pub async fn get_json<T: DeserializeOwned + Outcome>(
+    pub(crate) async fn get_json<T: DeserializeOwned + Outcome>(
         &self,
         url: Url,
         query: &[(String, String)],
@@ -221,7 +44,7 @@ impl Client {
                 credentials,
             )
             .await?;
-        let value: T = model::decode_as(&answer.body).map_err(|e| {
+        let value: T = decode_as(&answer.body).map_err(|e| {
             answer.failure(
                 ErrorKind::Undecodable,
                 format!(
@@ -247,7 +70,7 @@ impl Client {
     /// through by a key proven meanwhile gets a whole timeout of its own,
     /// since the gateway answers. A pause asked for while it waited at the
     /// gate voids its turn, and it waits again.
-    pub async fn send(
+    pub(crate) async fn send(
         &self,
         request: Request<'_>,
         credentials: &Credentials,
@@ -290,7 +113,7 @@ impl Client {
                     started,
                     Instant::now(),
                     e.retry_after.as_ref().map(|r| r.wait),
-                    super::throttle::stated_limit(&e.message),
+                    pace::stated_limit(&e.message),
                 );
             }
             Err(e) if !e.proves_signature() => {}
@@ -476,7 +299,7 @@ impl Client {
 /// given back for the next read to take.
 struct HeldTurn<'a> {
     limiter: &'a Limiter,
-    turn: Option<super::throttle::Turn>,
+    turn: Option<pace::Turn>,
 }
 
 impl HeldTurn<'_> {
@@ -523,31 +346,31 @@ async fn wait_for_turn(limiter: &Limiter) -> HeldTurn<'_> {
 }
 
 /// One request to sign and send.
-pub struct Request<'a> {
-    pub method: reqwest::Method,
-    pub url: Url,
+pub(crate) struct Request<'a> {
+    pub(crate) method: reqwest::Method,
+    pub(crate) url: Url,
     /// Decoded query pairs; sent in canonical order.
-    pub query: &'a [(String, String)],
+    pub(crate) query: &'a [(String, String)],
     /// Sent (and signed) as `X-Project-Id`.
-    pub project_id: Option<&'a str>,
+    pub(crate) project_id: Option<&'a str>,
     /// A JSON body, sent as `application/json`.
-    pub json_body: Option<&'a str>,
+    pub(crate) json_body: Option<&'a str>,
 }
 
 /// A 2xx answer (or, without its body, the basis of an error).
 #[derive(Debug)]
-pub struct Answer {
-    pub status: u16,
+pub(crate) struct Answer {
+    pub(crate) status: u16,
     /// `X-Request-Id` (or IAM's `X-IAM-Trace-Id`).
-    pub request_id: Option<String>,
-    pub retry_after: Option<error::RetryAfter>,
-    pub host: String,
-    pub body: Vec<u8>,
+    pub(crate) request_id: Option<String>,
+    pub(crate) retry_after: Option<error::RetryAfter>,
+    pub(crate) host: String,
+    pub(crate) body: Vec<u8>,
 }
 
 impl Answer {
     /// An error about this answer.
-    pub fn failure(&self, kind: ErrorKind, message: String) -> ApiError {
+    pub(crate) fn failure(&self, kind: ErrorKind, message: String) -> ApiError {
         ApiError {
             kind,
             status: Some(self.status),
@@ -582,19 +405,4 @@ fn find_cause<T: std::error::Error + 'static>(e: &reqwest::Error) -> Option<&T> 
         };
     }
     None
-}
-
-/// An error and its causes, joined: `a: b: c`.
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.contains(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        source = cause.source();
-    }
-    text
 }

@@ -49,6 +49,7 @@ impl ErrorKind {
 /// A failed API call. `Display` is complete and safe to show a user.
 #[derive(Clone, Debug)]
 pub struct ApiError {
+    /// What kind of failure, which decides whether a retry can help.
     pub kind: ErrorKind,
     /// HTTP status, when an answer arrived.
     pub status: Option<u16>,
@@ -74,6 +75,7 @@ pub struct ApiError {
 pub struct RetryAfter {
     /// Saturates at `Duration::MAX` for numbers past any clock.
     pub wait: std::time::Duration,
+    /// The header's value.
     pub sent: String,
 }
 
@@ -121,7 +123,7 @@ impl std::error::Error for ApiError {}
 /// The wait a `Retry-After` value asks for at `now`: delta-seconds (any
 /// number of digits; past `u64` it saturates) or an HTTP date (a date in
 /// the past means no wait). Negative or unreadable values are ignored.
-pub fn parse_retry_after(value: &str, now: std::time::SystemTime) -> Option<RetryAfter> {
+pub(crate) fn parse_retry_after(value: &str, now: std::time::SystemTime) -> Option<RetryAfter> {
     use std::time::Duration;
     let trimmed = value.trim();
     let sent: String = trimmed.chars().take(64).collect();
@@ -137,7 +139,7 @@ pub fn parse_retry_after(value: &str, now: std::time::SystemTime) -> Option<Retr
 }
 
 /// Classifies an HTTP error answer from its status and body code/message.
-pub fn classify(status: u16, code: Option<&str>, message: &str) -> ErrorKind {
+pub(crate) fn classify(status: u16, code: Option<&str>, message: &str) -> ErrorKind {
     let code = code.unwrap_or_default();
     let not_found = matches!(code, "DLI.0002" | "DLI.0023")
         || (code == "DLI.0001" && message.to_ascii_lowercase().contains("not exist"));
@@ -153,11 +155,11 @@ pub fn classify(status: u16, code: Option<&str>, message: &str) -> ErrorKind {
 }
 
 /// The longest message from a server that diagnostics and logs carry.
-pub const MAX_MESSAGE_CHARS: usize = 300;
+pub(crate) const MAX_MESSAGE_CHARS: usize = 300;
 
 /// A server's message, trimmed and cut to [`MAX_MESSAGE_CHARS`] with a note
 /// saying how long it was: a body of megabytes must not become a diagnostic.
-pub fn shortened(text: &str) -> String {
+pub(crate) fn shortened(text: &str) -> String {
     let text = text.trim();
     let mut chars = text.char_indices();
     match chars.nth(MAX_MESSAGE_CHARS) {
@@ -171,7 +173,7 @@ pub fn shortened(text: &str) -> String {
 }
 
 /// The start of a body that carries no error fields, for an error message.
-pub fn snippet(body: &[u8]) -> String {
+pub(crate) fn snippet(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
     if text.trim().is_empty() {
         return "(empty body)".into();
@@ -181,7 +183,7 @@ pub fn snippet(body: &[u8]) -> String {
 
 /// The error fields of a body.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct ErrorBody {
+pub(crate) struct ErrorBody {
     pub code: Option<String>,
     pub message: Option<String>,
     /// In a service's own shape: a DLI or APIGW code, or IAM's
@@ -194,7 +196,7 @@ const SERVICE_PREFIXES: &[&str] = &["DLI.", "APIGW.", "APIG.", "IAM."];
 
 /// The error fields of a body: `error_code`/`error_msg`, `code`/`message`,
 /// or IAM's `{"error": {"code", "message"}}`.
-pub fn error_fields(body: &[u8]) -> ErrorBody {
+pub(crate) fn error_fields(body: &[u8]) -> ErrorBody {
     #[derive(serde::Deserialize)]
     struct Body {
         error_code: Option<String>,

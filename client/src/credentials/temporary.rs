@@ -10,7 +10,7 @@ use dli_signer::{Credentials, Secret};
 
 /// Credentials that expire.
 #[derive(Clone, Debug)]
-pub struct Temporary {
+pub(crate) struct Temporary {
     pub credentials: Credentials,
     pub expires_at: OffsetDateTime,
 }
@@ -30,7 +30,7 @@ struct Credential {
 
 /// Decodes `{"credential": {"access", "secret", "securitytoken", "expires_at"}}`.
 /// Errors never quote the body: it holds secrets.
-pub fn decode(body: &[u8]) -> Result<Temporary, String> {
+pub(crate) fn decode(body: &[u8]) -> Result<Temporary, String> {
     let answer: Answer = serde_json::from_slice(body).map_err(|e| {
         format!(
             "not temporary credentials (line {}, column {})",
@@ -69,11 +69,11 @@ pub fn decode(body: &[u8]) -> Result<Temporary, String> {
 }
 
 /// The longest margin before expiry at which credentials are renewed.
-pub const RENEW_MARGIN: Duration = Duration::from_secs(5 * 60);
+pub(crate) const RENEW_MARGIN: Duration = Duration::from_secs(5 * 60);
 
 /// When credentials fetched at `fetched_at` should be renewed: five minutes
 /// before they expire, or after three quarters of a shorter life.
-pub fn renew_at(fetched_at: OffsetDateTime, expires_at: OffsetDateTime) -> OffsetDateTime {
+pub(crate) fn renew_at(fetched_at: OffsetDateTime, expires_at: OffsetDateTime) -> OffsetDateTime {
     let life: time::Duration = (expires_at - fetched_at).max(time::Duration::ZERO);
     let most = time::Duration::try_from(RENEW_MARGIN).unwrap_or_default();
     let quarter: time::Duration = life / 4_i32;

@@ -3,6 +3,7 @@
 
 use reqwest::Url;
 
+/// The cloud of every region but the EU ones.
 pub const DEFAULT_CLOUD: &str = "myhuaweicloud.com";
 const EU_CLOUD: &str = "myhuaweicloud.eu";
 
@@ -139,42 +140,12 @@ pub fn check_project_id(project_id: &str) -> Result<(), String> {
     }
 }
 
-/// The URL of one enhanced connection under `base` (which may carry a path
-/// prefix); segments are percent-encoded by the URL type.
-pub fn enhanced_connection_url(base: &Url, project_id: &str, connection_id: &str) -> Url {
+/// `base` (which may carry a path prefix) with `segments` appended to its
+/// path, each percent-encoded by the URL type.
+pub(crate) fn under(base: &Url, segments: &[&str]) -> Url {
     let mut url = base.clone();
-    if let Ok(mut segments) = url.path_segments_mut() {
-        segments.pop_if_empty().extend([
-            "v2.0",
-            project_id,
-            "datasource",
-            "enhanced-connections",
-            connection_id,
-        ]);
-    }
-    url
-}
-
-/// `{base}/v2.0/{project_id}/datasource/enhanced-connections/{connection_id}/privileges`.
-pub fn enhanced_connection_privileges_url(
-    base: &Url,
-    project_id: &str,
-    connection_id: &str,
-) -> Url {
-    let mut url = enhanced_connection_url(base, project_id, connection_id);
-    if let Ok(mut segments) = url.path_segments_mut() {
-        segments.push("privileges");
-    }
-    url
-}
-
-/// The URL of the connection list under `base`.
-pub fn enhanced_connections_url(base: &Url, project_id: &str) -> Url {
-    let mut url = base.clone();
-    if let Ok(mut segments) = url.path_segments_mut() {
-        segments
-            .pop_if_empty()
-            .extend(["v2.0", project_id, "datasource", "enhanced-connections"]);
+    if let Ok(mut path) = url.path_segments_mut() {
+        path.pop_if_empty().extend(segments);
     }
     url
 }
@@ -218,7 +189,10 @@ mod tests {
             None,
         )
         .unwrap();
-        let full = enhanced_connection_url(&url, "p1", "c1");
+        let full = under(
+            &url,
+            &["v2.0", "p1", "datasource", "enhanced-connections", "c1"],
+        );
         assert_eq!(
             full.as_str(),
             "http://127.0.0.1:8080/prefix/v2.0/p1/datasource/enhanced-connections/c1"
@@ -293,7 +267,10 @@ mod tests {
     #[test]
     fn path_segments_are_encoded() {
         let base = resolve(Some("https://h"), None, None).unwrap();
-        let url = enhanced_connection_url(&base, "p/1", "a b");
+        let url = under(
+            &base,
+            &["v2.0", "p/1", "datasource", "enhanced-connections", "a b"],
+        );
         assert_eq!(
             url.path(),
             "/v2.0/p%2F1/datasource/enhanced-connections/a%20b"
