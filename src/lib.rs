@@ -6,6 +6,8 @@
 //!   data sources.
 //! - [`data_source`]: the data sources, each a [`tfplugin::DataSource`]
 //!   over that context.
+//! - [`function`]: the provider's functions, each a [`tfplugin::Function`]
+//!   (pure: no context).
 //! - [`docs`]: generates `docs/` from the schemas (used by `gen-docs`).
 //!
 //! Beside it, crates of their own: `tfplugin` (`plugin/`) serves the
@@ -17,4 +19,5 @@
 
 pub mod data_source;
 pub mod docs;
+pub mod function;
 pub mod provider;

@@ -1,5 +1,7 @@
-//! A whole provider on tfplugin: `data "hello_greeting"` greets a name.
+//! A whole provider on tfplugin: `data "hello_greeting"` greets a name, and
+//! `provider::hello::shout(text)` shouts.
 use tfplugin::{DataSource, Diagnostic, Diagnostics, Model, ModelDataSource, ModelProvider};
+use tfplugin::{Function, FunctionError, Parameter, Signature, Type, Value};
 use tfplugin::{Read, ReadRequest, async_trait};
 
 #[derive(Model)]
@@ -68,6 +70,36 @@ impl ModelDataSource<()> for Hello {
     }
 }
 
+struct Shout;
+
+impl Function for Shout {
+    fn name(&self) -> &'static str {
+        "shout"
+    }
+
+    fn signature(&self) -> Signature {
+        let text = Parameter::new("text", Type::String, "What to shout.");
+        let (summary, description) = ("Shouts", "`text` in capitals, with a `!`.");
+        let returns = Type::String;
+        let parameters = vec![text];
+        Signature {
+            parameters,
+            returns,
+            summary,
+            description,
+        }
+    }
+
+    fn call(&self, arguments: &[Value]) -> Result<Value, FunctionError> {
+        match arguments {
+            [Value::String(text)] if !text.trim().is_empty() => {
+                Ok(Value::String(format!("{}!", text.to_uppercase())))
+            }
+            _ => Err(FunctionError::at(0, "Nothing to shout: `text` is empty.")),
+        }
+    }
+}
+
 #[async_trait]
 impl ModelProvider for Hello {
     type Config = ();
@@ -76,6 +108,10 @@ impl ModelProvider for Hello {
 
     fn data_sources(&self) -> Vec<Box<dyn DataSource<()>>> {
         vec![Box::new(Hello)]
+    }
+
+    fn functions(&self) -> Vec<Box<dyn Function>> {
+        vec![Box::new(Shout)]
     }
 
     async fn configure(&self, (): (), _: &str) -> Result<(), Diagnostics> {

@@ -2,6 +2,7 @@
 
 use super::codec;
 use super::diagnostics::{AttributePath, Diagnostic, PathStep, Severity};
+use super::function::{FunctionError, Signature};
 use super::proto::tfplugin6 as pb;
 use super::schema::{Attribute, DescriptionKind, Mode, Schema};
 use super::types::Type;
@@ -59,6 +60,39 @@ fn attributes(attributes: &[Attribute]) -> Vec<pb::schema::Attribute> {
             deprecated: false,
         })
         .collect()
+}
+
+pub(crate) fn function(signature: &Signature) -> pb::Function {
+    let parameters = signature
+        .parameters
+        .iter()
+        .map(|p| pb::function::Parameter {
+            name: p.name.to_owned(),
+            r#type: p.ty.to_json_bytes(),
+            allow_null_value: p.allow_null,
+            allow_unknown_values: p.allow_unknown,
+            description: p.description.to_owned(),
+            description_kind: pb::StringKind::Markdown as i32,
+        })
+        .collect();
+    pb::Function {
+        parameters,
+        variadic_parameter: None,
+        r#return: Some(pb::function::Return {
+            r#type: signature.returns.to_json_bytes(),
+        }),
+        summary: signature.summary.to_owned(),
+        description: signature.description.to_owned(),
+        description_kind: pb::StringKind::Markdown as i32,
+        deprecation_message: String::new(),
+    }
+}
+
+pub(crate) fn function_error(error: FunctionError) -> pb::FunctionError {
+    pb::FunctionError {
+        text: error.text,
+        function_argument: error.argument.and_then(|i| i64::try_from(i).ok()),
+    }
 }
 
 fn description_kind(kind: DescriptionKind) -> pb::StringKind {

@@ -8,6 +8,7 @@ use std::sync::{Arc, RwLock};
 use tokio_util::sync::CancellationToken;
 
 use super::diagnostics::Diagnostic;
+use super::function::{Function, FunctionError, Signature};
 use super::provider::{DataSource, Provider};
 use super::schema::Schema;
 use super::value::Value;
@@ -20,25 +21,33 @@ pub struct ProviderSchemas {
     pub provider: Schema,
     /// Data source schemas by type name.
     pub data_sources: BTreeMap<&'static str, Schema>,
+    /// Function signatures by name.
+    pub functions: BTreeMap<&'static str, Signature>,
 }
 
 impl ProviderSchemas {
     /// The schemas of `provider`; an error names a type name that two data
-    /// sources share.
+    /// sources share, or a name two functions share.
     pub fn of<P: Provider>(provider: &P) -> Result<Self, String> {
         let data_sources = by_type_name(provider.data_sources())?;
-        Ok(Self::from_parts(provider.schema(), &data_sources))
+        let functions = by_name(provider.functions())?;
+        Ok(Self::from_parts(
+            provider.schema(),
+            &data_sources,
+            &functions,
+        ))
     }
 
-    fn from_parts<C>(
-        provider: Schema,
-        data_sources: &BTreeMap<&'static str, Box<dyn DataSource<C>>>,
-    ) -> Self {
+    fn from_parts<C>(provider: Schema, data_sources: &ByTypeName<C>, functions: &ByName) -> Self {
         ProviderSchemas {
             provider,
             data_sources: data_sources
                 .iter()
                 .map(|(name, ds)| (*name, ds.schema()))
+                .collect(),
+            functions: functions
+                .iter()
+                .map(|(name, f)| (*name, f.signature()))
                 .collect(),
         }
     }
@@ -52,6 +61,19 @@ fn by_type_name<C>(data_sources: Vec<Box<dyn DataSource<C>>>) -> Result<ByTypeNa
         let name = ds.type_name();
         if by_name.insert(name, ds).is_some() {
             return Err(format!("two data sources are named {name:?}"));
+        }
+    }
+    Ok(by_name)
+}
+
+type ByName = BTreeMap<&'static str, Box<dyn Function>>;
+
+fn by_name(functions: Vec<Box<dyn Function>>) -> Result<ByName, String> {
+    let mut by_name = BTreeMap::new();
+    for f in functions {
+        let name = f.name();
+        if by_name.insert(name, f).is_some() {
+            return Err(format!("two functions are named {name:?}"));
         }
     }
     Ok(by_name)
@@ -75,6 +97,7 @@ pub(crate) struct Served<P: Provider> {
     provider: P,
     schemas: ProviderSchemas,
     data_sources: ByTypeName<P::Configured>,
+    functions: ByName,
     /// What the last successful ConfigureProvider produced; shared by every
     /// read that follows, and by reads still running when it is replaced.
     configured: RwLock<Option<Arc<P::Configured>>>,
@@ -83,10 +106,12 @@ pub(crate) struct Served<P: Provider> {
 impl<P: Provider> Served<P> {
     pub(crate) fn new(provider: P) -> Result<Self, String> {
         let data_sources = by_type_name(provider.data_sources())?;
+        let functions = by_name(provider.functions())?;
         Ok(Served {
-            schemas: ProviderSchemas::from_parts(provider.schema(), &data_sources),
+            schemas: ProviderSchemas::from_parts(provider.schema(), &data_sources, &functions),
             provider,
             data_sources,
+            functions,
             configured: RwLock::new(None),
         })
     }
@@ -154,6 +179,42 @@ impl<P: Provider> Served<P> {
             return Err(problems);
         }
         ds.read_with_warnings(&configured, config, &cancel).await
+    }
+
+    /// Calls function `name` with decoded arguments, after checking them
+    /// against its signature (Terraform does too; this keeps a function's
+    /// promise when another client does not).
+    pub(crate) fn call_function(
+        &self,
+        name: &str,
+        arguments: &[Value],
+    ) -> Result<Value, FunctionError> {
+        let function = self.functions.get(name).ok_or_else(|| {
+            FunctionError::new(format!("This provider has no function {name:?}."))
+        })?;
+        let parameters = &self.schemas.functions[name].parameters;
+        if arguments.len() != parameters.len() {
+            return Err(FunctionError::new(format!(
+                "{name} takes {} arguments, but {} were given.",
+                parameters.len(),
+                arguments.len()
+            )));
+        }
+        for (index, (argument, parameter)) in arguments.iter().zip(parameters).enumerate() {
+            if argument.is_null() && !parameter.allow_null {
+                return Err(FunctionError::at(
+                    index,
+                    format!("Argument {:?} must not be null.", parameter.name),
+                ));
+            }
+            if argument.contains_unknown() && !parameter.allow_unknown {
+                return Err(FunctionError::at(
+                    index,
+                    format!("Argument {:?} must be known.", parameter.name),
+                ));
+            }
+        }
+        function.call(arguments)
     }
 
     fn data_source(&self, type_name: &str) -> Result<&dyn DataSource<P::Configured>, Diagnostic> {

@@ -13,7 +13,7 @@
 //!   cancellable by StopProvider.
 //! - `dispatch`: the configured value, dispatch by type name, validation
 //!   before every read, and [`ProviderSchemas`].
-//! - `provider`: the traits a provider implements.
+//! - `provider`, `function`: the traits a provider implements.
 //! - `convert`, `proto`: wire types, which never leave this crate (but for
 //!   the `test-support` feature's client stubs).
 //! - `handshake`, `tls`, `logging`: the handshake line and version
@@ -32,6 +32,7 @@ mod codec;
 mod convert;
 mod diagnostics;
 mod dispatch;
+mod function;
 mod handshake;
 mod logging;
 pub mod model;
@@ -50,6 +51,7 @@ pub mod testing;
 pub use codec::{CodecError, decode_json, decode_msgpack, encode_msgpack};
 pub use diagnostics::{AttributePath, Diagnostic, Diagnostics, PathStep, Severity};
 pub use dispatch::ProviderSchemas;
+pub use function::{Function, FunctionError, Parameter, Signature};
 pub use model::{AttrValue, Model};
 pub use provider::{DataSource, ModelDataSource, ModelProvider, Provider, Read, ReadRequest};
 pub use schema::{Attribute, Block, DescriptionKind, Mode, NestedAttributes, Nesting, Schema};

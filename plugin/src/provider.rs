@@ -6,6 +6,7 @@ use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
 
 use super::diagnostics::{Diagnostic, Diagnostics};
+use super::function::Function;
 use super::model::Model;
 use super::schema::Schema;
 use super::value::Value;
@@ -30,6 +31,12 @@ pub trait Provider: Send + Sync + 'static {
     /// The provider's data sources; each is served under its
     /// [`DataSource::type_name`], which must be unique.
     fn data_sources(&self) -> Vec<Box<dyn DataSource<Self::Configured>>>;
+
+    /// The provider's functions; each is served under its
+    /// [`Function::name`], which must be unique. None by default.
+    fn functions(&self) -> Vec<Box<dyn Function>> {
+        Vec::new()
+    }
 
     /// Checks what is known of the `provider` block. Nothing by default.
     async fn validate(&self, _config: &Value) -> Vec<Diagnostic> {
@@ -237,6 +244,12 @@ pub trait ModelProvider: Send + Sync + 'static {
     /// The provider's data sources, as for [`Provider::data_sources`].
     fn data_sources(&self) -> Vec<Box<dyn DataSource<Self::Configured>>>;
 
+    /// The provider's functions, as for [`Provider::functions`]. None by
+    /// default.
+    fn functions(&self) -> Vec<Box<dyn Function>> {
+        Vec::new()
+    }
+
     /// Checks the block when the values its model needs are known.
     /// Nothing by default.
     fn validate(&self, _config: &Self::Config) -> Diagnostics {
@@ -262,6 +275,10 @@ impl<P: ModelProvider> Provider for P {
 
     fn data_sources(&self) -> Vec<Box<dyn DataSource<Self::Configured>>> {
         ModelProvider::data_sources(self)
+    }
+
+    fn functions(&self) -> Vec<Box<dyn Function>> {
+        ModelProvider::functions(self)
     }
 
     async fn validate(&self, config: &Value) -> Vec<Diagnostic> {

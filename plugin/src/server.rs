@@ -17,6 +17,7 @@ use tracing::Instrument;
 use super::convert;
 use super::diagnostics::Diagnostic;
 use super::dispatch::Served;
+use super::function::FunctionError;
 use super::proto::goplugin as gp;
 use super::proto::tfplugin6 as pb;
 use super::provider::Provider;
@@ -65,6 +66,7 @@ impl<P: Provider> GrpcProvider<P> {
                 .map(|(name, schema)| ((*name).to_owned(), convert::schema(schema)))
                 .collect(),
             server_capabilities: Some(capabilities()),
+            functions: functions(&schemas.functions),
             ..Default::default()
         };
         let provider_type = schemas.provider.object_type();
@@ -122,6 +124,31 @@ impl<P: Provider> GrpcProvider<P> {
         .await
     }
 
+    /// Decodes the arguments by their parameters' types, calls, and encodes
+    /// the result by the return type.
+    fn call(
+        &self,
+        name: &str,
+        arguments: Vec<pb::DynamicValue>,
+    ) -> Result<pb::DynamicValue, FunctionError> {
+        let signature = self.provider.schemas().functions.get(name).ok_or_else(|| {
+            FunctionError::new(format!("This provider has no function {name:?}."))
+        })?;
+        let mut decoded = Vec::with_capacity(arguments.len());
+        for (index, argument) in arguments.into_iter().enumerate() {
+            let ty = signature
+                .parameters
+                .get(index)
+                .map_or(&Type::Dynamic, |p| &p.ty);
+            let value = convert::decode_value(Some(argument), ty)
+                .map_err(|d| FunctionError::at(index, d.detail))?;
+            decoded.push(value);
+        }
+        let result = self.provider.call_function(name, &decoded)?;
+        convert::encode_value(&result, &signature.returns)
+            .map_err(|d| FunctionError::new(format!("{} {}", d.summary, d.detail)))
+    }
+
     fn data_source_type(&self, type_name: &str) -> Result<&Type, Diagnostic> {
         self.data_source_types.get(type_name).ok_or_else(|| {
             Diagnostic::error(
@@ -130,6 +157,15 @@ impl<P: Provider> GrpcProvider<P> {
             )
         })
     }
+}
+
+fn functions(
+    signatures: &BTreeMap<&'static str, crate::Signature>,
+) -> std::collections::HashMap<String, pb::Function> {
+    signatures
+        .iter()
+        .map(|(name, signature)| ((*name).to_owned(), convert::function(signature)))
+        .collect()
 }
 
 fn capabilities() -> pb::ServerCapabilities {
@@ -156,9 +192,19 @@ impl<P: Provider> pb::provider_server::Provider for GrpcProvider<P> {
                 type_name: (*name).to_owned(),
             })
             .collect();
+        let functions = self
+            .provider
+            .schemas()
+            .functions
+            .keys()
+            .map(|name| pb::get_metadata::FunctionMetadata {
+                name: (*name).to_owned(),
+            })
+            .collect();
         Ok(Response::new(pb::get_metadata::Response {
             server_capabilities: Some(capabilities()),
             data_sources,
+            functions,
             ..Default::default()
         }))
     }
@@ -274,6 +320,38 @@ impl<P: Provider> pb::provider_server::Provider for GrpcProvider<P> {
             state,
             diagnostics,
         }))
+    }
+
+    async fn get_functions(
+        &self,
+        _: Request<pb::get_functions::Request>,
+    ) -> Reply<pb::get_functions::Response> {
+        Ok(Response::new(pb::get_functions::Response {
+            functions: self.schema_response.functions.clone(),
+            diagnostics: Vec::new(),
+        }))
+    }
+
+    async fn call_function(
+        &self,
+        request: Request<pb::call_function::Request>,
+    ) -> Reply<pb::call_function::Response> {
+        let request = request.into_inner();
+        let name = request.name.as_str();
+        let mut outcome = Err(FunctionError::new("The call did not run."));
+        self.handle("CallFunction", "", |_| async {
+            outcome = self.call(name, request.arguments);
+            Vec::new()
+        })
+        .await;
+        let (result, error) = match outcome {
+            Ok(result) => (Some(result), None),
+            Err(error) => {
+                tracing::debug!(function = name, error = error.text, "function failed");
+                (None, Some(convert::function_error(error)))
+            }
+        };
+        Ok(Response::new(pb::call_function::Response { result, error }))
     }
 
     async fn stop_provider(

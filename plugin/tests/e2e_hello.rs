@@ -57,6 +57,37 @@ output "second" {{ value = data.hello_greeting.ada.letters[1].char }}
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn functions_are_called_by_the_clis_that_have_them() {
+    let main_tf = format!(
+        r#"{REQUIRED}
+output "shouted" {{ value = provider::hello::shout("hi") }}
+"#
+    );
+    let empty = format!(
+        r#"{REQUIRED}
+output "shouted" {{ value = provider::hello::shout(" ") }}
+"#
+    );
+    let mut called = 0;
+    for terraform in terraforms() {
+        let shown = terraform.display();
+        if !tfplugin::testing::cli::has_functions(&terraform) {
+            // Older CLIs do not know the syntax; the provider still serves
+            // them (every other test here runs on them too).
+            continue;
+        }
+        called += 1;
+        let (called_ok, _bin) = workspace(&terraform, &main_tf);
+        let outputs = called_ok.apply_outputs().await;
+        assert_eq!(outputs, json!({"shouted": "HI!"}), "{shown}");
+        let (refused, _bin) = workspace(&terraform, &empty);
+        let error = refused.plan_error().await;
+        assert!(error.contains("Nothing to shout"), "{shown}: {error}");
+    }
+    assert!(called >= 1, "no CLI with functions was tested");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_empty_name_is_reported_on_its_line() {
     let main_tf = format!(
         r#"{REQUIRED}

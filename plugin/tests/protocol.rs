@@ -140,7 +140,7 @@ async fn rpcs_we_do_not_serve_answer_unimplemented() {
         "/tfplugin6.Provider/ReadResource",
         "/tfplugin6.Provider/PlanResourceChange",
         "/tfplugin6.Provider/GetResourceIdentitySchemas",
-        "/tfplugin6.Provider/CallFunction",
+        "/tfplugin6.Provider/OpenEphemeralResource",
     ] {
         let mut grpc = tonic::client::Grpc::new(channel.clone());
         grpc.ready().await.unwrap();
@@ -205,5 +205,93 @@ async fn a_full_file_table_does_not_spin_and_stalled_handshakes_are_dropped() {
         .get_metadata(pb::get_metadata::Request {})
         .await
         .unwrap();
+    shutdown(channel, &mut plugin).await;
+}
+
+/// A string argument as Terraform sends it.
+fn string_argument(text: &str) -> pb::DynamicValue {
+    let msgpack = tfplugin::encode_msgpack(&Value::from(text), &tfplugin::Type::String).unwrap();
+    pb::DynamicValue {
+        msgpack,
+        json: Vec::new(),
+    }
+}
+
+#[tokio::test]
+async fn functions_are_listed_and_called_without_configuring() {
+    let (mut plugin, mut provider, channel) = launch_connected(&hello(), false).await;
+    let listed = provider
+        .get_functions(pb::get_functions::Request {})
+        .await
+        .unwrap()
+        .into_inner();
+    let shout = &listed.functions["shout"];
+    assert_eq!(shout.parameters.len(), 1);
+    assert_eq!(shout.parameters[0].name, "text");
+    assert_eq!(shout.parameters[0].r#type, br#""string""#);
+    assert_eq!(shout.r#return.as_ref().unwrap().r#type, br#""string""#);
+    assert!(!shout.summary.is_empty() && !shout.description.is_empty());
+    // The schema and the metadata name it too.
+    let schema = provider
+        .get_provider_schema(pb::get_provider_schema::Request {})
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(&schema.functions["shout"], shout);
+    let metadata = provider
+        .get_metadata(pb::get_metadata::Request {})
+        .await
+        .unwrap()
+        .into_inner();
+    let names: Vec<&str> = metadata.functions.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["shout"]);
+
+    // Called on a provider never configured, as Terraform does at validate.
+    let call = |name: &str, arguments: Vec<pb::DynamicValue>| pb::call_function::Request {
+        name: name.to_owned(),
+        arguments,
+    };
+    let answer = provider
+        .call_function(call("shout", vec![string_argument("hi")]))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(answer.error.is_none(), "{answer:?}");
+    let result = answer.result.unwrap();
+    let result = tfplugin::decode_msgpack(&result.msgpack, &tfplugin::Type::String).unwrap();
+    assert_eq!(result, Value::from("HI!"));
+
+    // The function's own error, at its argument.
+    let answer = provider
+        .call_function(call("shout", vec![string_argument(" ")]))
+        .await
+        .unwrap()
+        .into_inner();
+    let error = answer.error.unwrap();
+    assert_eq!(error.function_argument, Some(0));
+    assert!(error.text.contains("Nothing to shout"), "{}", error.text);
+    assert!(answer.result.is_none());
+
+    // What no client should send is an error, never a panic: an unknown
+    // name, a wrong count, a value that does not decode.
+    let garbage = pb::DynamicValue {
+        // A five-byte string cut after one.
+        msgpack: vec![0xa5, b'h'],
+        json: Vec::new(),
+    };
+    for (request, expected) in [
+        (call("whisper", vec![]), "no function \"whisper\""),
+        (call("shout", vec![]), "takes 1 arguments, but 0 were given"),
+        (call("shout", vec![garbage]), "could not decode"),
+    ] {
+        let error = provider
+            .call_function(request)
+            .await
+            .unwrap()
+            .into_inner()
+            .error
+            .unwrap();
+        assert!(error.text.contains(expected), "{}", error.text);
+    }
     shutdown(channel, &mut plugin).await;
 }

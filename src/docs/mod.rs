@@ -4,9 +4,10 @@
 //! test fails when the committed files differ.
 
 use crate::data_source::DataSource;
+use crate::function::functions;
 use crate::provider::data_sources;
 use crate::provider::schema::provider_schema;
-use tfplugin::{Attribute, Mode, Schema, Type};
+use tfplugin::{Attribute, Function, Mode, Schema, Signature, Type};
 
 /// One generated file, by its path under the repository root.
 pub struct DocFile {
@@ -50,7 +51,18 @@ const EXAMPLES: &[(&str, &str)] = &[
         "examples/data-sources/dli_enhanced_connection_privileges/check.tf",
         include_str!("../../examples/data-sources/dli_enhanced_connection_privileges/check.tf"),
     ),
+    (
+        "examples/functions/cidrs_overlap/function.tf",
+        include_str!("../../examples/functions/cidrs_overlap/function.tf"),
+    ),
 ];
+
+/// Each function's page: its name, path and template.
+const FUNCTION_PAGES: &[(&str, &str, &str)] = &[(
+    "cidrs_overlap",
+    "docs/functions/cidrs_overlap.md",
+    include_str!("templates/cidrs_overlap.md.tmpl"),
+)];
 
 /// Each data source's page: its type name, path and template.
 const DATA_SOURCE_PAGES: &[(&str, &str, &str)] = &[
@@ -94,7 +106,70 @@ pub fn generate() -> Vec<DocFile> {
             ),
         });
     }
+    for function in functions() {
+        let (path, template) = function_page_of(&*function);
+        let signature = function.signature();
+        files.push(DocFile {
+            path,
+            content: render(
+                template,
+                &[
+                    ("{{summary}}", signature.summary.to_owned()),
+                    ("{{description}}", signature.description.to_owned()),
+                    ("{{signature}}", signature_line(function.name(), &signature)),
+                    ("{{arguments}}", argument_lines(&signature)),
+                ],
+            ),
+        });
+    }
     files
+}
+
+fn function_page_of(function: &dyn Function) -> (&'static str, &'static str) {
+    FUNCTION_PAGES
+        .iter()
+        .find(|(name, _, _)| *name == function.name())
+        .map(|(_, path, template)| (*path, *template))
+        .unwrap_or_else(|| panic!("{} has no page in FUNCTION_PAGES", function.name()))
+}
+
+/// `cidrs_overlap(a string, b string) bool`, fenced.
+fn signature_line(name: &str, signature: &Signature) -> String {
+    let parameters: Vec<String> = signature
+        .parameters
+        .iter()
+        .map(|p| format!("{} {}", p.name, hcl_type(&p.ty)))
+        .collect();
+    format!(
+        "```text\n{name}({}) {}\n```",
+        parameters.join(", "),
+        hcl_type(&signature.returns)
+    )
+}
+
+/// A type as HCL writes it (`string`, `list(string)`).
+fn hcl_type(ty: &Type) -> String {
+    match ty.to_json() {
+        serde_json::Value::String(primitive) => primitive,
+        other => other.to_string(),
+    }
+}
+
+/// One numbered line per parameter.
+fn argument_lines(signature: &Signature) -> String {
+    signature
+        .parameters
+        .iter()
+        .zip(1..)
+        .map(|(p, n)| {
+            format!(
+                "{n}. `{}` ({}) {}\n",
+                p.name,
+                type_name(&p.ty),
+                p.description
+            )
+        })
+        .collect()
 }
 
 fn page_of(ds: &DataSource) -> &'static (&'static str, &'static str, &'static str) {

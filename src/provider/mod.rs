@@ -178,6 +178,10 @@ impl Provider for DliProvider {
         data_sources()
     }
 
+    fn functions(&self) -> Vec<Box<dyn tfplugin::Function>> {
+        crate::function::functions()
+    }
+
     async fn validate(&self, config: &Value) -> Vec<Diagnostic> {
         config::resolve(config, &*self.env)
             .err()

@@ -47,6 +47,28 @@ pub fn default_registry(cli: &Path) -> &'static str {
     }
 }
 
+/// The `(major, minor)` version of `cli`, from `version -json` (OpenTofu
+/// keeps Terraform's key).
+pub fn version(cli: &Path) -> (u32, u32) {
+    let out = std::process::Command::new(cli)
+        .args(["version", "-json"])
+        .env("TF_CLI_CONFIG_FILE", "/dev/null")
+        .output()
+        .unwrap_or_else(|e| panic!("{} version: {e}", cli.display()));
+    let json: Json = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{} version -json: {e}", cli.display()));
+    let text = json["terraform_version"].as_str().unwrap_or_default();
+    let mut parts = text.split('.').map(|p| p.parse().unwrap_or(0));
+    (parts.next().unwrap_or(0), parts.next().unwrap_or(0))
+}
+
+/// Whether `cli` calls provider-defined functions: Terraform 1.8 and
+/// OpenTofu 1.7 onwards.
+pub fn has_functions(cli: &Path) -> bool {
+    let since = if is_tofu(cli) { (1, 7) } else { (1, 8) };
+    version(cli) >= since
+}
+
 /// `relative` under `tools`, which must exist.
 pub fn installed(tools: &Path, relative: &str) -> PathBuf {
     let path = tools.join(relative);
