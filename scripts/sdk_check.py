@@ -10,6 +10,11 @@
       Lists enhanced connections through the SDK's DLI client (one page) and
       prints the response as JSON: proves the fake's list API speaks the SDK's
       language.
+  sdk_check.py pools --endpoint URL --ak AK --sk SK --project P [--name N] [--tags T]
+  sdk_check.py queues --endpoint URL --ak AK --sk SK --project P [--queue-type T]
+      Lists elastic resource pools (one page) or queues through the SDK's DLI
+      client and prints the response as JSON: proves the fake serves the
+      SDK's models for them.
   sdk_check.py sign < requests.json
       Signs each request with the SDK's signer and prints the Authorization
       values as a JSON list: lets our signer be compared with the official one.
@@ -65,6 +70,25 @@ def privileges(args):
     print(json.dumps(response.to_dict(), default=str))
 
 
+def pools(args):
+    from huaweicloudsdkdli.v1 import DliClient, ListElasticResourcePoolsRequest
+
+    credentials = BasicCredentials(args.ak, args.sk, args.project)
+    client = DliClient.new_builder().with_credentials(credentials).with_endpoints([args.endpoint]).build()
+    request = ListElasticResourcePoolsRequest(name=args.name, tags=args.tags)
+    response = client.list_elastic_resource_pools(request)
+    print(json.dumps(response.to_dict(), default=str))
+
+
+def queues(args):
+    from huaweicloudsdkdli.v1 import DliClient, ListQueuesRequest
+
+    credentials = BasicCredentials(args.ak, args.sk, args.project)
+    client = DliClient.new_builder().with_credentials(credentials).with_endpoints([args.endpoint]).build()
+    response = client.list_queues(ListQueuesRequest(queue_type=args.queue_type))
+    print(json.dumps(response.to_dict(), default=str))
+
+
 def sign():
     out = []
     for r in json.load(sys.stdin):
@@ -101,9 +125,22 @@ def main():
     p = sub.add_parser("privileges")
     for flag in ("--endpoint", "--ak", "--sk", "--project", "--connection-id"):
         p.add_argument(flag, required=True)
+    for name, extra in (("pools", ("--name", "--tags")), ("queues", ("--queue-type",))):
+        q = sub.add_parser(name)
+        for flag in ("--endpoint", "--ak", "--sk", "--project"):
+            q.add_argument(flag, required=True)
+        for flag in extra:
+            q.add_argument(flag)
     sub.add_parser("sign")
     args = parser.parse_args()
-    commands = {"call": call, "list": list_, "privileges": privileges, "sign": lambda _: sign()}
+    commands = {
+        "call": call,
+        "list": list_,
+        "privileges": privileges,
+        "pools": pools,
+        "queues": queues,
+        "sign": lambda _: sign(),
+    }
     commands[args.command](args)
 
 

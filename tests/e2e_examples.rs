@@ -83,11 +83,24 @@ async fn examples_plan_against_the_fake() {
                     "list.tf",
                     example("examples/data-sources/dli_enhanced_connections/data-source.tf"),
                 ),
+                (
+                    "pool.tf",
+                    example("examples/data-sources/dli_elastic_resource_pool/data-source.tf"),
+                ),
+                (
+                    "pools.tf",
+                    example("examples/data-sources/dli_elastic_resource_pools/data-source.tf"),
+                ),
             ],
         );
         let plan = basic.plan().await;
         assert!(
             plan.stdout.contains("22094d8f-c310-4621-913d-4c4d655d8495"),
+            "{}",
+            plan.stdout
+        );
+        assert!(
+            plan.stdout.contains("pool_cidr") && plan.stdout.contains(r#"= "172.16.0.0/18""#),
             "{}",
             plan.stdout
         );

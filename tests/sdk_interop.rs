@@ -269,3 +269,43 @@ fn our_signer_agrees_with_the_sdk_signer() {
         assert_eq!(ours, theirs, "request {request}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_official_sdk_reads_the_fakes_pools_and_queues() {
+    let fake = dli_fake::RunningFake::start(fixture(json!({})))
+        .await
+        .unwrap();
+    let url = fake.url();
+    let project = ["--project", PROJECT];
+
+    let rest: Vec<&str> = project.into_iter().chain(["--tags", "env=prod"]).collect();
+    let (ok, out, err) = sdk_against("pools", &url, (AK, SK), &rest).await;
+    assert!(ok, "{err}");
+    let page: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(page["count"], json!(1));
+    let pool = &page["elastic_resource_pools"][0];
+    assert_eq!(pool["elastic_resource_pool_name"], json!("lakehouse"));
+    assert_eq!(pool["cidr_in_vpc"], json!("172.16.0.0/18"));
+    assert_eq!(pool["label"], json!({"spec": "standard"}));
+
+    // DLI's own default is `sql`: without `all`, general queues are missing.
+    let names = |out: &str| -> Vec<String> {
+        let list: Value = serde_json::from_str(out).unwrap();
+        list["queues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|q| q["queue_name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let (ok, out, err) = sdk_against("queues", &url, (AK, SK), &project).await;
+    assert!(ok, "{err}");
+    assert_eq!(names(&out), ["bi_sql"]);
+    let rest: Vec<&str> = project.into_iter().chain(["--queue-type", "all"]).collect();
+    let (ok, out, err) = sdk_against("queues", &url, (AK, SK), &rest).await;
+    assert!(ok, "{err}");
+    assert_eq!(names(&out), ["etl_general", "bi_sql"]);
+    let list: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(list["queues"][0]["is_restarting"], json!(false));
+    assert!(fake.state.requests().iter().all(|r| r.status == 200));
+}

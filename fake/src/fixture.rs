@@ -50,6 +50,23 @@ pub struct Fixture {
     /// How the list API misbehaves.
     #[serde(default)]
     pub list_faults: ListFaults,
+    /// Elastic resource pools (`GET /v3/{project}/elastic-resource-pools`),
+    /// each as the SDK's `ElasticResourcePool`.
+    #[serde(default)]
+    pub pools: Vec<FixtureRow>,
+    /// Queues (`GET /v1.0/{project}/queues`), each as the SDK's `Queue`.
+    #[serde(default)]
+    pub queues: Vec<FixtureRow>,
+}
+
+/// A pool or queue: the object the list shows, and the tags it filters on.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct FixtureRow {
+    /// The row as the API sends it.
+    pub response: serde_json::Value,
+    /// Tags the list filters on.
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
 }
 
 /// A proxy or load balancer in front of the gateway.

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde_json::{Value, json};
 
-use crate::fixture::{FixtureConnection, ListFaults};
+use crate::fixture::{FixtureConnection, FixtureRow, ListFaults};
 
 /// The list API's default page size.
 pub const DEFAULT_LIMIT: usize = 100;
@@ -53,19 +53,49 @@ impl ListRequest {
     }
 
     fn matches(&self, connection: &FixtureConnection) -> bool {
-        let field = |name: &str| connection.response.get(name).and_then(Value::as_str);
+        self.matches_row(&connection.response, "name", &connection.tags)
+    }
+
+    /// Fuzzy on the name in `name_field`, exact on status and tags.
+    fn matches_row(&self, row: &Value, name_field: &str, tags: &BTreeMap<String, String>) -> bool {
+        let field = |name: &str| row.get(name).and_then(Value::as_str);
         let name_ok = self.name.as_ref().is_none_or(|wanted| {
-            field("name").is_some_and(|n| n.to_lowercase().contains(&wanted.to_lowercase()))
+            field(name_field).is_some_and(|n| n.to_lowercase().contains(&wanted.to_lowercase()))
         });
         let status_ok = self
             .status
             .as_ref()
             .is_none_or(|wanted| field("status") == Some(wanted.as_str()));
-        let tags_ok = self
-            .tags
-            .iter()
-            .all(|(k, v)| connection.tags.get(k) == Some(v));
+        let tags_ok = self.tags.iter().all(|(k, v)| tags.get(k) == Some(v));
         name_ok && status_ok && tags_ok
+    }
+
+    /// The pool list's answer: the page of matching pools, oldest first,
+    /// and the count of all matches.
+    pub fn pools_answer(&self, pools: &[FixtureRow]) -> Value {
+        let mut matches: Vec<&Value> = pools
+            .iter()
+            .filter(|p| self.matches_row(&p.response, "elastic_resource_pool_name", &p.tags))
+            .map(|p| &p.response)
+            .collect();
+        let key = |p: &Value| {
+            let created = p.get("create_time").and_then(Value::as_i64).unwrap_or(0);
+            let name = p.get("elastic_resource_pool_name").and_then(Value::as_str);
+            (created, name.unwrap_or_default().to_owned())
+        };
+        matches.sort_by_key(|p| key(p));
+        let page: Vec<&Value> = matches
+            .iter()
+            .copied()
+            .skip(self.offset)
+            .take(self.limit)
+            .collect();
+        json!({
+            "is_success": true,
+            "message": "",
+            "count": matches.len(),
+            "elastic_resource_pools": page,
+        })
     }
 
     /// The answer body: the page of matches, in creation order, and their
@@ -144,6 +174,38 @@ fn listed(response: &Value) -> Value {
         object.remove("message");
     }
     item
+}
+
+/// The queue list's answer: the queues of `queue_type` (DLI's default is
+/// `sql`, so `general` queues need `general` or `all`) with all the tags.
+pub fn queues_answer(queues: &[FixtureRow], pairs: &[(String, String)]) -> Result<Value, String> {
+    let mut queue_type = "sql";
+    let mut tags: Vec<(String, String)> = Vec::new();
+    for (key, value) in pairs {
+        match key.as_str() {
+            "queue_type" => queue_type = value.as_str(),
+            "tags" => {
+                let request = ListRequest::parse(&[(key.clone(), value.clone())])?;
+                tags = request.tags;
+            }
+            _ => {}
+        }
+    }
+    if !["sql", "general", "all"].contains(&queue_type) {
+        return Err(format!(
+            "The parameter queue_type is invalid: {queue_type:?}"
+        ));
+    }
+    let listed: Vec<&Value> = queues
+        .iter()
+        .filter(|q| {
+            let kind = q.response.get("queue_type").and_then(Value::as_str);
+            (queue_type == "all" || kind == Some(queue_type))
+                && tags.iter().all(|(k, v)| q.tags.get(k) == Some(v))
+        })
+        .map(|q| &q.response)
+        .collect();
+    Ok(json!({"is_success": true, "message": "", "queues": listed}))
 }
 
 #[cfg(test)]

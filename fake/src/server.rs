@@ -64,6 +64,10 @@ enum Route<'a> {
     Privileges { project: &'a str, id: &'a str },
     /// `GET /v2.0/{project}/datasource/enhanced-connections`
     List { project: &'a str },
+    /// `GET /v3/{project}/elastic-resource-pools`
+    Pools { project: &'a str },
+    /// `GET /v1.0/{project}/queues`
+    Queues { project: &'a str },
     /// IAM: `GET /v3/projects`
     Projects,
     /// IAM: `POST /v3.0/OS-CREDENTIAL/securitytokens`
@@ -84,6 +88,17 @@ fn route<'a>(method: &Method, path: &'a str) -> Option<Route<'a>> {
     }
     if method != Method::GET {
         return None;
+    }
+    let trimmed = path.trim_end_matches('/');
+    let under = |prefix: &str, collection: &str| {
+        let (project, rest) = trimmed.strip_prefix(prefix)?.split_once('/')?;
+        (!project.is_empty() && rest == collection).then_some(project)
+    };
+    if let Some(project) = under("/v3/", "elastic-resource-pools") {
+        return Some(Route::Pools { project });
+    }
+    if let Some(project) = under("/v1.0/", "queues") {
+        return Some(Route::Queues { project });
     }
     let rest = path.strip_prefix("/v2.0/")?;
     let (project, rest) = rest.split_once('/')?;
@@ -286,6 +301,31 @@ async fn answer(
                         StatusCode::OK,
                         list_answer(state, &request).to_string().into_bytes(),
                     ),
+                    Err(why) => error(StatusCode::BAD_REQUEST, "DLI.0001", &why),
+                }
+            }
+        },
+        Route::Pools { project } => match project_refusal(state, headers, project) {
+            Some(refusal) => refusal,
+            None => {
+                let pairs = verify::query_pairs(uri.query().unwrap_or(""));
+                match crate::list::ListRequest::parse(&pairs) {
+                    Ok(request) => json_response(
+                        StatusCode::OK,
+                        (request.pools_answer(&state.fixture.pools))
+                            .to_string()
+                            .into_bytes(),
+                    ),
+                    Err(why) => error(StatusCode::BAD_REQUEST, "DLI.0001", &why),
+                }
+            }
+        },
+        Route::Queues { project } => match project_refusal(state, headers, project) {
+            Some(refusal) => refusal,
+            None => {
+                let pairs = verify::query_pairs(uri.query().unwrap_or(""));
+                match crate::list::queues_answer(&state.fixture.queues, &pairs) {
+                    Ok(body) => json_response(StatusCode::OK, body.to_string().into_bytes()),
                     Err(why) => error(StatusCode::BAD_REQUEST, "DLI.0001", &why),
                 }
             }

@@ -27,7 +27,7 @@ pub struct Filter {
     pub status: Known<String>,
     /// Only connections with all these tags (key and value).
     #[tf(optional)]
-    pub tags: Known<BTreeMap<String, Known<String>>>,
+    pub tags: Known<Tags>,
     #[tf(flatten)]
     pub location: Location,
 }
@@ -57,25 +57,7 @@ impl ModelDataSource<Context> for EnhancedConnections {
 
     /// Checks what is known; unknown values are checked at read time.
     fn validate(&self, config: &Filter) -> Diagnostics {
-        let mut problems = validate_location(&config.location);
-        for (argument, value) in [
-            (Filter::NAME, &config.name),
-            (Filter::STATUS, &config.status),
-        ] {
-            if value.as_deref_known() == Some("") {
-                problems.push(
-                    Diagnostic::error(
-                        format!("Empty {argument}"),
-                        format!("Leave {argument} out to list without that filter."),
-                    )
-                    .at(argument),
-                );
-            }
-        }
-        if let Known::Value(tags) = &config.tags {
-            problems.extend(tag_problems(tags));
-        }
-        problems
+        filter_problems(&config.name, &config.status, &config.tags, &config.location)
     }
 
     async fn read(
@@ -84,7 +66,7 @@ impl ModelDataSource<Context> for EnhancedConnections {
     ) -> Result<Read<State>, Diagnostics> {
         let (cx, cancel, filter) = (request.configured, request.cancel, request.config);
         let reader = Reader::at(cx, &filter.location, cancel).await?;
-        let query = query_of(&filter);
+        let query = query_of(&filter.name, &filter.status, &filter.tags);
         let context = reader.context("the enhanced connections".into(), None);
         let mut found = reader
             .list(&query, cancel)
@@ -108,6 +90,36 @@ impl ModelDataSource<Context> for EnhancedConnections {
         .into())
     }
 }
+
+/// The problems of a list's filters, as far as they are known: an empty name
+/// or status, tags the API cannot take, a bad region or project. The pool
+/// list's filters have the same names.
+pub fn filter_problems(
+    name: &Known<String>,
+    status: &Known<String>,
+    tags: &Known<Tags>,
+    location: &Location,
+) -> Diagnostics {
+    let mut problems = validate_location(location);
+    for (argument, value) in [(Filter::NAME, name), (Filter::STATUS, status)] {
+        if value.as_deref_known() == Some("") {
+            problems.push(
+                Diagnostic::error(
+                    format!("Empty {argument}"),
+                    format!("Leave {argument} out to list without that filter."),
+                )
+                .at(argument),
+            );
+        }
+    }
+    if let Known::Value(tags) = tags {
+        problems.extend(tag_problems(tags));
+    }
+    problems
+}
+
+/// A tag filter as configured.
+pub type Tags = BTreeMap<String, Known<String>>;
 
 /// Tags as the API takes them (`k1=v1,k2=v2`): neither side may hold `,` or
 /// `=`, and keys are not empty.
@@ -138,24 +150,25 @@ fn tag_value(value: &Known<String>) -> &str {
     value.as_deref_known().unwrap_or_default()
 }
 
-fn query_of(filter: &Filter) -> ListQuery {
+/// The list query of a list's filters.
+pub fn query_of(name: &Known<String>, status: &Known<String>, tags: &Known<Tags>) -> ListQuery {
     let own = |value: &Known<String>| value.as_deref_known().map(str::to_owned);
-    let tags = match &filter.tags {
+    let tags = match tags {
         Known::Value(tags) => (tags.iter())
             .map(|(key, value)| (key.clone(), tag_value(value).to_owned()))
             .collect(),
         _ => Vec::new(),
     };
     ListQuery {
-        name: own(&filter.name),
-        status: own(&filter.status),
+        name: own(name),
+        status: own(status),
         tags,
         ..ListQuery::default()
     }
 }
 
 /// The same for the same filters, region and project; different otherwise.
-fn stable_id(filter: &ListQuery, region: Option<&str>, project_id: &str) -> String {
+pub fn stable_id(filter: &ListQuery, region: Option<&str>, project_id: &str) -> String {
     let key = serde_json::json!([project_id, region, filter.name, filter.status, filter.tags]);
     let digest = Sha256::digest(key.to_string().as_bytes());
     hex::encode(&digest[..16])
@@ -203,7 +216,7 @@ mod tests {
         assert!(DataSource::validate(&EnhancedConnections, &fine).is_empty());
         let filter = Filter::from_value(&fine).unwrap();
         assert_eq!(
-            query_of(&filter).tags,
+            query_of(&filter.name, &filter.status, &filter.tags).tags,
             [("env".to_owned(), "prod".to_owned())]
         );
     }
@@ -223,7 +236,7 @@ mod tests {
         assert_eq!(at, [Some(AttributePath::attribute(Filter::STATUS))]);
         let filter = Filter::from_value(&config).unwrap();
         assert_eq!(
-            query_of(&filter).tags,
+            query_of(&filter.name, &filter.status, &filter.tags).tags,
             [
                 ("env".to_owned(), String::new()),
                 ("team".to_owned(), String::new())

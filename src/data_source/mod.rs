@@ -3,10 +3,13 @@
 
 pub mod connection;
 pub mod context;
+pub mod elastic_resource_pool;
+pub mod elastic_resource_pools;
 pub mod enhanced_connection;
 pub mod enhanced_connection_privileges;
 pub mod enhanced_connections;
 pub mod location;
+pub mod pool;
 
 pub use context::{Context, Own, Setting, Target};
 pub use location::Location;

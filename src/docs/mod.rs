@@ -52,6 +52,14 @@ const EXAMPLES: &[(&str, &str)] = &[
         include_str!("../../examples/data-sources/dli_enhanced_connection_privileges/check.tf"),
     ),
     (
+        "examples/data-sources/dli_elastic_resource_pool/data-source.tf",
+        include_str!("../../examples/data-sources/dli_elastic_resource_pool/data-source.tf"),
+    ),
+    (
+        "examples/data-sources/dli_elastic_resource_pools/data-source.tf",
+        include_str!("../../examples/data-sources/dli_elastic_resource_pools/data-source.tf"),
+    ),
+    (
         "examples/functions/cidrs_overlap/function.tf",
         include_str!("../../examples/functions/cidrs_overlap/function.tf"),
     ),
@@ -80,6 +88,16 @@ const DATA_SOURCE_PAGES: &[(&str, &str, &str)] = &[
         "dli_enhanced_connection_privileges",
         "docs/data-sources/enhanced_connection_privileges.md",
         include_str!("templates/enhanced_connection_privileges.md.tmpl"),
+    ),
+    (
+        "dli_elastic_resource_pool",
+        "docs/data-sources/elastic_resource_pool.md",
+        include_str!("templates/elastic_resource_pool.md.tmpl"),
+    ),
+    (
+        "dli_elastic_resource_pools",
+        "docs/data-sources/elastic_resource_pools.md",
+        include_str!("templates/elastic_resource_pools.md.tmpl"),
     ),
 ];
 

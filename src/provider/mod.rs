@@ -12,8 +12,8 @@ use async_trait::async_trait;
 use tfplugin::{Diagnostic, Provider, Schema, Value};
 
 use crate::data_source::{
-    Context, DataSource, Setting, enhanced_connection, enhanced_connection_privileges,
-    enhanced_connections,
+    Context, DataSource, Setting, elastic_resource_pool, elastic_resource_pools,
+    enhanced_connection, enhanced_connection_privileges, enhanced_connections,
 };
 use config::{Settings, SharedConfigChoice, Source};
 use dli_client::profile::{self, Profile};
@@ -28,6 +28,8 @@ pub fn data_sources() -> Vec<Box<DataSource>> {
         Box::new(enhanced_connection::EnhancedConnection),
         Box::new(enhanced_connection_privileges::EnhancedConnectionPrivileges),
         Box::new(enhanced_connections::EnhancedConnections),
+        Box::new(elastic_resource_pool::ElasticResourcePool),
+        Box::new(elastic_resource_pools::ElasticResourcePools),
     ]
 }
 

@@ -45,8 +45,9 @@ pub fn terraforms() -> Vec<PathBuf> {
     cli::terraforms(&tools())
 }
 
-/// The fixture the e2e tests serve: the seed connection, a richer one, and
-/// extra connections from `extra` (id → {response, faults}).
+/// The fixture the e2e tests serve: the seed connection, extra connections
+/// from `extra` (id → {response, faults}), and the pools and queues of
+/// `fixtures/pools-and-queues.json`.
 pub fn fixture(extra: Value) -> Fixture {
     let seed: Value =
         serde_json::from_str(include_str!("../fixtures/seed-example-response.json")).unwrap();
@@ -61,6 +62,10 @@ pub fn fixture(extra: Value) -> Fixture {
     for (id, conn) in extra.as_object().unwrap() {
         fixture["connections"][id] = conn.clone();
     }
+    let network: Value =
+        serde_json::from_str(include_str!("../fixtures/pools-and-queues.json")).unwrap();
+    fixture["pools"] = network["pools"].clone();
+    fixture["queues"] = network["queues"].clone();
     Fixture::from_json(&fixture.to_string()).unwrap()
 }
 

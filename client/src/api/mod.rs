@@ -4,3 +4,5 @@
 mod connections;
 pub mod model;
 pub mod paging;
+mod pools;
+mod queues;

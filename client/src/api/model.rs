@@ -164,6 +164,154 @@ impl ListQuery {
     }
 }
 
+/// An elastic resource pool, a row of
+/// `GET /v3/{project_id}/elastic-resource-pools`.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+pub struct ElasticResourcePool {
+    /// The pool's name, its identity for users.
+    pub elastic_resource_pool_name: Option<String>,
+    /// DLI's number for the pool.
+    pub id: Option<i64>,
+    /// `AVAILABLE`, `SCALING`, `CREATING` or `FAILED`.
+    pub status: Option<String>,
+    /// The pool's description.
+    pub description: Option<String>,
+    /// Who created it.
+    pub owner: Option<String>,
+    /// The most CUs it may scale to.
+    pub max_cu: Option<i64>,
+    /// The fewest CUs it keeps.
+    pub min_cu: Option<i64>,
+    /// The CUs it has now.
+    pub actual_cu: Option<i64>,
+    /// The CUs it is scaling to.
+    pub current_cu: Option<i64>,
+    /// The CUs paid in advance.
+    pub prepay_cu: Option<i64>,
+    /// The pool's CIDR in its VPC.
+    pub cidr_in_vpc: Option<String>,
+    /// Its IPv6 CIDR, when IPv6 is on.
+    pub ipv6_cidr_in_subnet: Option<String>,
+    /// Whether IPv6 is on.
+    pub ipv6_enable: Option<bool>,
+    /// The names of its queues, in DLI's order.
+    pub queues: Option<Vec<String>>,
+    /// Why it failed, if it did.
+    pub fail_reason: Option<String>,
+    /// Its resource ID.
+    pub resource_id: Option<String>,
+    /// Its enterprise project.
+    pub enterprise_project_id: Option<String>,
+    /// How it is billed, as DLI numbers it.
+    pub charging_mode: Option<i64>,
+    /// Who manages it (e.g. `DLI`).
+    pub manager: Option<String>,
+    /// Its labels.
+    pub label: Option<std::collections::BTreeMap<String, String>>,
+    /// Epoch milliseconds, UTC.
+    pub create_time: Option<i64>,
+    /// Epoch milliseconds, UTC.
+    pub update_time: Option<i64>,
+}
+
+/// One page of `GET /v3/{project_id}/elastic-resource-pools` (the same
+/// filters as the connection list: [`ListQuery`]).
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+pub struct PoolList {
+    /// `false` (with `message`) when the call failed despite a 2xx status.
+    pub is_success: Option<bool>,
+    /// The failure message, or empty.
+    pub message: Option<String>,
+    /// Matches before paging.
+    pub count: Option<u64>,
+    /// The page's pools.
+    pub elastic_resource_pools: Option<Vec<ElasticResourcePool>>,
+}
+
+/// A queue, a row of `GET /v1.0/{project_id}/queues`.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+pub struct Queue {
+    /// The queue's name, its identity for users.
+    pub queue_name: Option<String>,
+    /// DLI's number for the queue.
+    pub queue_id: Option<i64>,
+    /// `sql` or `general`.
+    pub queue_type: Option<String>,
+    /// The queue's description.
+    pub description: Option<String>,
+    /// Who created it.
+    pub owner: Option<String>,
+    /// Its engine, e.g. `spark`.
+    pub engine: Option<String>,
+    /// Its CUs.
+    pub cu_count: Option<i64>,
+    /// How it is billed, as DLI numbers it.
+    pub charging_mode: Option<i64>,
+    /// Its resource ID.
+    pub resource_id: Option<String>,
+    /// Its enterprise project.
+    pub enterprise_project_id: Option<String>,
+    /// Its CIDR in the VPC.
+    pub cidr_in_vpc: Option<String>,
+    /// Its management subnet's CIDR.
+    pub cidr_in_mgntsubnet: Option<String>,
+    /// Its subnet's CIDR.
+    pub cidr_in_subnet: Option<String>,
+    /// 0: shared; 1: dedicated.
+    pub resource_mode: Option<i64>,
+    /// Whether it is restarting.
+    pub is_restarting: Option<bool>,
+    /// Its CU specification.
+    pub cu_spec: Option<i64>,
+    /// The most CUs it scales out to.
+    pub cu_scale_out_limit: Option<i64>,
+    /// The fewest CUs it scales in to.
+    pub cu_scale_in_limit: Option<i64>,
+    /// The elastic resource pool it is in, if any.
+    pub elastic_resource_pool_name: Option<String>,
+    /// The Spark versions it runs.
+    pub support_spark_versions: Option<Vec<String>>,
+    /// Its default Spark version.
+    pub default_spark_version: Option<String>,
+    /// Epoch milliseconds, UTC.
+    pub create_time: Option<i64>,
+}
+
+/// The answer of `GET /v1.0/{project_id}/queues` (no paging).
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+pub struct QueueList {
+    /// `false` (with `message`) when the call failed despite a 2xx status.
+    pub is_success: Option<bool>,
+    /// The failure message, or empty.
+    pub message: Option<String>,
+    /// The queues.
+    pub queues: Option<Vec<Queue>>,
+}
+
+/// Which queues the queue list returns. DLI's own default is `sql`: a
+/// list without `all` silently leaves out every `general` queue.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum QueueType {
+    /// SQL queues only.
+    Sql,
+    /// General-purpose queues only (Flink, Spark jobs).
+    General,
+    /// Every queue.
+    #[default]
+    All,
+}
+
+impl QueueType {
+    /// The value DLI's `queue_type` takes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QueueType::Sql => "sql",
+            QueueType::General => "general",
+            QueueType::All => "all",
+        }
+    }
+}
+
 impl PageQuery for ListQuery {
     fn page(&self, offset: u64, limit: u32) -> Self {
         ListQuery {
@@ -192,6 +340,40 @@ impl Row for EnhancedConnection {
 
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
+    }
+}
+
+impl Page for PoolList {
+    type Row = ElasticResourcePool;
+
+    fn count(&self) -> Option<u64> {
+        self.count
+    }
+
+    fn into_rows(self) -> Vec<ElasticResourcePool> {
+        self.elastic_resource_pools.unwrap_or_default()
+    }
+}
+
+/// A pool is told apart by its name, which is unique in a project.
+impl Row for ElasticResourcePool {
+    const PLURAL: &'static str = "elastic resource pools";
+    const SINGULAR: &'static str = "elastic resource pool";
+
+    fn id(&self) -> Option<&str> {
+        self.elastic_resource_pool_name.as_deref()
+    }
+}
+
+impl Outcome for PoolList {
+    fn unsuccessful(&self) -> Option<String> {
+        reported_failure(self.is_success, &self.message)
+    }
+}
+
+impl Outcome for QueueList {
+    fn unsuccessful(&self) -> Option<String> {
+        reported_failure(self.is_success, &self.message)
     }
 }
 

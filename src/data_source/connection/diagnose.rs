@@ -126,8 +126,8 @@ pub fn read_failure(error: &RetryError, cx: &ReadContext<'_>) -> Diagnostic {
         ErrorKind::Forbidden => {
             let permission = match cx.permission {
                 Some(p) => format!(
-                    " This read needs the permission {p}, which reading the connection itself \
-                     does not: grant it to the key's user or agency."
+                    " This read needs the permission {p}: grant it to the key's user or \
+                     agency."
                 ),
                 None => String::new(),
             };
@@ -206,8 +206,8 @@ pub fn list_failure(
         ListError::Inconsistent(why) => Diagnostic::error(
             format!("Inconsistent answers listing {}", cx.subject),
             format!(
-                "DLI's pages for {} contradict each other: {why}. Connections may have been \
-                 created or deleted while the list was read; try again.",
+                "DLI's pages for {} contradict each other: {why}. Some may have been created \
+                 or deleted while the list was read; try again.",
                 cx.place()
             ),
         ),

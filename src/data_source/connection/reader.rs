@@ -6,7 +6,10 @@ use tokio_util::sync::CancellationToken;
 
 use super::diagnose::ReadContext;
 use crate::data_source::{Context, Location, Own, Target};
-use dli_client::model::{ConnectionPrivileges, EnhancedConnection, ListQuery};
+use dli_client::model::{
+    ConnectionPrivileges, ElasticResourcePool, EnhancedConnection, ListQuery, Queue, QueueType,
+};
+use dli_client::paging::Page;
 use dli_client::paging::{self, ListError};
 use dli_client::retry::{self, RetryError, RetryPolicy};
 use dli_client::{ApiError, Credentials, ErrorKind, endpoint};
@@ -129,23 +132,72 @@ impl<'a> Reader<'a> {
         .await
     }
 
-    /// Every connection the filter matches, page by page, each page with
-    /// retries.
+    /// Every row the filter matches, page by page, each page fetched by
+    /// `page` with retries.
+    async fn every_page<P, F, Fut>(
+        &self,
+        filter: &ListQuery,
+        cancel: &CancellationToken,
+        page: F,
+    ) -> Result<Vec<P::Row>, ListError<RetryError>>
+    where
+        P: Page,
+        F: Fn(Credentials, ListQuery) -> Fut,
+        Fut: Future<Output = Result<P, ApiError>>,
+    {
+        let page = &page;
+        paging::read_all(filter, |query| async move {
+            self.with_retries(cancel, |credentials| page(credentials, query.clone()))
+                .await
+        })
+        .await
+    }
+
+    /// Every connection the filter matches.
     pub async fn list(
         &self,
         filter: &ListQuery,
         cancel: &CancellationToken,
     ) -> Result<Vec<EnhancedConnection>, ListError<RetryError>> {
         let (client, base, project) = (&self.cx.client, &self.target.base, &self.project_id);
-        paging::read_all(filter, |query| async move {
-            let query = &query;
-            self.with_retries(cancel, |credentials| async move {
-                client
-                    .list_enhanced_connections(base, &credentials, project, query)
-                    .await
-            })
-            .await
+        self.every_page(filter, cancel, |credentials, query| async move {
+            client
+                .list_enhanced_connections(base, &credentials, project, &query)
+                .await
         })
         .await
+    }
+
+    /// Every elastic resource pool the filter matches.
+    pub async fn pools(
+        &self,
+        filter: &ListQuery,
+        cancel: &CancellationToken,
+    ) -> Result<Vec<ElasticResourcePool>, ListError<RetryError>> {
+        let (client, base, project) = (&self.cx.client, &self.target.base, &self.project_id);
+        self.every_page(filter, cancel, |credentials, query| async move {
+            client
+                .list_elastic_resource_pools(base, &credentials, project, &query)
+                .await
+        })
+        .await
+    }
+
+    /// Every queue of `queue_type` with all of `tags` (one call: the queue
+    /// list has no pages), with retries.
+    pub async fn queues(
+        &self,
+        queue_type: QueueType,
+        tags: &[(String, String)],
+        cancel: &CancellationToken,
+    ) -> Result<Vec<Queue>, RetryError> {
+        let (client, base, project) = (&self.cx.client, &self.target.base, &self.project_id);
+        self.with_retries(cancel, |credentials| async move {
+            client
+                .list_queues(base, &credentials, project, queue_type, tags)
+                .await
+        })
+        .await
+        .map(|list| list.queues.unwrap_or_default())
     }
 }

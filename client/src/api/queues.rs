@@ -1,0 +1,31 @@
+//! The queue list, whole in one call (the API has no paging).
+
+use reqwest::Url;
+
+use super::model::{QueueList, QueueType};
+use crate::endpoint::under;
+use crate::error::ApiError;
+use crate::transport::Client;
+use dli_signer::Credentials;
+
+impl Client {
+    /// `GET /v1.0/{project_id}/queues?queue_type=…&tags=…`: every queue of
+    /// `queue_type` with all of `tags`.
+    pub async fn list_queues(
+        &self,
+        base: &Url,
+        credentials: &Credentials,
+        project_id: &str,
+        queue_type: QueueType,
+        tags: &[(String, String)],
+    ) -> Result<QueueList, ApiError> {
+        let url = under(base, &["v1.0", project_id, "queues"]);
+        let mut pairs = vec![("queue_type".to_owned(), queue_type.as_str().to_owned())];
+        if !tags.is_empty() {
+            let tags: Vec<String> = tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            pairs.push(("tags".into(), tags.join(",")));
+        }
+        self.get_json(url, &pairs, credentials, Some(project_id), "a queue list")
+            .await
+    }
+}
