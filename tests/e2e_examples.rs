@@ -91,6 +91,14 @@ async fn examples_plan_against_the_fake() {
                     "pools.tf",
                     example("examples/data-sources/dli_elastic_resource_pools/data-source.tf"),
                 ),
+                (
+                    "queue.tf",
+                    example("examples/data-sources/dli_queue/data-source.tf"),
+                ),
+                (
+                    "queues.tf",
+                    example("examples/data-sources/dli_queues/data-source.tf"),
+                ),
             ],
         );
         let plan = basic.plan().await;
@@ -100,7 +108,9 @@ async fn examples_plan_against_the_fake() {
             plan.stdout
         );
         assert!(
-            plan.stdout.contains("pool_cidr") && plan.stdout.contains(r#"= "172.16.0.0/18""#),
+            plan.stdout.contains("pool_cidr")
+                && plan.stdout.contains("etl_ready")
+                && plan.stdout.contains(r#"= "172.16.0.0/18""#),
             "{}",
             plan.stdout
         );

@@ -169,7 +169,17 @@ pub fn query_of(name: &Known<String>, status: &Known<String>, tags: &Known<Tags>
 
 /// The same for the same filters, region and project; different otherwise.
 pub fn stable_id(filter: &ListQuery, region: Option<&str>, project_id: &str) -> String {
-    let key = serde_json::json!([project_id, region, filter.name, filter.status, filter.tags]);
+    digest_id(&serde_json::json!([
+        project_id,
+        region,
+        filter.name,
+        filter.status,
+        filter.tags
+    ]))
+}
+
+/// A short digest of what a list read was for, as its `id`.
+pub fn digest_id(key: &serde_json::Value) -> String {
     let digest = Sha256::digest(key.to_string().as_bytes());
     hex::encode(&digest[..16])
 }

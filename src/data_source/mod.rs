@@ -10,6 +10,8 @@ pub mod enhanced_connection_privileges;
 pub mod enhanced_connections;
 pub mod location;
 pub mod pool;
+pub mod queue;
+pub mod queues;
 
 pub use context::{Context, Own, Setting, Target};
 pub use location::Location;

@@ -60,6 +60,14 @@ const EXAMPLES: &[(&str, &str)] = &[
         include_str!("../../examples/data-sources/dli_elastic_resource_pools/data-source.tf"),
     ),
     (
+        "examples/data-sources/dli_queue/data-source.tf",
+        include_str!("../../examples/data-sources/dli_queue/data-source.tf"),
+    ),
+    (
+        "examples/data-sources/dli_queues/data-source.tf",
+        include_str!("../../examples/data-sources/dli_queues/data-source.tf"),
+    ),
+    (
         "examples/functions/cidrs_overlap/function.tf",
         include_str!("../../examples/functions/cidrs_overlap/function.tf"),
     ),
@@ -98,6 +106,16 @@ const DATA_SOURCE_PAGES: &[(&str, &str, &str)] = &[
         "dli_elastic_resource_pools",
         "docs/data-sources/elastic_resource_pools.md",
         include_str!("templates/elastic_resource_pools.md.tmpl"),
+    ),
+    (
+        "dli_queue",
+        "docs/data-sources/queue.md",
+        include_str!("templates/queue.md.tmpl"),
+    ),
+    (
+        "dli_queues",
+        "docs/data-sources/queues.md",
+        include_str!("templates/queues.md.tmpl"),
     ),
 ];
 

@@ -13,7 +13,7 @@ use tfplugin::{Diagnostic, Provider, Schema, Value};
 
 use crate::data_source::{
     Context, DataSource, Setting, elastic_resource_pool, elastic_resource_pools,
-    enhanced_connection, enhanced_connection_privileges, enhanced_connections,
+    enhanced_connection, enhanced_connection_privileges, enhanced_connections, queue, queues,
 };
 use config::{Settings, SharedConfigChoice, Source};
 use dli_client::profile::{self, Profile};
@@ -30,6 +30,8 @@ pub fn data_sources() -> Vec<Box<DataSource>> {
         Box::new(enhanced_connections::EnhancedConnections),
         Box::new(elastic_resource_pool::ElasticResourcePool),
         Box::new(elastic_resource_pools::ElasticResourcePools),
+        Box::new(queue::by_name::Queue),
+        Box::new(queues::Queues),
     ]
 }
 
