@@ -27,27 +27,42 @@ fn workspace(tf: &std::path::Path, fake: &RunningFake, files: &[(&str, String)])
     ws
 }
 
+/// Every `.tf` file under `dir`, sorted.
+fn tf_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            tf_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "tf") {
+            out.push(path);
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn examples_are_fmt_clean() {
     for tf in terraforms() {
         let ws = Workspace::new(&tf, "");
         // A CLI without provider-defined functions cannot parse their calls.
         let functions = tfplugin::testing::cli::has_functions(&tf);
-        let mut dirs: Vec<_> = std::fs::read_dir(repo_root().join("examples"))
-            .unwrap()
-            .map(|entry| entry.unwrap().path())
-            .filter(|dir| functions || !dir.ends_with("functions"))
+        let mut files = Vec::new();
+        tf_files(&repo_root().join("examples"), &mut files);
+        let files: Vec<_> = files
+            .into_iter()
+            .filter(|file| {
+                functions
+                    || !std::fs::read_to_string(file)
+                        .unwrap()
+                        .contains("provider::")
+            })
             .collect();
-        dirs.sort();
-        for dir in dirs {
+        for file in files {
             let run = ws
-                .run(&[
-                    "fmt",
-                    "-check",
-                    "-recursive",
-                    "-diff",
-                    dir.to_str().unwrap(),
-                ])
+                .run(&["fmt", "-check", "-diff", file.to_str().unwrap()])
                 .await;
             assert_eq!(
                 run.code,
@@ -163,6 +178,38 @@ async fn examples_plan_against_the_fake() {
                 "{}",
                 run.text()
             );
+        }
+
+        // A connection followed to its pool, whose CIDR a precondition
+        // checks against the subnet with the provider's function.
+        let pool_cidr = |subnet: &str| {
+            workspace(
+                &tf,
+                &fake,
+                &[("main.tf", example("examples/scenarios/pool-cidr/main.tf"))],
+            )
+            .env("TF_VAR_subnet_cidr", subnet)
+        };
+        let clear = pool_cidr("192.168.0.0/24")
+            .run(&["plan", "-no-color", "-input=false"])
+            .await;
+        let overlapping = pool_cidr("172.16.8.0/24")
+            .run(&["plan", "-no-color", "-input=false"])
+            .await;
+        if tfplugin::testing::cli::has_functions(&tf) {
+            assert_eq!(clear.code, Some(0), "{}", clear.text());
+            assert!(clear.stdout.contains("172.16.0.0/18"), "{}", clear.stdout);
+            assert_eq!(overlapping.code, Some(1), "{}", overlapping.text());
+            assert!(
+                overlapping
+                    .text()
+                    .contains("overlaps the connection's subnet 172.16.8.0/24"),
+                "{}",
+                overlapping.text()
+            );
+        } else {
+            // Older CLIs cannot parse a provider function's call.
+            assert_eq!(clear.code, Some(1), "{}", clear.text());
         }
 
         // The demo fixture grants BIND_QUEUE on withvpc to one project only.
