@@ -11,7 +11,7 @@
       prints the response as JSON: proves the fake's list API speaks the SDK's
       language.
   sdk_check.py pools --endpoint URL --ak AK --sk SK --project P [--name N] [--tags T]
-  sdk_check.py queues --endpoint URL --ak AK --sk SK --project P [--queue-type T]
+  sdk_check.py queues --endpoint URL --ak AK --sk SK --project P [--queue-type T | --queue-name N]
       Lists elastic resource pools (one page) or queues through the SDK's DLI
       client and prints the response as JSON: proves the fake serves the
       SDK's models for them.
@@ -81,11 +81,14 @@ def pools(args):
 
 
 def queues(args):
-    from huaweicloudsdkdli.v1 import DliClient, ListQueuesRequest
+    from huaweicloudsdkdli.v1 import DliClient, ListQueuesRequest, ShowQueueRequest
 
     credentials = BasicCredentials(args.ak, args.sk, args.project)
     client = DliClient.new_builder().with_credentials(credentials).with_endpoints([args.endpoint]).build()
-    response = client.list_queues(ListQueuesRequest(queue_type=args.queue_type))
+    if args.queue_name:
+        response = client.show_queue(ShowQueueRequest(queue_name=args.queue_name))
+    else:
+        response = client.list_queues(ListQueuesRequest(queue_type=args.queue_type))
     print(json.dumps(response.to_dict(), default=str))
 
 
@@ -125,7 +128,7 @@ def main():
     p = sub.add_parser("privileges")
     for flag in ("--endpoint", "--ak", "--sk", "--project", "--connection-id"):
         p.add_argument(flag, required=True)
-    for name, extra in (("pools", ("--name", "--tags")), ("queues", ("--queue-type",))):
+    for name, extra in (("pools", ("--name", "--tags")), ("queues", ("--queue-type", "--queue-name"))):
         q = sub.add_parser(name)
         for flag in ("--endpoint", "--ak", "--sk", "--project"):
             q.add_argument(flag, required=True)

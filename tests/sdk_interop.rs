@@ -307,5 +307,29 @@ async fn the_official_sdk_reads_the_fakes_pools_and_queues() {
     assert_eq!(names(&out), ["etl_general", "bi_sql"]);
     let list: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(list["queues"][0]["is_restarting"], json!(false));
+
+    // The single-queue GET, camelCase and all, decodes into the SDK's model.
+    let rest: Vec<&str> = project
+        .into_iter()
+        .chain(["--queue-name", "etl_general"])
+        .collect();
+    let (ok, out, err) = sdk_against("queues", &url, (AK, SK), &rest).await;
+    assert!(ok, "{err}");
+    let queue: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(queue["queue_name"], json!("etl_general"));
+    assert_eq!(queue["queue_type"], json!("general"));
+    assert_eq!(queue["cu_count"], json!(16));
     assert!(fake.state.requests().iter().all(|r| r.status == 200));
+
+    // An unknown name is DLI's error body.
+    let rest: Vec<&str> = project
+        .into_iter()
+        .chain(["--queue-name", "nope"])
+        .collect();
+    let (ok, _, err) = sdk_against("queues", &url, (AK, SK), &rest).await;
+    assert!(!ok);
+    assert!(
+        err.contains("DLI.0002") && err.contains("There is no queue named nope"),
+        "{err}"
+    );
 }

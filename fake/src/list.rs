@@ -208,6 +208,34 @@ pub fn queues_answer(queues: &[FixtureRow], pairs: &[(String, String)]) -> Resul
     Ok(json!({"is_success": true, "message": "", "queues": listed}))
 }
 
+/// The single-queue GET's answer, with its quirks: four fields in
+/// camelCase, `resource_type`, and no `cidr_in_vpc`, `is_restarting`,
+/// `engine` or `used_cu`. `None` for an unknown name.
+pub fn queue_answer(queues: &[FixtureRow], name: &str) -> Option<Value> {
+    let queue = queues
+        .iter()
+        .map(|q| &q.response)
+        .find(|q| q.get("queue_name").and_then(Value::as_str) == Some(name))?;
+    let mut answer = queue.as_object()?.clone();
+    for (snake, camel) in [
+        ("queue_name", "queueName"),
+        ("queue_type", "queueType"),
+        ("cu_count", "cuCount"),
+        ("charging_mode", "chargingMode"),
+    ] {
+        if let Some(value) = answer.remove(snake) {
+            answer.insert(camel.into(), value);
+        }
+    }
+    for missing in ["cidr_in_vpc", "is_restarting", "engine", "used_cu"] {
+        answer.remove(missing);
+    }
+    answer.insert("resource_type".into(), json!("vm"));
+    answer.insert("is_success".into(), json!(true));
+    answer.insert("message".into(), json!(""));
+    Some(Value::Object(answer))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -68,6 +68,8 @@ enum Route<'a> {
     Pools { project: &'a str },
     /// `GET /v1.0/{project}/queues`
     Queues { project: &'a str },
+    /// `GET /v1.0/{project}/queues/{name}`
+    Queue { project: &'a str, name: &'a str },
     /// IAM: `GET /v3/projects`
     Projects,
     /// IAM: `POST /v3.0/OS-CREDENTIAL/securitytokens`
@@ -99,6 +101,13 @@ fn route<'a>(method: &Method, path: &'a str) -> Option<Route<'a>> {
     }
     if let Some(project) = under("/v1.0/", "queues") {
         return Some(Route::Queues { project });
+    }
+    if let Some((project, name)) = trimmed
+        .strip_prefix("/v1.0/")
+        .and_then(|rest| rest.split_once("/queues/"))
+        .filter(|(project, name)| !project.is_empty() && !name.is_empty() && !name.contains('/'))
+    {
+        return Some(Route::Queue { project, name });
     }
     let rest = path.strip_prefix("/v2.0/")?;
     let (project, rest) = rest.split_once('/')?;
@@ -329,6 +338,17 @@ async fn answer(
                     Err(why) => error(StatusCode::BAD_REQUEST, "DLI.0001", &why),
                 }
             }
+        },
+        Route::Queue { project, name } => match project_refusal(state, headers, project) {
+            Some(refusal) => refusal,
+            None => match crate::list::queue_answer(&state.fixture.queues, name) {
+                Some(body) => json_response(StatusCode::OK, body.to_string().into_bytes()),
+                None => error(
+                    StatusCode::BAD_REQUEST,
+                    "DLI.0002",
+                    &format!("There is no queue named {name}."),
+                ),
+            },
         },
         Route::Connection { project, id } => match project_refusal(state, headers, project) {
             Some(refusal) => refusal,
