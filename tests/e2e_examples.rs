@@ -210,6 +210,13 @@ async fn examples_plan_against_the_fake() {
         } else {
             // Older CLIs cannot parse a provider function's call.
             assert_eq!(clear.code, Some(1), "{}", clear.text());
+            assert!(
+                clear
+                    .text()
+                    .contains("condition = !provider::dli::cidrs_overlap("),
+                "{}",
+                clear.text()
+            );
         }
 
         // The demo fixture grants BIND_QUEUE on withvpc to one project only.

@@ -52,10 +52,12 @@ async fn a_malformed_cidr_is_an_error_naming_the_argument_and_value() {
 output "bad" {{ value = provider::dli::cidrs_overlap("10.0.0.0/8", "10.0.0.0/33") }}
 "#
     );
+    let mut with_functions = 0;
     for tf in terraforms() {
         if !has_functions(&tf) {
             continue;
         }
+        with_functions += 1;
         let error = Workspace::new(&tf, &config).plan_error().await;
         let shown = tf.display();
         assert!(
@@ -64,6 +66,7 @@ output "bad" {{ value = provider::dli::cidrs_overlap("10.0.0.0/8", "10.0.0.0/33"
         );
         assert!(error.contains("from 0 to 32"), "{shown}: {error}");
     }
+    assert!(with_functions >= 2, "the newest Terraform and OpenTofu");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -98,10 +101,12 @@ output "name" {{ value = data.dli_enhanced_connection.seed.name }}
 async fn the_documented_example_applies() {
     let example = include_str!("../examples/functions/cidrs_overlap/function.tf");
     let config = format!("{REQUIRED_PROVIDERS}{example}");
+    let mut with_functions = 0;
     for tf in terraforms() {
         if !has_functions(&tf) {
             continue;
         }
+        with_functions += 1;
         let out = Workspace::new(&tf, &config).apply_outputs().await;
         assert_eq!(
             out,
@@ -110,4 +115,5 @@ async fn the_documented_example_applies() {
             tf.display()
         );
     }
+    assert!(with_functions >= 2, "the newest Terraform and OpenTofu");
 }

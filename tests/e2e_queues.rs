@@ -71,10 +71,14 @@ data "dli_queues" "sql" {{
 data "dli_queues" "dev" {{
   tags = {{ env = "dev" }}
 }}
+data "dli_queues" "general" {{
+  type = "general"
+}}
 output "all"      {{ value = data.dli_queues.all.names }}
 output "all_type" {{ value = data.dli_queues.all.type }}
 output "sql"      {{ value = data.dli_queues.sql.names }}
 output "dev"      {{ value = data.dli_queues.dev.names }}
+output "general"  {{ value = data.dli_queues.general.names }}
 "#,
         provider = provider_block(&fake.url())
     );
@@ -86,7 +90,8 @@ output "dev"      {{ value = data.dli_queues.dev.names }}
                 "all": ["etl_general", "bi_sql"],
                 "all_type": "all",
                 "sql": ["bi_sql"],
-                "dev": []
+                "dev": [],
+                "general": ["etl_general"]
             }),
             "{}",
             tf.display()
@@ -131,4 +136,26 @@ data "dli_queues" "q" {{
         );
         assert!(error.contains(r#"type = "spark""#), "{shown}: {error}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refusal_names_the_iam_permission() {
+    let mut fixture = fixture(json!({}));
+    fixture.first_statuses = vec![403];
+    let fake = dli_fake::RunningFake::start(fixture).await.unwrap();
+    let config = format!(
+        r#"{REQUIRED_PROVIDERS}{provider}
+data "dli_queue" "q" {{
+  name = "etl_general"
+}}
+"#,
+        provider = provider_block(&fake.url())
+    );
+    let tf = &terraforms()[0];
+    let error = Workspace::new(tf, &config).plan_error().await;
+    assert!(
+        error.contains("dli:queue:list"),
+        "{}: {error}",
+        tf.display()
+    );
 }

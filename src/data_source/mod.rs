@@ -1,6 +1,7 @@
 //! The provider's data sources. Each is a value of [`DataSource`]; the
 //! provider lists them and hands each read a [`Context`].
 
+pub mod by_name;
 pub mod connection;
 pub mod context;
 pub mod elastic_resource_pool;

@@ -171,6 +171,7 @@ pub struct ElasticResourcePool {
     /// The pool's name, its identity for users.
     pub elastic_resource_pool_name: Option<String>,
     /// DLI's number for the pool.
+    #[serde(default, deserialize_with = "whole_number")]
     pub id: Option<i64>,
     /// `AVAILABLE`, `SCALING`, `CREATING` or `FAILED`.
     pub status: Option<String>,
@@ -179,14 +180,19 @@ pub struct ElasticResourcePool {
     /// Who created it.
     pub owner: Option<String>,
     /// The most CUs it may scale to.
+    #[serde(default, deserialize_with = "whole_number")]
     pub max_cu: Option<i64>,
     /// The fewest CUs it keeps.
+    #[serde(default, deserialize_with = "whole_number")]
     pub min_cu: Option<i64>,
     /// The CUs it has now.
+    #[serde(default, deserialize_with = "whole_number")]
     pub actual_cu: Option<i64>,
     /// The CUs it is scaling to.
+    #[serde(default, deserialize_with = "whole_number")]
     pub current_cu: Option<i64>,
     /// The CUs paid in advance.
+    #[serde(default, deserialize_with = "whole_number")]
     pub prepay_cu: Option<i64>,
     /// The pool's CIDR in its VPC.
     pub cidr_in_vpc: Option<String>,
@@ -203,14 +209,17 @@ pub struct ElasticResourcePool {
     /// Its enterprise project.
     pub enterprise_project_id: Option<String>,
     /// How it is billed, as DLI numbers it.
+    #[serde(default, deserialize_with = "whole_number")]
     pub charging_mode: Option<i64>,
     /// Who manages it (e.g. `DLI`).
     pub manager: Option<String>,
     /// Its labels.
     pub label: Option<std::collections::BTreeMap<String, String>>,
     /// Epoch milliseconds, UTC.
+    #[serde(default, deserialize_with = "whole_number")]
     pub create_time: Option<i64>,
     /// Epoch milliseconds, UTC.
+    #[serde(default, deserialize_with = "whole_number")]
     pub update_time: Option<i64>,
 }
 
@@ -234,6 +243,7 @@ pub struct Queue {
     /// The queue's name, its identity for users.
     pub queue_name: Option<String>,
     /// DLI's number for the queue.
+    #[serde(default, deserialize_with = "whole_number")]
     pub queue_id: Option<i64>,
     /// `sql` or `general`.
     pub queue_type: Option<String>,
@@ -244,8 +254,10 @@ pub struct Queue {
     /// Its engine, e.g. `spark`.
     pub engine: Option<String>,
     /// Its CUs.
+    #[serde(default, deserialize_with = "whole_number")]
     pub cu_count: Option<i64>,
     /// How it is billed, as DLI numbers it.
+    #[serde(default, deserialize_with = "whole_number")]
     pub charging_mode: Option<i64>,
     /// Its resource ID.
     pub resource_id: Option<String>,
@@ -258,14 +270,18 @@ pub struct Queue {
     /// Its subnet's CIDR.
     pub cidr_in_subnet: Option<String>,
     /// 0: shared; 1: dedicated.
+    #[serde(default, deserialize_with = "whole_number")]
     pub resource_mode: Option<i64>,
     /// Whether it is restarting.
     pub is_restarting: Option<bool>,
     /// Its CU specification.
+    #[serde(default, deserialize_with = "whole_number")]
     pub cu_spec: Option<i64>,
     /// The most CUs it scales out to.
+    #[serde(default, deserialize_with = "whole_number")]
     pub cu_scale_out_limit: Option<i64>,
     /// The fewest CUs it scales in to.
+    #[serde(default, deserialize_with = "whole_number")]
     pub cu_scale_in_limit: Option<i64>,
     /// The elastic resource pool it is in, if any.
     pub elastic_resource_pool_name: Option<String>,
@@ -274,6 +290,7 @@ pub struct Queue {
     /// Its default Spark version.
     pub default_spark_version: Option<String>,
     /// Epoch milliseconds, UTC.
+    #[serde(default, deserialize_with = "whole_number")]
     pub create_time: Option<i64>,
 }
 
@@ -310,6 +327,20 @@ impl QueueType {
             QueueType::All => "all",
         }
     }
+}
+
+/// A whole number as DLI may send it: an integer, or a float without a
+/// fraction. Anything else is null, so that one odd figure never makes a
+/// whole pool or queue list unreadable.
+fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    let value = Option::<serde_json::Value>::deserialize(d)?;
+    Ok(value.and_then(|v| {
+        v.as_i64().or_else(|| {
+            v.as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                .map(|f| f as i64)
+        })
+    }))
 }
 
 impl PageQuery for ListQuery {
@@ -485,5 +516,25 @@ mod tests {
         assert!(err.contains("available_queue_info[0].update_time"), "{err}");
         assert!(decode(br#"{"id":"x""#).is_err());
         assert!(decode(b"<html>").is_err());
+    }
+
+    #[test]
+    fn odd_figures_of_a_pool_or_queue_are_null_not_an_unreadable_list() {
+        let pools: PoolList = crate::transport::decode_as(
+            br#"{"elastic_resource_pools":[{"elastic_resource_pool_name":"a","max_cu":64.0,
+                 "min_cu":"16","actual_cu":1.5,"current_cu":null,"prepay_cu":7}]}"#,
+        )
+        .unwrap();
+        let pool = &pools.elastic_resource_pools.unwrap()[0];
+        assert_eq!(pool.max_cu, Some(64));
+        assert_eq!(
+            (pool.min_cu, pool.actual_cu, pool.current_cu),
+            (None, None, None)
+        );
+        assert_eq!(pool.prepay_cu, Some(7));
+        let queues: QueueList =
+            crate::transport::decode_as(br#"{"queues":[{"queue_name":"q","cu_count":16.0}]}"#)
+                .unwrap();
+        assert_eq!(queues.queues.unwrap()[0].cu_count, Some(16));
     }
 }

@@ -93,8 +93,9 @@ pub fn read_failure(error: &RetryError, cx: &ReadContext<'_>) -> Diagnostic {
         ErrorKind::NotFound => at_id(Diagnostic::error(
             format!("{} not found in {}", cx.subject_capitalized(), cx.place()),
             format!(
-                "DLI answered: {said}. Check connection_id, and that project_id and region are \
-                 the ones the connection was created in."
+                "DLI answered: {said}. Check {}, and that project_id and region are the ones \
+                 it was created in.",
+                cx.id_attribute.unwrap_or("the name")
             ),
         )),
         ErrorKind::WrongEndpoint => Diagnostic::error(
