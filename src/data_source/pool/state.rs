@@ -46,7 +46,7 @@ pub struct PoolDetails {
     pub resource_id: Option<String>,
     /// The pool's enterprise project.
     pub enterprise_project_id: Option<String>,
-    /// How the pool is billed, as DLI numbers it (1: pay per use, 2: yearly/monthly).
+    /// How the pool is billed, as DLI numbers it (`charging_mode`).
     pub charging_mode: Option<i64>,
     /// Who manages the pool, e.g. `DLI`.
     pub manager: Option<String>,

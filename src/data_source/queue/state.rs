@@ -39,7 +39,7 @@ pub struct QueueDetails {
     pub description: Option<String>,
     /// The queue's engine, e.g. `spark`.
     pub engine: Option<String>,
-    /// How the queue is billed, as DLI numbers it (1: pay per use, 2: yearly/monthly).
+    /// How the queue is billed, as DLI numbers it (`charging_mode`).
     pub charging_mode: Option<i64>,
     /// The queue's CU specification.
     pub cu_spec: Option<i64>,
