@@ -55,7 +55,9 @@ pub use function::{Function, FunctionError, Parameter, Signature};
 pub use model::{AttrValue, Model};
 pub use provider::{DataSource, ModelDataSource, ModelProvider, Provider, Read, ReadRequest};
 pub use schema::{Attribute, Block, DescriptionKind, Mode, NestedAttributes, Nesting, Schema};
-pub use serve::{RunMode, TLS_HANDSHAKE_TIMEOUT, main, run};
+pub use serve::{
+    PLAINTEXT_TCP_VARIABLE, RunMode, TLS_HANDSHAKE_TIMEOUT, TRANSPORT_VARIABLE, main, run,
+};
 /// `#[derive(Model)]`: see [`model`].
 pub use tfplugin_derive::Model;
 pub use types::Type;

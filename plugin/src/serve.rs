@@ -1,21 +1,22 @@
-//! Launching the plugin: handshake, unix socket in a private directory,
-//! AutoMTLS, signals, and the gRPC server with all its services.
+//! Launching the plugin: handshake, unix socket in a private directory (or a
+//! loopback TCP port), AutoMTLS, signals, and the gRPC server with all its
+//! services.
 
 use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use tokio::net::{UnixListener, UnixStream};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::{TcpListener, TcpStream, UnixListener, UnixStream};
 use tokio::signal::unix::{SignalKind, signal};
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::server::TlsStream;
 use tokio_stream::wrappers::ReceiverStream;
 use tokio_util::sync::CancellationToken;
-use tonic::transport::server::Router;
+use tonic::transport::server::{Connected, Router};
 
 use super::dispatch::Served;
 use super::handshake;
@@ -43,6 +44,14 @@ pub const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(5);
 /// The longest pause of the accept loop after repeated accept errors (such
 /// as EMFILE), so a full file table does not spin a core.
 const MAX_ACCEPT_BACKOFF: Duration = Duration::from_secs(1);
+
+/// `tcp` serves on a loopback TCP port instead of a unix socket, as
+/// go-plugin does on Windows.
+pub const TRANSPORT_VARIABLE: &str = "TFPLUGIN_TRANSPORT";
+
+/// `1` lets a TCP server run without AutoMTLS (debug mode, or a client that
+/// offers no certificate): anyone on the machine could then connect.
+pub const PLAINTEXT_TCP_VARIABLE: &str = "TFPLUGIN_PLAINTEXT_TCP";
 
 /// How the process was started.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -142,33 +151,103 @@ async fn serve<P: Provider>(
     address: &str,
     provider: Arc<Served<P>>,
 ) -> Result<(), String> {
-    // Only this user may reach the socket, whatever the umask: in debug mode
-    // it is plaintext, and anyone who can connect can read with our
-    // credentials.
-    let socket_dir = tempfile::Builder::new()
-        .prefix("plugin")
-        .permissions(std::fs::Permissions::from_mode(0o700))
-        .tempdir()
-        .map_err(|e| format!("cannot create a private socket directory: {e}"))?;
-    let socket_path = socket_dir
-        .path()
-        .join(format!("{}.sock", provider_name(address)));
-    let listener = UnixListener::bind(&socket_path)
-        .map_err(|e| format!("cannot listen on {}: {e}", socket_path.display()))?;
-    std::fs::set_permissions(&socket_path, std::fs::Permissions::from_mode(0o600))
-        .map_err(|e| format!("cannot make {} private: {e}", socket_path.display()))?;
+    let tcp = match std::env::var(TRANSPORT_VARIABLE).as_deref() {
+        Ok("tcp") => true,
+        Ok("unix") | Ok("") | Err(_) => false,
+        Ok(other) => {
+            return Err(format!(
+                "{TRANSPORT_VARIABLE}={other:?} is not a transport: use \"unix\" or \"tcp\""
+            ));
+        }
+    };
+    let client_cert = match (mode, std::env::var("PLUGIN_CLIENT_CERT").ok()) {
+        (RunMode::Plugin, Some(pem)) if !pem.trim().is_empty() => Some(pem),
+        _ => None,
+    };
+    if !tcp {
+        // Only this user may reach the socket, whatever the umask: in debug
+        // mode it is plaintext, and anyone who can connect can read with our
+        // credentials.
+        let socket_dir = tempfile::Builder::new()
+            .prefix("plugin")
+            .permissions(std::fs::Permissions::from_mode(0o700))
+            .tempdir()
+            .map_err(|e| format!("cannot create a private socket directory: {e}"))?;
+        let socket_path = socket_dir
+            .path()
+            .join(format!("{}.sock", provider_name(address)));
+        let listener = UnixListener::bind(&socket_path)
+            .map_err(|e| format!("cannot listen on {}: {e}", socket_path.display()))?;
+        std::fs::set_permissions(&socket_path, std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| format!("cannot make {} private: {e}", socket_path.display()))?;
+        let at = ("unix", socket_path.display().to_string());
+        let result = serve_on(listener, at, mode, address, provider, client_cert).await;
+        drop(socket_dir);
+        return result;
+    }
+    // On TCP anyone on the machine can connect: plaintext only when asked.
+    if client_cert.is_none() {
+        if std::env::var(PLAINTEXT_TCP_VARIABLE).as_deref() != Ok("1") {
+            return Err(format!(
+                "refusing to serve plaintext on TCP, where any local user could connect: \
+                 offer a client certificate (AutoMTLS), or set {PLAINTEXT_TCP_VARIABLE}=1"
+            ));
+        }
+        eprintln!(
+            "warning: serving plaintext on TCP ({PLAINTEXT_TCP_VARIABLE}=1): any local user can \
+             connect and read with this provider's credentials"
+        );
+    }
+    let listener = bind_loopback().await?;
+    let port = listener
+        .local_addr()
+        .map_err(|e| format!("cannot read the TCP port: {e}"))?;
+    let at = ("tcp", port.to_string());
+    serve_on(listener, at, mode, address, provider, client_cert).await
+}
+
+/// A TCP listener on 127.0.0.1 only: on a free port of go-plugin's
+/// `PLUGIN_MIN_PORT`..=`PLUGIN_MAX_PORT` when both are set, else on any.
+async fn bind_loopback() -> Result<TcpListener, String> {
+    let port = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<u16>().ok());
+    let ports: Vec<u16> = match (port("PLUGIN_MIN_PORT"), port("PLUGIN_MAX_PORT")) {
+        (Some(min), Some(max)) if min <= max => (min..=max).collect(),
+        _ => vec![0],
+    };
+    for port in &ports {
+        if let Ok(listener) = TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, *port)).await {
+            return Ok(listener);
+        }
+    }
+    Err(format!(
+        "no free port on 127.0.0.1 in {}..={}",
+        ports.first().unwrap_or(&0),
+        ports.last().unwrap_or(&0)
+    ))
+}
+
+/// Serves on `listener`, announced as `at` (network and address), with
+/// AutoMTLS when the client offered a certificate.
+async fn serve_on<P: Provider, L: Accept>(
+    listener: L,
+    at: (&str, String),
+    mode: RunMode,
+    address: &str,
+    provider: Arc<Served<P>>,
+    client_cert: Option<String>,
+) -> Result<(), String> {
     let shutdown = CancellationToken::new();
     let router = router(provider, mode, &shutdown).await;
-
     watch_signals(mode, shutdown.clone())?;
-    let result = match (mode, std::env::var("PLUGIN_CLIENT_CERT").ok()) {
-        (RunMode::Plugin, Some(pem)) if !pem.trim().is_empty() => {
+    let (network, at) = at;
+    match client_cert {
+        Some(pem) => {
             let client_cert = tls::parse_client_cert(&pem)?;
             let identity = tls::generate_server_identity()
                 .map_err(|e| format!("cannot generate the server certificate: {e}"))?;
             let config = tls::server_config(&identity, client_cert)
                 .map_err(|e| format!("cannot configure TLS: {e}"))?;
-            announce(mode, address, &socket_path, Some(&identity.cert_der))?;
+            announce(mode, address, network, &at, Some(&identity.cert_der))?;
             let incoming = tls_incoming(listener, TlsAcceptor::from(Arc::new(config)));
             serve_until_shutdown(
                 router.serve_with_incoming_shutdown(incoming, shutdown.cancelled()),
@@ -176,8 +255,8 @@ async fn serve<P: Provider>(
             )
             .await
         }
-        _ => {
-            announce(mode, address, &socket_path, None)?;
+        None => {
+            announce(mode, address, network, &at, None)?;
             let incoming = plain_incoming(listener);
             serve_until_shutdown(
                 router.serve_with_incoming_shutdown(incoming, shutdown.cancelled()),
@@ -185,9 +264,7 @@ async fn serve<P: Provider>(
             )
             .await
         }
-    };
-    drop(socket_dir);
-    result
+    }
 }
 
 async fn router<P: Provider>(
@@ -242,10 +319,10 @@ async fn serve_until_shutdown(
 fn announce(
     mode: RunMode,
     address: &str,
-    socket: &Path,
+    network: &str,
+    at: &str,
     cert: Option<&[u8]>,
 ) -> Result<(), String> {
-    let socket = socket.display().to_string();
     let text = match mode {
         RunMode::Plugin => {
             let offered = std::env::var("PLUGIN_PROTOCOL_VERSIONS").ok();
@@ -255,10 +332,10 @@ fn announce(
             });
             format!(
                 "{}\n",
-                handshake::handshake_line(version, "unix", &socket, cert)
+                handshake::handshake_line(version, network, at, cert)
             )
         }
-        RunMode::Debug => debug_instructions(address, &socket),
+        RunMode::Debug => debug_instructions(address, network, at),
     };
     let mut stdout = std::io::stdout().lock();
     stdout
@@ -290,13 +367,13 @@ fn reattach_addresses(address: &str) -> Vec<String> {
     addresses
 }
 
-fn debug_instructions(address: &str, socket: &str) -> String {
+fn debug_instructions(address: &str, network: &str, at: &str) -> String {
     let entry = serde_json::json!({
         "Protocol": "grpc",
         "ProtocolVersion": handshake::PROTOCOL_VERSION,
         "Pid": std::process::id(),
         "Test": true,
-        "Addr": { "Network": "unix", "String": socket },
+        "Addr": { "Network": network, "String": at },
     });
     let reattach: serde_json::Map<String, serde_json::Value> = reattach_addresses(address)
         .into_iter()
@@ -335,20 +412,48 @@ fn watch_signals(mode: RunMode, shutdown: CancellationToken) -> Result<(), Strin
     Ok(())
 }
 
+/// A listener the server accepts connections from.
+trait Accept: Send + 'static {
+    /// One connection.
+    type Stream: AsyncRead + AsyncWrite + Connected + Unpin + Send + 'static;
+
+    /// The next connection.
+    fn next(&self) -> impl Future<Output = std::io::Result<Self::Stream>> + Send;
+}
+
+impl Accept for UnixListener {
+    type Stream = UnixStream;
+
+    async fn next(&self) -> std::io::Result<UnixStream> {
+        self.accept().await.map(|(stream, _)| stream)
+    }
+}
+
+impl Accept for TcpListener {
+    type Stream = TcpStream;
+
+    async fn next(&self) -> std::io::Result<TcpStream> {
+        let (stream, _) = self.accept().await?;
+        // Small gRPC frames must not wait for Nagle.
+        stream.set_nodelay(true)?;
+        Ok(stream)
+    }
+}
+
 /// Accepts connections until nobody listens for them, pausing after
 /// errors: with doubling waits up to a second, an exhausted file table
 /// (EMFILE) costs no CPU while it lasts.
-fn accept_loop<T: Send + 'static>(
-    listener: UnixListener,
-    accepted: impl Fn(UnixStream, tokio::sync::mpsc::Sender<std::io::Result<T>>) + Send + 'static,
+fn accept_loop<L: Accept, T: Send + 'static>(
+    listener: L,
+    accepted: impl Fn(L::Stream, tokio::sync::mpsc::Sender<std::io::Result<T>>) + Send + 'static,
 ) -> ReceiverStream<std::io::Result<T>> {
     let (tx, rx) = tokio::sync::mpsc::channel(16);
     tokio::spawn(async move {
         let mut backoff = Duration::ZERO;
         loop {
             tokio::select! {
-                result = listener.accept() => match result {
-                    Ok((stream, _)) => {
+                result = listener.next() => match result {
+                    Ok(stream) => {
                         backoff = Duration::ZERO;
                         accepted(stream, tx.clone());
                     }
@@ -369,7 +474,7 @@ fn accept_loop<T: Send + 'static>(
 }
 
 /// Plaintext connections (debug mode, or no client certificate offered).
-fn plain_incoming(listener: UnixListener) -> ReceiverStream<std::io::Result<UnixStream>> {
+fn plain_incoming<L: Accept>(listener: L) -> ReceiverStream<std::io::Result<L::Stream>> {
     accept_loop(listener, |stream, tx| {
         tokio::spawn(async move {
             let _ = tx.send(Ok(stream)).await;
@@ -379,10 +484,10 @@ fn plain_incoming(listener: UnixListener) -> ReceiverStream<std::io::Result<Unix
 
 /// Runs each TLS handshake in its own task, so a slow or refused client
 /// never holds up the next one, and drops a client that stalls in it.
-fn tls_incoming(
-    listener: UnixListener,
+fn tls_incoming<L: Accept>(
+    listener: L,
     acceptor: TlsAcceptor,
-) -> ReceiverStream<std::io::Result<TlsStream<UnixStream>>> {
+) -> ReceiverStream<std::io::Result<TlsStream<L::Stream>>> {
     accept_loop(listener, move |stream, tx| {
         let acceptor = acceptor.clone();
         tokio::spawn(async move {

@@ -88,6 +88,40 @@ output "shouted" {{ value = provider::hello::shout(" ") }}
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_cli_drives_the_plugin_over_tcp_with_automtls() {
+    let main_tf = format!(
+        r#"{REQUIRED}
+data "hello_greeting" "ada" {{
+  name = "Ada"
+}}
+output "message" {{ value = data.hello_greeting.ada.message }}
+"#
+    );
+    for terraform in terraforms() {
+        let (over_tcp, _bin) = workspace(&terraform, &main_tf);
+        let over_tcp = over_tcp.env(tfplugin::TRANSPORT_VARIABLE, "tcp");
+        let outputs = over_tcp.apply_outputs().await;
+        assert_eq!(
+            outputs,
+            json!({"message": "Hello, Ada!"}),
+            "{}",
+            terraform.display()
+        );
+        // The switch reaches the plugin through the CLI: a bad one stops it.
+        let (refused, _bin) = workspace(&terraform, &main_tf);
+        let error = refused
+            .env(tfplugin::TRANSPORT_VARIABLE, "carrier-pigeon")
+            .plan_error()
+            .await;
+        assert!(
+            error.contains("is not a transport"),
+            "{}: {error}",
+            terraform.display()
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_empty_name_is_reported_on_its_line() {
     let main_tf = format!(
         r#"{REQUIRED}

@@ -295,3 +295,95 @@ async fn functions_are_listed_and_called_without_configuring() {
     }
     shutdown(channel, &mut plugin).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn over_tcp_the_plugin_listens_on_loopback_with_pinned_mtls() {
+    let identity = client_identity();
+    let how = Launch {
+        client_cert_pem: Some(&identity.pem),
+        tcp: true,
+        ..Launch::default()
+    };
+    let mut plugin = launch(&hello(), how).await;
+    let port = plugin
+        .socket
+        .strip_prefix("127.0.0.1:")
+        .expect("loopback only");
+    assert!(port.parse::<u16>().is_ok_and(|p| p > 0), "{}", plugin.line);
+    assert!(!plugin.server_cert.is_empty(), "AutoMTLS on TCP");
+
+    let channel = connect(&plugin, &identity).await.unwrap();
+    let mut provider = pb::provider_client::ProviderClient::new(channel.clone());
+    provider
+        .configure_provider(configure_request())
+        .await
+        .unwrap();
+    provider
+        .stop_provider(pb::stop_provider::Request {})
+        .await
+        .unwrap();
+    let state = read_state(&mut provider, greeting_request("Ada"), &greeting_schema()).await;
+    assert_eq!(state.attr("message"), &Value::from("Hello, Ada!"));
+
+    // Another certificate is refused on TCP too.
+    let stranger = client_identity();
+    let refused = match connect(&plugin, &stranger).await {
+        Err(_) => true,
+        Ok(channel) => pb::provider_client::ProviderClient::new(channel)
+            .get_provider_schema(pb::get_provider_schema::Request {})
+            .await
+            .is_err(),
+    };
+    assert!(refused, "a client with another certificate was served");
+    shutdown(channel, &mut plugin).await;
+}
+
+#[tokio::test]
+async fn plaintext_tcp_is_refused_unless_asked_for_and_then_warned_about() {
+    let plain = |opt_in: bool| {
+        let mut cmd = Command::new(hello());
+        cmd.env(
+            tfplugin::testing::MAGIC_COOKIE_KEY,
+            tfplugin::testing::MAGIC_COOKIE_VALUE,
+        )
+        .env("PLUGIN_PROTOCOL_VERSIONS", "6")
+        .env(tfplugin::TRANSPORT_VARIABLE, "tcp")
+        .env_remove("PLUGIN_CLIENT_CERT")
+        .env_remove(tfplugin::PLAINTEXT_TCP_VARIABLE)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true);
+        if opt_in {
+            cmd.env(tfplugin::PLAINTEXT_TCP_VARIABLE, "1");
+        }
+        cmd
+    };
+    let refused = plain(false).output().await.unwrap();
+    assert_eq!(refused.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&refused.stdout);
+    assert!(
+        said.contains("refusing to serve plaintext on TCP"),
+        "{said}"
+    );
+
+    let mut child = plain(true).spawn().unwrap();
+    let mut stdout = tokio::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    tokio::io::AsyncBufReadExt::read_line(&mut stdout, &mut line)
+        .await
+        .unwrap();
+    assert!(line.starts_with("1|6|tcp|127.0.0.1:"), "{line}");
+    assert!(
+        line.trim_end().ends_with("|grpc|"),
+        "no certificate: {line}"
+    );
+    child.kill().await.unwrap();
+    let mut stderr = String::new();
+    tokio::io::AsyncReadExt::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr)
+        .await
+        .unwrap();
+    assert!(
+        stderr.contains("warning: serving plaintext on TCP"),
+        "{stderr}"
+    );
+}

@@ -48,7 +48,9 @@ pub fn client_identity() -> ClientIdentity {
 pub struct Plugin {
     /// The provider's process.
     pub child: Child,
-    /// The unix socket it serves on.
+    /// The network it serves on: `unix` or `tcp`.
+    pub network: String,
+    /// Where: the unix socket's path, or `127.0.0.1:PORT`.
     pub socket: String,
     /// Its server certificate (DER); empty without AutoMTLS.
     pub server_cert: Vec<u8>,
@@ -66,6 +68,9 @@ pub struct Launch<'a> {
     pub own_process_group: bool,
     /// A limit on the provider's open files.
     pub max_open_files: Option<u64>,
+    /// Serve on loopback TCP (`TFPLUGIN_TRANSPORT=tcp`) instead of a unix
+    /// socket.
+    pub tcp: bool,
 }
 
 /// Launches the provider binary `bin` as Terraform does, under the common
@@ -102,6 +107,9 @@ pub async fn launch(bin: &Path, how: Launch<'_>) -> Plugin {
     if how.own_process_group {
         cmd.process_group(0);
     }
+    if how.tcp {
+        cmd.env(crate::TRANSPORT_VARIABLE, "tcp");
+    }
     let mut child = cmd
         .spawn()
         .unwrap_or_else(|e| panic!("cannot launch {}: {e}", bin.display()));
@@ -116,12 +124,15 @@ pub async fn launch(bin: &Path, how: Launch<'_>) -> Plugin {
     });
     let fields: Vec<&str> = line.trim_end().split('|').collect();
     assert_eq!(fields.len(), 6, "{line}");
-    assert_eq!(&fields[..3], ["1", "6", "unix"]);
+    assert_eq!(&fields[..2], ["1", "6"]);
+    let network = if how.tcp { "tcp" } else { "unix" };
+    assert_eq!(fields[2], network, "{line}");
     assert_eq!(fields[4], "grpc");
     let server_cert = base64::engine::general_purpose::STANDARD_NO_PAD
         .decode(fields[5])
         .expect("the server certificate is base64");
     Plugin {
+        network: network.to_owned(),
         socket: fields[3].to_owned(),
         server_cert,
         line: line.clone(),
@@ -174,8 +185,8 @@ fn algorithms() -> rustls::crypto::WebPkiSupportedAlgorithms {
     rustls::crypto::aws_lc_rs::default_provider().signature_verification_algorithms
 }
 
-/// A gRPC channel over the plugin's unix socket, with mutual TLS: the
-/// server must present the certificate its handshake announced.
+/// A gRPC channel to the plugin (its unix socket or TCP port), with mutual
+/// TLS: the server must present the certificate its handshake announced.
 pub async fn connect(
     plugin: &Plugin,
     identity: &ClientIdentity,
@@ -194,17 +205,75 @@ pub async fn connect(
     config.alpn_protocols = vec![b"h2".to_vec()];
     let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
     let socket = plugin.socket.clone();
+    let tcp = plugin.network == "tcp";
     Endpoint::from_static("http://localhost")
         .connect_with_connector(tower::service_fn(move |_| {
             let (connector, socket) = (connector.clone(), socket.clone());
             async move {
-                let stream = tokio::net::UnixStream::connect(socket).await?;
                 let name = ServerName::try_from("localhost").expect("a valid name");
-                let tls = connector.connect(name, stream).await?;
-                Ok::<_, std::io::Error>(hyper_util::rt::TokioIo::new(tls))
+                let io = if tcp {
+                    let stream = tokio::net::TcpStream::connect(socket).await?;
+                    Either::Tcp(connector.connect(name, stream).await?)
+                } else {
+                    let stream = tokio::net::UnixStream::connect(socket).await?;
+                    Either::Unix(connector.connect(name, stream).await?)
+                };
+                Ok::<_, std::io::Error>(hyper_util::rt::TokioIo::new(io))
             }
         }))
         .await
+}
+
+/// A TLS stream over either transport.
+enum Either {
+    Unix(tokio_rustls::client::TlsStream<tokio::net::UnixStream>),
+    Tcp(tokio_rustls::client::TlsStream<tokio::net::TcpStream>),
+}
+
+impl tokio::io::AsyncRead for Either {
+    fn poll_read(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            Either::Unix(s) => std::pin::Pin::new(s).poll_read(cx, buf),
+            Either::Tcp(s) => std::pin::Pin::new(s).poll_read(cx, buf),
+        }
+    }
+}
+
+impl tokio::io::AsyncWrite for Either {
+    fn poll_write(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        match self.get_mut() {
+            Either::Unix(s) => std::pin::Pin::new(s).poll_write(cx, buf),
+            Either::Tcp(s) => std::pin::Pin::new(s).poll_write(cx, buf),
+        }
+    }
+
+    fn poll_flush(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            Either::Unix(s) => std::pin::Pin::new(s).poll_flush(cx),
+            Either::Tcp(s) => std::pin::Pin::new(s).poll_flush(cx),
+        }
+    }
+
+    fn poll_shutdown(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            Either::Unix(s) => std::pin::Pin::new(s).poll_shutdown(cx),
+            Either::Tcp(s) => std::pin::Pin::new(s).poll_shutdown(cx),
+        }
+    }
 }
 
 /// A provider launched with AutoMTLS and connected.
