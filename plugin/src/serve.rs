@@ -207,23 +207,39 @@ async fn serve<P: Provider>(
 }
 
 /// A TCP listener on 127.0.0.1 only: on a free port of go-plugin's
-/// `PLUGIN_MIN_PORT`..=`PLUGIN_MAX_PORT` when both are set, else on any.
+/// `PLUGIN_MIN_PORT`..=`PLUGIN_MAX_PORT`, else on any.
 async fn bind_loopback() -> Result<TcpListener, String> {
-    let port = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<u16>().ok());
-    let ports: Vec<u16> = match (port("PLUGIN_MIN_PORT"), port("PLUGIN_MAX_PORT")) {
-        (Some(min), Some(max)) if min <= max => (min..=max).collect(),
-        _ => vec![0],
-    };
-    for port in &ports {
-        if let Ok(listener) = TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, *port)).await {
-            return Ok(listener);
+    let env = |name: &str| std::env::var(name).ok();
+    let (min, max) = port_range(env("PLUGIN_MIN_PORT"), env("PLUGIN_MAX_PORT"))?;
+    let mut last = None;
+    for port in min..=max {
+        match TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, port)).await {
+            Ok(listener) => return Ok(listener),
+            Err(e) => last = Some(e),
         }
     }
-    Err(format!(
-        "no free port on 127.0.0.1 in {}..={}",
-        ports.first().unwrap_or(&0),
-        ports.last().unwrap_or(&0)
-    ))
+    let why = last.map_or_else(String::new, |e| format!(" (last: {e})"));
+    Err(format!("no free port on 127.0.0.1 in {min}..={max}{why}"))
+}
+
+/// The ports to try, as go-plugin reads them: none set is any port (0);
+/// a value that is not a port, or a minimum above the maximum, is an error.
+fn port_range(min: Option<String>, max: Option<String>) -> Result<(u16, u16), String> {
+    let parse = |name: &str, value: Option<String>, default: u16| match value {
+        None => Ok(default),
+        Some(text) => text
+            .trim()
+            .parse::<u16>()
+            .map_err(|_| format!("{name}={text:?} is not a port number")),
+    };
+    let min = parse("PLUGIN_MIN_PORT", min, 0)?;
+    let max = parse("PLUGIN_MAX_PORT", max, if min == 0 { 0 } else { u16::MAX })?;
+    if min > max {
+        return Err(format!(
+            "PLUGIN_MIN_PORT={min} is greater than PLUGIN_MAX_PORT={max}"
+        ));
+    }
+    Ok((min, max))
 }
 
 /// Serves on `listener`, announced as `at` (network and address), with
@@ -240,6 +256,12 @@ async fn serve_on<P: Provider, L: Accept>(
     let router = router(provider, mode, &shutdown).await;
     watch_signals(mode, shutdown.clone())?;
     let (network, at) = at;
+    tracing::debug!(
+        network,
+        address = at.as_str(),
+        mtls = client_cert.is_some(),
+        "serving"
+    );
     match client_cert {
         Some(pem) => {
             let client_cert = tls::parse_client_cert(&pem)?;
@@ -434,8 +456,12 @@ impl Accept for TcpListener {
 
     async fn next(&self) -> std::io::Result<TcpStream> {
         let (stream, _) = self.accept().await?;
-        // Small gRPC frames must not wait for Nagle.
-        stream.set_nodelay(true)?;
+        // Small gRPC frames must not wait for Nagle. A peer that reset at
+        // once may refuse the option: that is its connection's problem, not
+        // the listener's.
+        if let Err(e) = stream.set_nodelay(true) {
+            tracing::debug!(error = %e, "cannot set TCP_NODELAY");
+        }
         Ok(stream)
     }
 }
@@ -520,6 +546,32 @@ mod tests {
             started.elapsed() < Duration::from_secs(1),
             "{:?}",
             started.elapsed()
+        );
+    }
+
+    #[test]
+    fn port_ranges_are_read_as_go_plugin_reads_them() {
+        let range = |min: Option<&str>, max: Option<&str>| {
+            port_range(min.map(str::to_owned), max.map(str::to_owned))
+        };
+        assert_eq!(range(None, None), Ok((0, 0)));
+        assert_eq!(range(Some("10000"), Some("10010")), Ok((10000, 10010)));
+        assert_eq!(range(Some("10000"), None), Ok((10000, u16::MAX)));
+        assert_eq!(range(None, Some("10010")), Ok((0, 10010)));
+        assert!(
+            range(Some("10010"), Some("10000"))
+                .unwrap_err()
+                .contains("greater")
+        );
+        assert!(
+            range(Some("port"), None)
+                .unwrap_err()
+                .contains("not a port")
+        );
+        assert!(
+            range(None, Some("70000"))
+                .unwrap_err()
+                .contains("not a port")
         );
     }
 

@@ -100,6 +100,26 @@ output "message" {{ value = data.hello_greeting.ada.message }}
     for terraform in terraforms() {
         let (over_tcp, _bin) = workspace(&terraform, &main_tf);
         let over_tcp = over_tcp.env(tfplugin::TRANSPORT_VARIABLE, "tcp");
+        // The plugin logs where it serves, and the CLI passes the line on.
+        let logged = over_tcp
+            .env("TF_LOG", "debug")
+            .run(&["plan", "-no-color", "-input=false"])
+            .await
+            .success();
+        let addresses: Vec<&str> = logged
+            .stderr
+            .lines()
+            .filter(|l| l.contains("serving"))
+            .collect();
+        assert!(
+            addresses
+                .iter()
+                .any(|l| l.contains("network=tcp") && l.contains("address=127.0.0.1:")),
+            "{}: {addresses:?}",
+            terraform.display()
+        );
+        let (over_tcp, _bin) = workspace(&terraform, &main_tf);
+        let over_tcp = over_tcp.env(tfplugin::TRANSPORT_VARIABLE, "tcp");
         let outputs = over_tcp.apply_outputs().await;
         assert_eq!(
             outputs,

@@ -145,7 +145,7 @@ impl Workspace {
             dir,
             terraform: terraform.to_owned(),
             env: Vec::new(),
-            cleared: ["TF_", "TOFU_", "OPENTOFU_", "CHECKPOINT"]
+            cleared: ["TF_", "TOFU_", "OPENTOFU_", "CHECKPOINT", "TFPLUGIN_"]
                 .map(String::from)
                 .into(),
         }

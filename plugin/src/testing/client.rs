@@ -75,7 +75,8 @@ pub struct Launch<'a> {
 
 /// Launches the provider binary `bin` as Terraform does, under the common
 /// loose umask 002, and reads its handshake line. A line that is not a
-/// protocol-6 unix-socket handshake, or anything more on stdout, panics.
+/// protocol-6 handshake on the asked-for network, or anything more on
+/// stdout, panics.
 pub async fn launch(bin: &Path, how: Launch<'_>) -> Plugin {
     let mut cmd = Command::new(bin);
     let max_open_files = how.max_open_files;
@@ -107,8 +108,11 @@ pub async fn launch(bin: &Path, how: Launch<'_>) -> Plugin {
     if how.own_process_group {
         cmd.process_group(0);
     }
+    cmd.env_remove(crate::PLAINTEXT_TCP_VARIABLE);
     if how.tcp {
         cmd.env(crate::TRANSPORT_VARIABLE, "tcp");
+    } else {
+        cmd.env_remove(crate::TRANSPORT_VARIABLE);
     }
     let mut child = cmd
         .spawn()
