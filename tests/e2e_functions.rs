@@ -9,11 +9,27 @@ use serde_json::json;
 use support::*;
 use tfplugin::testing::cli::has_functions;
 
+/// The CLIs that call provider-defined functions: the newest Terraform and
+/// OpenTofu, which the tests always run on.
+fn clis_with_functions() -> Vec<std::path::PathBuf> {
+    let found: Vec<_> = terraforms()
+        .into_iter()
+        .filter(|tf| has_functions(tf))
+        .collect();
+    assert!(
+        found.len() >= 2,
+        "the newest Terraform and OpenTofu: {found:?}"
+    );
+    found
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cidrs_overlap_answers_on_every_cli_that_has_functions() {
     let fake = start_fake(json!({})).await;
-    let config = format!(
-        r#"{REQUIRED_PROVIDERS}{provider}
+    let config = main_tf(
+        &fake.url(),
+        &format!(
+            r#"
 data "dli_enhanced_connection" "seed" {{
   connection_id = "{SEED_ID}"
 }}
@@ -24,15 +40,10 @@ output "nested" {{ value = provider::dli::cidrs_overlap("10.0.0.0/16", "10.0.3.0
 output "apart"  {{ value = provider::dli::cidrs_overlap("10.0.0.0/24", "10.0.1.0/24") }}
 output "family" {{ value = provider::dli::cidrs_overlap("10.0.0.0/8", "fd00::/8") }}
 output "host"   {{ value = provider::dli::cidrs_overlap("192.168.0.0/24", "${{local.host}}/32") }}
-"#,
-        provider = provider_block(&fake.url())
+"#
+        ),
     );
-    let mut with_functions = 0;
-    for tf in terraforms() {
-        if !has_functions(&tf) {
-            continue;
-        }
-        with_functions += 1;
+    for tf in clis_with_functions() {
         let out = Workspace::new(&tf, &config).apply_outputs().await;
         assert_eq!(
             out,
@@ -41,7 +52,6 @@ output "host"   {{ value = provider::dli::cidrs_overlap("192.168.0.0/24", "${{lo
             tf.display()
         );
     }
-    assert!(with_functions >= 2, "the newest Terraform and OpenTofu");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -52,12 +62,7 @@ async fn a_malformed_cidr_is_an_error_naming_the_argument_and_value() {
 output "bad" {{ value = provider::dli::cidrs_overlap("10.0.0.0/8", "10.0.0.0/33") }}
 "#
     );
-    let mut with_functions = 0;
-    for tf in terraforms() {
-        if !has_functions(&tf) {
-            continue;
-        }
-        with_functions += 1;
+    for tf in clis_with_functions() {
         let error = Workspace::new(&tf, &config).plan_error().await;
         let shown = tf.display();
         assert!(
@@ -66,20 +71,21 @@ output "bad" {{ value = provider::dli::cidrs_overlap("10.0.0.0/8", "10.0.0.0/33"
         );
         assert!(error.contains("from 0 to 32"), "{shown}: {error}");
     }
-    assert!(with_functions >= 2, "the newest Terraform and OpenTofu");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cli_without_functions_still_plans_with_the_provider() {
     let fake = start_fake(json!({})).await;
-    let config = format!(
-        r#"{REQUIRED_PROVIDERS}{provider}
+    let config = main_tf(
+        &fake.url(),
+        &format!(
+            r#"
 data "dli_enhanced_connection" "seed" {{
   connection_id = "{SEED_ID}"
 }}
 output "name" {{ value = data.dli_enhanced_connection.seed.name }}
-"#,
-        provider = provider_block(&fake.url())
+"#
+        ),
     );
     let mut without = 0;
     for tf in terraforms() {
@@ -101,12 +107,7 @@ output "name" {{ value = data.dli_enhanced_connection.seed.name }}
 async fn the_documented_example_applies() {
     let example = include_str!("../examples/functions/cidrs_overlap/function.tf");
     let config = format!("{REQUIRED_PROVIDERS}{example}");
-    let mut with_functions = 0;
-    for tf in terraforms() {
-        if !has_functions(&tf) {
-            continue;
-        }
-        with_functions += 1;
+    for tf in clis_with_functions() {
         let out = Workspace::new(&tf, &config).apply_outputs().await;
         assert_eq!(
             out,
@@ -115,5 +116,4 @@ async fn the_documented_example_applies() {
             tf.display()
         );
     }
-    assert!(with_functions >= 2, "the newest Terraform and OpenTofu");
 }

@@ -25,8 +25,10 @@ fn bound_connection() -> Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_connection_is_followed_to_its_pool_in_one_plan() {
     let fake = start_fake(bound_connection()).await;
-    let config = format!(
-        r#"{REQUIRED_PROVIDERS}{provider}
+    let config = main_tf(
+        &fake.url(),
+        &format!(
+            r#"
 data "dli_enhanced_connection" "lake" {{
   connection_id = "{BOUND_ID}"
 }}
@@ -34,8 +36,8 @@ data "dli_elastic_resource_pool" "pool" {{
   name = data.dli_enhanced_connection.lake.elastic_resource_pools[0].name
 }}
 output "pool" {{ value = data.dli_elastic_resource_pool.pool }}
-"#,
-        provider = provider_block(&fake.url())
+"#
+        ),
     );
     for tf in terraforms() {
         let out = Workspace::new(&tf, &config).apply_outputs().await;
@@ -76,13 +78,13 @@ output "pool" {{ value = data.dli_elastic_resource_pool.pool }}
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_missing_pool_names_itself_the_project_and_the_near_matches() {
     let fake = start_fake(json!({})).await;
-    let config = format!(
-        r#"{REQUIRED_PROVIDERS}{provider}
-data "dli_elastic_resource_pool" "pool" {{
+    let config = main_tf(
+        &fake.url(),
+        r#"
+data "dli_elastic_resource_pool" "pool" {
   name = "lake"
-}}
+}
 "#,
-        provider = provider_block(&fake.url())
     );
     for tf in terraforms() {
         let error = Workspace::new(&tf, &config).plan_error().await;
@@ -102,22 +104,22 @@ data "dli_elastic_resource_pool" "pool" {{
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_list_filters_by_name_status_and_tags() {
     let fake = start_fake(json!({})).await;
-    let config = format!(
-        r#"{REQUIRED_PROVIDERS}{provider}
-data "dli_elastic_resource_pools" "all" {{}}
-data "dli_elastic_resource_pools" "prod" {{
-  tags = {{ env = "prod" }}
-}}
-data "dli_elastic_resource_pools" "scaling" {{
+    let config = main_tf(
+        &fake.url(),
+        r#"
+data "dli_elastic_resource_pools" "all" {}
+data "dli_elastic_resource_pools" "prod" {
+  tags = { env = "prod" }
+}
+data "dli_elastic_resource_pools" "scaling" {
   name   = "LAKE"
   status = "SCALING"
-}}
-output "all"     {{ value = data.dli_elastic_resource_pools.all.names }}
-output "prod"    {{ value = data.dli_elastic_resource_pools.prod.names }}
-output "scaling" {{ value = data.dli_elastic_resource_pools.scaling.pools[*].current_cu }}
-output "stable"  {{ value = data.dli_elastic_resource_pools.all.id != data.dli_elastic_resource_pools.prod.id }}
+}
+output "all"     { value = data.dli_elastic_resource_pools.all.names }
+output "prod"    { value = data.dli_elastic_resource_pools.prod.names }
+output "scaling" { value = data.dli_elastic_resource_pools.scaling.pools[*].current_cu }
+output "stable"  { value = data.dli_elastic_resource_pools.all.id != data.dli_elastic_resource_pools.prod.id }
 "#,
-        provider = provider_block(&fake.url())
     );
     for tf in terraforms() {
         let out = Workspace::new(&tf, &config).apply_outputs().await;
@@ -140,11 +142,11 @@ async fn a_refusal_names_the_iam_permission() {
     let mut fixture = fixture(json!({}));
     fixture.first_statuses = vec![403];
     let fake = dli_fake::RunningFake::start(fixture).await.unwrap();
-    let config = format!(
-        r#"{REQUIRED_PROVIDERS}{provider}
-data "dli_elastic_resource_pools" "all" {{}}
+    let config = main_tf(
+        &fake.url(),
+        r#"
+data "dli_elastic_resource_pools" "all" {}
 "#,
-        provider = provider_block(&fake.url())
     );
     let tf = &terraforms()[0];
     let error = Workspace::new(tf, &config).plan_error().await;

@@ -11,17 +11,17 @@ use support::*;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_general_queue_is_found_by_name_and_followed_from_its_pool() {
     let fake = start_fake(json!({})).await;
-    let config = format!(
-        r#"{REQUIRED_PROVIDERS}{provider}
-data "dli_elastic_resource_pool" "pool" {{
+    let config = main_tf(
+        &fake.url(),
+        r#"
+data "dli_elastic_resource_pool" "pool" {
   name = "lakehouse"
-}}
-data "dli_queue" "etl" {{
+}
+data "dli_queue" "etl" {
   name = data.dli_elastic_resource_pool.pool.queues[0]
-}}
-output "etl" {{ value = data.dli_queue.etl }}
+}
+output "etl" { value = data.dli_queue.etl }
 "#,
-        provider = provider_block(&fake.url())
     );
     for tf in terraforms() {
         let out = Workspace::new(&tf, &config).apply_outputs().await;
@@ -62,25 +62,25 @@ output "etl" {{ value = data.dli_queue.etl }}
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_list_type_defaults_to_all_and_filters_by_type_and_tags() {
     let fake = start_fake(json!({})).await;
-    let config = format!(
-        r#"{REQUIRED_PROVIDERS}{provider}
-data "dli_queues" "all" {{}}
-data "dli_queues" "sql" {{
+    let config = main_tf(
+        &fake.url(),
+        r#"
+data "dli_queues" "all" {}
+data "dli_queues" "sql" {
   type = "sql"
-}}
-data "dli_queues" "dev" {{
-  tags = {{ env = "dev" }}
-}}
-data "dli_queues" "general" {{
+}
+data "dli_queues" "dev" {
+  tags = { env = "dev" }
+}
+data "dli_queues" "general" {
   type = "general"
-}}
-output "all"      {{ value = data.dli_queues.all.names }}
-output "all_type" {{ value = data.dli_queues.all.type }}
-output "sql"      {{ value = data.dli_queues.sql.names }}
-output "dev"      {{ value = data.dli_queues.dev.names }}
-output "general"  {{ value = data.dli_queues.general.names }}
+}
+output "all"      { value = data.dli_queues.all.names }
+output "all_type" { value = data.dli_queues.all.type }
+output "sql"      { value = data.dli_queues.sql.names }
+output "dev"      { value = data.dli_queues.dev.names }
+output "general"  { value = data.dli_queues.general.names }
 "#,
-        provider = provider_block(&fake.url())
     );
     for tf in terraforms() {
         let out = Workspace::new(&tf, &config).apply_outputs().await;
@@ -102,21 +102,21 @@ output "general"  {{ value = data.dli_queues.general.names }}
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_missing_queue_and_a_bad_type_are_errors_at_their_lines() {
     let fake = start_fake(json!({})).await;
-    let config = format!(
-        r#"{REQUIRED_PROVIDERS}{provider}
-data "dli_queue" "q" {{
+    let config = main_tf(
+        &fake.url(),
+        r#"
+data "dli_queue" "q" {
   name = "etl"
-}}
+}
 "#,
-        provider = provider_block(&fake.url())
     );
-    let bad_type = format!(
-        r#"{REQUIRED_PROVIDERS}{provider}
-data "dli_queues" "q" {{
+    let bad_type = main_tf(
+        &fake.url(),
+        r#"
+data "dli_queues" "q" {
   type = "spark"
-}}
+}
 "#,
-        provider = provider_block(&fake.url())
     );
     for tf in terraforms() {
         let shown = tf.display();
@@ -143,13 +143,13 @@ async fn a_refusal_names_the_iam_permission() {
     let mut fixture = fixture(json!({}));
     fixture.first_statuses = vec![403];
     let fake = dli_fake::RunningFake::start(fixture).await.unwrap();
-    let config = format!(
-        r#"{REQUIRED_PROVIDERS}{provider}
-data "dli_queue" "q" {{
+    let config = main_tf(
+        &fake.url(),
+        r#"
+data "dli_queue" "q" {
   name = "etl_general"
-}}
+}
 "#,
-        provider = provider_block(&fake.url())
     );
     let tf = &terraforms()[0];
     let error = Workspace::new(tf, &config).plan_error().await;

@@ -16,6 +16,18 @@ use tokio::process::Command;
 
 use support::*;
 
+/// Whether the plugin refuses a client with a certificate of its own (even
+/// a well-formed P-521 one): at the TLS handshake or at the first call.
+async fn refuses_a_stranger(plugin: &Plugin) -> bool {
+    match connect(plugin, &client_identity()).await {
+        Err(_) => true,
+        Ok(channel) => pb::provider_client::ProviderClient::new(channel)
+            .get_provider_schema(pb::get_provider_schema::Request {})
+            .await
+            .is_err(),
+    }
+}
+
 #[tokio::test]
 async fn without_the_cookie_it_explains_and_exits() {
     let out = Command::new(hello())
@@ -62,15 +74,10 @@ async fn pinned_client_certificate_is_required_and_shutdown_exits_cleanly() {
     );
 
     // Another certificate, even a well-formed P-521 one, is refused.
-    let stranger = client_identity();
-    let refused = match connect(&plugin, &stranger).await {
-        Err(_) => true,
-        Ok(channel) => pb::provider_client::ProviderClient::new(channel)
-            .get_provider_schema(pb::get_provider_schema::Request {})
-            .await
-            .is_err(),
-    };
-    assert!(refused, "a client with another certificate was served");
+    assert!(
+        refuses_a_stranger(&plugin).await,
+        "a client with another certificate was served"
+    );
 
     // A refused client does not disturb the pinned one.
     provider
@@ -326,15 +333,10 @@ async fn over_tcp_the_plugin_listens_on_loopback_with_pinned_mtls() {
     assert_eq!(state.attr("message"), &Value::from("Hello, Ada!"));
 
     // Another certificate is refused on TCP too.
-    let stranger = client_identity();
-    let refused = match connect(&plugin, &stranger).await {
-        Err(_) => true,
-        Ok(channel) => pb::provider_client::ProviderClient::new(channel)
-            .get_provider_schema(pb::get_provider_schema::Request {})
-            .await
-            .is_err(),
-    };
-    assert!(refused, "a client with another certificate was served");
+    assert!(
+        refuses_a_stranger(&plugin).await,
+        "a client with another certificate was served"
+    );
     shutdown(channel, &mut plugin).await;
 }
 

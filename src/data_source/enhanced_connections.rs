@@ -150,19 +150,23 @@ fn tag_value(value: &Known<String>) -> &str {
     value.as_deref_known().unwrap_or_default()
 }
 
-/// The list query of a list's filters.
-pub fn query_of(name: &Known<String>, status: &Known<String>, tags: &Known<Tags>) -> ListQuery {
-    let own = |value: &Known<String>| value.as_deref_known().map(str::to_owned);
-    let tags = match tags {
+/// Tags as sent, in key order.
+pub fn tags_of(tags: &Known<Tags>) -> Vec<(String, String)> {
+    match tags {
         Known::Value(tags) => (tags.iter())
             .map(|(key, value)| (key.clone(), tag_value(value).to_owned()))
             .collect(),
         _ => Vec::new(),
-    };
+    }
+}
+
+/// The list query of a list's filters.
+pub fn query_of(name: &Known<String>, status: &Known<String>, tags: &Known<Tags>) -> ListQuery {
+    let own = |value: &Known<String>| value.as_deref_known().map(str::to_owned);
     ListQuery {
         name: own(name),
         status: own(status),
-        tags,
+        tags: tags_of(tags),
         ..ListQuery::default()
     }
 }

@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use tfplugin::{Diagnostic, Diagnostics, Known, Model, ModelDataSource, Read, ReadRequest};
 
 use super::connection::{Reader, diagnose};
-use super::enhanced_connections::{Tags, digest_id, query_of};
+use super::enhanced_connections::{Tags, digest_id, tags_of};
 use super::queue::{ListedQueue, PERMISSION};
 use super::{Context, Location};
 use dli_client::model::QueueType;
@@ -95,7 +95,7 @@ impl ModelDataSource<Context> for Queues {
     ) -> Result<Read<State>, Diagnostics> {
         let (cx, cancel, filter) = (request.configured, request.cancel, request.config);
         let (type_name, kind) = queue_type(&filter)?;
-        let tags = query_of(&Known::Null, &Known::Null, &filter.tags).tags;
+        let tags = tags_of(&filter.tags);
         let reader = Reader::at(cx, &filter.location, cancel).await?;
         let context = reader
             .context(format!("the {type_name} queues"), None)

@@ -124,6 +124,12 @@ impl std::ops::Deref for Workspace {
 }
 
 /// The provider block for the fake at `url`, with static credentials.
+/// A `main.tf` of the required providers, a `dli` provider for the fake at
+/// `url`, and `body`.
+pub fn main_tf(url: &str, body: &str) -> String {
+    format!("{REQUIRED_PROVIDERS}{}{body}", provider_block(url))
+}
+
 pub fn provider_block(url: &str) -> String {
     format!(
         r#"

@@ -156,12 +156,15 @@ impl ListQuery {
         if let Some(status) = &self.status {
             pairs.push(("status".into(), status.clone()));
         }
-        if !self.tags.is_empty() {
-            let tags: Vec<String> = self.tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            pairs.push(("tags".into(), tags.join(",")));
-        }
+        pairs.extend(tags_pair(&self.tags));
         pairs
     }
+}
+
+/// `tags=k1=v1,k2=v2`, the tag filter of every list, unless there are none.
+pub(crate) fn tags_pair(tags: &[(String, String)]) -> Option<(String, String)> {
+    let joined: Vec<String> = tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    (!joined.is_empty()).then(|| ("tags".to_owned(), joined.join(",")))
 }
 
 /// An elastic resource pool, a row of

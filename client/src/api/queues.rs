@@ -2,7 +2,7 @@
 
 use reqwest::Url;
 
-use super::model::{QueueList, QueueType};
+use super::model::{QueueList, QueueType, tags_pair};
 use crate::endpoint::under;
 use crate::error::ApiError;
 use crate::transport::Client;
@@ -21,10 +21,7 @@ impl Client {
     ) -> Result<QueueList, ApiError> {
         let url = under(base, &["v1.0", project_id, "queues"]);
         let mut pairs = vec![("queue_type".to_owned(), queue_type.as_str().to_owned())];
-        if !tags.is_empty() {
-            let tags: Vec<String> = tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            pairs.push(("tags".into(), tags.join(",")));
-        }
+        pairs.extend(tags_pair(tags));
         self.get_json(url, &pairs, credentials, Some(project_id), "a queue list")
             .await
     }
