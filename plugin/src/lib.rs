@@ -34,6 +34,7 @@ mod diagnostics;
 mod dispatch;
 mod function;
 mod handshake;
+mod listen;
 mod logging;
 pub mod model;
 mod proto;
@@ -41,6 +42,7 @@ mod provider;
 mod schema;
 mod serve;
 mod server;
+mod signals;
 mod tls;
 mod types;
 mod value;
@@ -52,12 +54,11 @@ pub use codec::{CodecError, decode_json, decode_msgpack, encode_msgpack};
 pub use diagnostics::{AttributePath, Diagnostic, Diagnostics, PathStep, Severity};
 pub use dispatch::ProviderSchemas;
 pub use function::{Function, FunctionError, Parameter, Signature};
+pub use listen::{PLAINTEXT_TCP_VARIABLE, TRANSPORT_VARIABLE};
 pub use model::{AttrValue, Model};
 pub use provider::{DataSource, ModelDataSource, ModelProvider, Provider, Read, ReadRequest};
 pub use schema::{Attribute, Block, DescriptionKind, Mode, NestedAttributes, Nesting, Schema};
-pub use serve::{
-    PLAINTEXT_TCP_VARIABLE, RunMode, TLS_HANDSHAKE_TIMEOUT, TRANSPORT_VARIABLE, main, run,
-};
+pub use serve::{RunMode, TLS_HANDSHAKE_TIMEOUT, main, run};
 /// `#[derive(Model)]`: see [`model`].
 pub use tfplugin_derive::Model;
 pub use types::Type;

@@ -1,29 +1,26 @@
-//! Launching the plugin: handshake, unix socket in a private directory (or a
-//! loopback TCP port), AutoMTLS, signals, and the gRPC server with all its
-//! services.
+//! Launching the plugin: handshake, AutoMTLS and the gRPC server with all
+//! its services, on the listener `listen` opens.
 
 use std::io::Write;
-use std::os::unix::fs::PermissionsExt;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use tokio::io::{AsyncRead, AsyncWrite};
-use tokio::net::{TcpListener, TcpStream, UnixListener, UnixStream};
-use tokio::signal::unix::{SignalKind, signal};
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::server::TlsStream;
 use tokio_stream::wrappers::ReceiverStream;
 use tokio_util::sync::CancellationToken;
-use tonic::transport::server::{Connected, Router};
+use tonic::transport::server::Router;
 
 use super::dispatch::Served;
 use super::handshake;
+use super::listen::{self, Accept, Transport};
 use super::proto::goplugin as gp;
 use super::proto::tfplugin6 as pb;
 use super::provider::Provider;
 use super::server::{Broker, Controller, GrpcProvider, Stdio};
+use super::signals;
 use super::tls;
 
 /// Terraform sends whole configs and states in one message; go-plugin lifts
@@ -44,14 +41,6 @@ pub const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(5);
 /// The longest pause of the accept loop after repeated accept errors (such
 /// as EMFILE), so a full file table does not spin a core.
 const MAX_ACCEPT_BACKOFF: Duration = Duration::from_secs(1);
-
-/// `tcp` serves on a loopback TCP port instead of a unix socket, as
-/// go-plugin does on Windows.
-pub const TRANSPORT_VARIABLE: &str = "TFPLUGIN_TRANSPORT";
-
-/// `1` lets a TCP server run without AutoMTLS (debug mode, or a client that
-/// offers no certificate): anyone on the machine could then connect.
-pub const PLAINTEXT_TCP_VARIABLE: &str = "TFPLUGIN_PLAINTEXT_TCP";
 
 /// How the process was started.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -151,95 +140,28 @@ async fn serve<P: Provider>(
     address: &str,
     provider: Arc<Served<P>>,
 ) -> Result<(), String> {
-    let tcp = match std::env::var(TRANSPORT_VARIABLE).as_deref() {
-        Ok("tcp") => true,
-        Ok("unix") | Ok("") | Err(_) => false,
-        Ok(other) => {
-            return Err(format!(
-                "{TRANSPORT_VARIABLE}={other:?} is not a transport: use \"unix\" or \"tcp\""
-            ));
-        }
-    };
+    let transport = Transport::from_env()?;
     let client_cert = match (mode, std::env::var("PLUGIN_CLIENT_CERT").ok()) {
         (RunMode::Plugin, Some(pem)) if !pem.trim().is_empty() => Some(pem),
         _ => None,
     };
-    if !tcp {
-        // Only this user may reach the socket, whatever the umask: in debug
-        // mode it is plaintext, and anyone who can connect can read with our
-        // credentials.
-        let socket_dir = tempfile::Builder::new()
-            .prefix("plugin")
-            .permissions(std::fs::Permissions::from_mode(0o700))
-            .tempdir()
-            .map_err(|e| format!("cannot create a private socket directory: {e}"))?;
-        let socket_path = socket_dir
-            .path()
-            .join(format!("{}.sock", provider_name(address)));
-        let listener = UnixListener::bind(&socket_path)
-            .map_err(|e| format!("cannot listen on {}: {e}", socket_path.display()))?;
-        std::fs::set_permissions(&socket_path, std::fs::Permissions::from_mode(0o600))
-            .map_err(|e| format!("cannot make {} private: {e}", socket_path.display()))?;
-        let at = ("unix", socket_path.display().to_string());
-        let result = serve_on(listener, at, mode, address, provider, client_cert).await;
-        drop(socket_dir);
-        return result;
-    }
-    // On TCP anyone on the machine can connect: plaintext only when asked.
-    if client_cert.is_none() {
-        if std::env::var(PLAINTEXT_TCP_VARIABLE).as_deref() != Ok("1") {
-            return Err(format!(
-                "refusing to serve plaintext on TCP, where any local user could connect: \
-                 offer a client certificate (AutoMTLS), or set {PLAINTEXT_TCP_VARIABLE}=1"
-            ));
+    match transport {
+        #[cfg(unix)]
+        Transport::Unix => {
+            let socket = listen::PrivateSocket::bind(provider_name(address))?;
+            let at = ("unix", socket.path().display().to_string());
+            serve_on(socket.listener, at, mode, address, provider, client_cert).await
         }
-        eprintln!(
-            "warning: serving plaintext on TCP ({PLAINTEXT_TCP_VARIABLE}=1): any local user can \
-             connect and read with this provider's credentials"
-        );
-    }
-    let listener = bind_loopback().await?;
-    let port = listener
-        .local_addr()
-        .map_err(|e| format!("cannot read the TCP port: {e}"))?;
-    let at = ("tcp", port.to_string());
-    serve_on(listener, at, mode, address, provider, client_cert).await
-}
-
-/// A TCP listener on 127.0.0.1 only: on a free port of go-plugin's
-/// `PLUGIN_MIN_PORT`..=`PLUGIN_MAX_PORT`, else on any.
-async fn bind_loopback() -> Result<TcpListener, String> {
-    let env = |name: &str| std::env::var(name).ok();
-    let (min, max) = port_range(env("PLUGIN_MIN_PORT"), env("PLUGIN_MAX_PORT"))?;
-    let mut last = None;
-    for port in min..=max {
-        match TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, port)).await {
-            Ok(listener) => return Ok(listener),
-            Err(e) => last = Some(e),
+        Transport::Tcp => {
+            listen::refuse_unasked_plaintext(client_cert.is_some())?;
+            let listener = listen::bind_loopback().await?;
+            let port = listener
+                .local_addr()
+                .map_err(|e| format!("cannot read the TCP port: {e}"))?;
+            let at = ("tcp", port.to_string());
+            serve_on(listener, at, mode, address, provider, client_cert).await
         }
     }
-    let why = last.map_or_else(String::new, |e| format!(" (last: {e})"));
-    Err(format!("no free port on 127.0.0.1 in {min}..={max}{why}"))
-}
-
-/// The ports to try, as go-plugin reads them: none set is any port (0);
-/// a value that is not a port, or a minimum above the maximum, is an error.
-fn port_range(min: Option<String>, max: Option<String>) -> Result<(u16, u16), String> {
-    let parse = |name: &str, value: Option<String>, default: u16| match value {
-        None => Ok(default),
-        Some(text) => text
-            .trim()
-            .parse::<u16>()
-            .map_err(|_| format!("{name}={text:?} is not a port number")),
-    };
-    let min = parse("PLUGIN_MIN_PORT", min, 0)?;
-    let max = parse("PLUGIN_MAX_PORT", max, if min == 0 { 0 } else { u16::MAX })?;
-    if min > max {
-        return Err(format!(
-            "PLUGIN_MIN_PORT={min} is greater than PLUGIN_MAX_PORT={max}"
-        ));
-    }
-    Ok((min, max))
 }
 
 /// Serves on `listener`, announced as `at` (network and address), with
@@ -254,7 +176,7 @@ async fn serve_on<P: Provider, L: Accept>(
 ) -> Result<(), String> {
     let shutdown = CancellationToken::new();
     let router = router(provider, mode, &shutdown).await;
-    watch_signals(mode, shutdown.clone())?;
+    signals::watch(mode == RunMode::Debug, shutdown.clone())?;
     let (network, at) = at;
     tracing::debug!(
         network,
@@ -409,63 +331,6 @@ fn debug_instructions(address: &str, network: &str, at: &str) -> String {
     )
 }
 
-/// SIGINT is ignored as a plugin: a terminal's Ctrl-C reaches the whole
-/// process group and Terraform answers it by calling StopProvider. SIGTERM
-/// (and SIGINT in debug mode) ends the process cleanly.
-fn watch_signals(mode: RunMode, shutdown: CancellationToken) -> Result<(), String> {
-    let mut interrupt =
-        signal(SignalKind::interrupt()).map_err(|e| format!("cannot handle SIGINT: {e}"))?;
-    let mut terminate =
-        signal(SignalKind::terminate()).map_err(|e| format!("cannot handle SIGTERM: {e}"))?;
-    tokio::spawn(async move {
-        loop {
-            tokio::select! {
-                _ = interrupt.recv() => {
-                    if mode == RunMode::Debug {
-                        break;
-                    }
-                    tracing::debug!("ignoring SIGINT; Terraform will call StopProvider");
-                }
-                _ = terminate.recv() => break,
-            }
-        }
-        shutdown.cancel();
-    });
-    Ok(())
-}
-
-/// A listener the server accepts connections from.
-trait Accept: Send + 'static {
-    /// One connection.
-    type Stream: AsyncRead + AsyncWrite + Connected + Unpin + Send + 'static;
-
-    /// The next connection.
-    fn next(&self) -> impl Future<Output = std::io::Result<Self::Stream>> + Send;
-}
-
-impl Accept for UnixListener {
-    type Stream = UnixStream;
-
-    async fn next(&self) -> std::io::Result<UnixStream> {
-        self.accept().await.map(|(stream, _)| stream)
-    }
-}
-
-impl Accept for TcpListener {
-    type Stream = TcpStream;
-
-    async fn next(&self) -> std::io::Result<TcpStream> {
-        let (stream, _) = self.accept().await?;
-        // Small gRPC frames must not wait for Nagle. A peer that reset at
-        // once may refuse the option: that is its connection's problem, not
-        // the listener's.
-        if let Err(e) = stream.set_nodelay(true) {
-            tracing::debug!(error = %e, "cannot set TCP_NODELAY");
-        }
-        Ok(stream)
-    }
-}
-
 /// Accepts connections until nobody listens for them, pausing after
 /// errors: with doubling waits up to a second, an exhausted file table
 /// (EMFILE) costs no CPU while it lasts.
@@ -546,32 +411,6 @@ mod tests {
             started.elapsed() < Duration::from_secs(1),
             "{:?}",
             started.elapsed()
-        );
-    }
-
-    #[test]
-    fn port_ranges_are_read_as_go_plugin_reads_them() {
-        let range = |min: Option<&str>, max: Option<&str>| {
-            port_range(min.map(str::to_owned), max.map(str::to_owned))
-        };
-        assert_eq!(range(None, None), Ok((0, 0)));
-        assert_eq!(range(Some("10000"), Some("10010")), Ok((10000, 10010)));
-        assert_eq!(range(Some("10000"), None), Ok((10000, u16::MAX)));
-        assert_eq!(range(None, Some("10010")), Ok((0, 10010)));
-        assert!(
-            range(Some("10010"), Some("10000"))
-                .unwrap_err()
-                .contains("greater")
-        );
-        assert!(
-            range(Some("port"), None)
-                .unwrap_err()
-                .contains("not a port")
-        );
-        assert!(
-            range(None, Some("70000"))
-                .unwrap_err()
-                .contains("not a port")
         );
     }
 

@@ -4,7 +4,6 @@
 //! network mount would hold ConfigureProvider forever.
 
 use std::io::Read;
-use std::os::unix::fs::OpenOptionsExt;
 use std::time::Duration;
 
 /// How long reading one file may take.
@@ -26,12 +25,13 @@ pub async fn read_regular(path: &str, max_bytes: u64) -> Result<Vec<u8>, String>
 }
 
 fn read_now(path: &str, max_bytes: u64) -> Result<Vec<u8>, String> {
-    // O_NONBLOCK: opening a FIFO must not wait for a writer.
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(path)
-        .map_err(|e| e.to_string())?;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    // O_NONBLOCK: opening a FIFO must not wait for a writer. (Windows has
+    // no FIFOs in its file system: opening a pipe there never waits.)
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let file = options.open(path).map_err(|e| e.to_string())?;
     let meta = file.metadata().map_err(|e| e.to_string())?;
     if !meta.is_file() {
         return Err("it is not a regular file".into());

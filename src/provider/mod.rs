@@ -107,6 +107,30 @@ const MAX_CA_BUNDLE_BYTES: u64 = 4 * 1024 * 1024;
 /// An hcloud configuration file is at most this large.
 const MAX_SHARED_CONFIG_BYTES: u64 = 1024 * 1024;
 
+/// The variable naming the home directory, and the path separator: hcloud
+/// keeps its configuration in `.hcloud/config.json` under it.
+#[cfg(not(windows))]
+const HOME: (&str, char) = ("HOME", '/');
+#[cfg(windows)]
+const HOME: (&str, char) = ("USERPROFILE", '\\');
+
+/// hcloud's configuration file: `~/.hcloud/config.json`, on Windows
+/// `%USERPROFILE%\.hcloud\config.json`.
+fn default_shared_config(env: impl Fn(&str) -> Option<String>) -> String {
+    shared_config_under(HOME, env)
+}
+
+fn shared_config_under(
+    (variable, separator): (&str, char),
+    env: impl Fn(&str) -> Option<String>,
+) -> String {
+    let home = env(variable).unwrap_or_else(|| match separator {
+        '/' => "~".to_owned(),
+        _ => format!("%{variable}%"),
+    });
+    format!("{home}{separator}.hcloud{separator}config.json")
+}
+
 /// A CA bundle problem: on the argument when it came from the configuration.
 fn ca_bundle_error(source: Source, why: String) -> Diagnostic {
     source.locate(Diagnostic::error(
@@ -121,10 +145,7 @@ impl DliProvider {
     async fn load_profile(&self, choice: &SharedConfigChoice) -> Result<Profile, Diagnostic> {
         let path = match &choice.file {
             Some((path, _)) => path.clone(),
-            None => match (self.env)("HOME") {
-                Some(home) => format!("{home}/.hcloud/config.json"),
-                None => "~/.hcloud/config.json".to_owned(),
-            },
+            None => default_shared_config(&self.env),
         };
         let wanted = choice.profile.as_ref().map(|(name, _)| name.as_str());
         let shown = match wanted {
@@ -256,6 +277,24 @@ impl Provider for DliProvider {
 mod tests {
     use super::*;
     use tfplugin::{AttributePath, ProviderSchemas};
+
+    #[test]
+    fn hcloud_configuration_lies_under_each_platforms_home() {
+        let set = |name: &str| Some(format!("<{name}>"));
+        assert_eq!(
+            shared_config_under(("HOME", '/'), set),
+            "<HOME>/.hcloud/config.json"
+        );
+        assert_eq!(
+            shared_config_under(("USERPROFILE", '\\'), set),
+            "<USERPROFILE>\\.hcloud\\config.json"
+        );
+        assert_eq!(
+            shared_config_under(("USERPROFILE", '\\'), |_| None),
+            "%USERPROFILE%\\.hcloud\\config.json"
+        );
+        assert_eq!(default_shared_config(set), shared_config_under(HOME, set));
+    }
 
     #[test]
     fn the_user_agent_names_the_provider_and_a_plain_cli_version_only() {

@@ -32,7 +32,7 @@ pub fn provider_schema() -> Schema {
             Attribute::new("security_token", Type::String, Optional,
                 "Security token of temporary credentials, sent as `X-Security-Token`. Also `HW_SECURITY_TOKEN`.").sensitive(),
             Attribute::new("shared_config_file", Type::String, Optional,
-                "Path of an hcloud (KooCLI) configuration file whose profile supplies the credentials, region and project ID. Also `HW_SHARED_CONFIG_FILE`. Defaults to `~/.hcloud/config.json` when only `profile` is set. Read only when this or `profile` is set; the file must be stored unencrypted."),
+                "Path of an hcloud (KooCLI) configuration file whose profile supplies the credentials, region and project ID. Also `HW_SHARED_CONFIG_FILE`. Defaults to `~/.hcloud/config.json` (on Windows `%USERPROFILE%\\.hcloud\\config.json`) when only `profile` is set. Read only when this or `profile` is set; the file must be stored unencrypted."),
             Attribute::new("profile", Type::String, Optional,
                 "Profile of the hcloud configuration file to use (modes `AKSK` and `SSO`). Also `HW_PROFILE`. Defaults to the file's `current` profile."),
             Attribute::new("use_ecs_metadata", Type::Bool, Optional,

@@ -2,7 +2,9 @@
 //! mistyped region or cloud) is told apart from a network that is down: the
 //! first is final, the second worth a retry.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::{IpAddr, SocketAddr};
+#[cfg(unix)]
+use std::net::{Ipv4Addr, Ipv6Addr};
 
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 
@@ -69,6 +71,7 @@ enum Failure {
 }
 
 /// Whether getaddrinfo's `code` means the name is missing for good.
+#[cfg(unix)]
 fn classify(code: libc::c_int, reason: String) -> Failure {
     match code {
         libc::EAI_AGAIN | libc::EAI_SYSTEM | libc::EAI_MEMORY => Failure::Transient(reason),
@@ -76,7 +79,43 @@ fn classify(code: libc::c_int, reason: String) -> Failure {
     }
 }
 
+/// Whether a Windows Sockets error from a lookup means the name is missing
+/// for good: host not found (11001), no recovery (11003) and no data (11004)
+/// are final, as EAI_NONAME, EAI_FAIL and EAI_NODATA are on Unix; "try
+/// again" (11002) and anything else is worth a retry.
+#[cfg(any(windows, test))]
+fn classify_windows(code: Option<i32>, reason: String) -> Failure {
+    const WSAHOST_NOT_FOUND: i32 = 11001;
+    const WSANO_RECOVERY: i32 = 11003;
+    const WSANO_DATA: i32 = 11004;
+    match code {
+        Some(WSAHOST_NOT_FOUND | WSANO_RECOVERY | WSANO_DATA) => Failure::Final(reason),
+        _ => Failure::Transient(reason),
+    }
+}
+
+/// The addresses of `host`, by std's lookup, which on Windows reports the
+/// Windows Sockets error code (on Unix it keeps only getaddrinfo's text).
+#[cfg(windows)]
+fn lookup(host: &str) -> Result<Vec<IpAddr>, Failure> {
+    use std::net::ToSocketAddrs;
+    if host.contains('\0') {
+        return Err(Failure::Final("the name holds a NUL byte".into()));
+    }
+    let found = (host, 0)
+        .to_socket_addrs()
+        .map_err(|e| classify_windows(e.raw_os_error(), e.to_string()))?;
+    let mut addrs = Vec::new();
+    for ip in found.map(|addr| addr.ip()) {
+        if !addrs.contains(&ip) {
+            addrs.push(ip);
+        }
+    }
+    Ok(addrs)
+}
+
 /// The addresses of `host`, by getaddrinfo.
+#[cfg(unix)]
 fn lookup(host: &str) -> Result<Vec<IpAddr>, Failure> {
     let c_host = std::ffi::CString::new(host)
         .map_err(|_| Failure::Final("the name holds a NUL byte".into()))?;
@@ -116,6 +155,7 @@ fn lookup(host: &str) -> Result<Vec<IpAddr>, Failure> {
 }
 
 /// The address of one getaddrinfo result.
+#[cfg(unix)]
 fn ip_of(info: &libc::addrinfo) -> Option<IpAddr> {
     if info.ai_addr.is_null() {
         return None;
@@ -141,6 +181,7 @@ fn ip_of(info: &libc::addrinfo) -> Option<IpAddr> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::net::Ipv4Addr;
 
     #[tokio::test]
     async fn a_name_that_cannot_exist_is_unresolved_without_asking_the_network() {
@@ -164,6 +205,22 @@ mod tests {
         assert!(!addrs.is_empty());
     }
 
+    #[test]
+    fn on_windows_only_a_missing_name_is_final() {
+        let reason = || "r".to_owned();
+        for code in [11001, 11003, 11004] {
+            assert_eq!(
+                classify_windows(Some(code), reason()),
+                Failure::Final(reason())
+            );
+        }
+        for code in [Some(11002), Some(10060), None] {
+            let failure = classify_windows(code, reason());
+            assert_eq!(failure, Failure::Transient(reason()));
+        }
+    }
+
+    #[cfg(unix)]
     #[test]
     fn only_a_temporary_failure_is_retried() {
         let reason = || "r".to_owned();
