@@ -1,5 +1,5 @@
 # The two commands of the README, plus the checks they are built from.
-.PHONY: demo test tools lint arm64 release docs bench fuzz
+.PHONY: demo test tools lint cross release docs bench fuzz
 
 demo:
 	./scripts/demo.sh
@@ -19,26 +19,36 @@ lint:
 	python3 scripts/check-module-cycles.py src client/src plugin/src plugin/derive/src fake/src signer/src
 	python3 scripts/check-rust-version.py . client plugin plugin/derive fake signer
 
-# The linux_arm64 release binary, which the tests run under qemu and pack.
-# SKIP_ARM64=1 (off Debian bookworm amd64) skips it and its tests, and the
-# test run ends by saying so.
-arm64: tools
-	@if [ "$(SKIP_ARM64)" = 1 ]; then echo "SKIP_ARM64=1: not building linux_arm64"; \
-	else ./scripts/build-release.sh linux_arm64; fi
+# The cross-built release binaries the tests run and pack: linux_arm64
+# (run under qemu), windows_amd64 (run under wine), darwin_arm64 (inspected:
+# nothing runs Mach-O here; `make release` builds and inspects darwin_amd64
+# too, as CI's time allows no third cold std build). SKIP_CROSS=1 (off
+# Debian bookworm amd64) skips them and their tests, and the test run ends
+# by saying so.
+CROSS_PLATFORMS = linux_arm64 windows_amd64 darwin_arm64
+cross: tools
+	@if [ "$(SKIP_CROSS)" = 1 ]; then echo "SKIP_CROSS=1: not building $(CROSS_PLATFORMS)"; \
+	else ./scripts/build-release.sh $(CROSS_PLATFORMS); fi
 
 # The line naming what was skipped by request is printed whether the tests
 # pass or fail.
-test: tools lint arm64
+test: tools lint cross
 	@status=0; cargo test --locked || status=$$?; \
 	skipped=""; \
-	if [ "$(SKIP_ARM64)" = 1 ]; then skipped="the linux_arm64 build, its qemu tests and the registry test's arm64 package (SKIP_ARM64=1)"; fi; \
+	if [ "$(SKIP_CROSS)" = 1 ]; then skipped="the builds of $(CROSS_PLATFORMS), their tests (qemu, wine, Mach-O inspection) and their registry packages (SKIP_CROSS=1)"; fi; \
 	if [ "$(SKIP_AMD64_BINARIES)" = 1 ]; then skipped="$${skipped:+$$skipped; }Terraform 1.0.3 and the tests that chain into hashicorp/null (SKIP_AMD64_BINARIES=1)"; fi; \
 	if [ -n "$$skipped" ]; then echo "skipped by request: $$skipped"; fi; \
 	exit $$status
 
+# Packs every platform of RELEASE_TARGETS, then inspects the darwin
+# binaries among them as `make test` inspects darwin_arm64.
 release:
 	./scripts/install-test-tools.sh --release
 	./scripts/package-release.sh
+	@darwin=$$(for p in $${RELEASE_TARGETS:-$$(scripts/build-release.sh --host-targets)}; do \
+	  case $$p in darwin_*) printf '%s ' $$p ;; esac; done); \
+	if [ -n "$$darwin" ] && [ "$$(uname -s)" = Linux ]; then \
+	  DARWIN_PLATFORMS="$$darwin" cargo test --locked --test e2e_darwin; fi
 
 docs:
 	cargo run --quiet --bin gen-docs

@@ -11,15 +11,21 @@
 #                                        (cached under ~/.cache/terraform-provider-dli, so a
 #                                        clone on the same machine does not build it again)
 # and, when missing, Debian's gnupg and zip (for the release tests) and, but
-# for --demo, what builds and runs linux_arm64: the arm64 architecture,
-# rustc-web, cargo-web, libstd-rust-web-dev:arm64, gcc-aarch64-linux-gnu,
-# libc6-dev-arm64-cross and qemu-user-static. Those come from Debian
-# bookworm: only there (amd64) does this script add an architecture or
-# install them. Elsewhere it changes nothing of the system's packages: it
-# says what is missing, and SKIP_ARM64=1 runs everything else (and, off
-# linux amd64, SKIP_AMD64_BINARIES=1 leaves out Terraform 1.0.3 and the
-# null provider). It never
-# asks for a password (sudo -n): without root it says what to install.
+# for --demo, what builds (and runs, under emulation) the cross-built
+# platforms, each only for the platforms wanted:
+#   linux_arm64    the arm64 architecture, rustc-web, cargo-web,
+#                  libstd-rust-web-dev:arm64, gcc-aarch64-linux-gnu,
+#                  libc6-dev-arm64-cross, qemu-user-static
+#   windows_amd64  rustc-web, cargo-web, rust-web-src, gcc-mingw-w64-x86-64
+#                  (and for the tests wine)
+#   darwin_*       rustc-web, cargo-web, rust-web-src, and zig with
+#                  cargo-zigbuild from PyPI in .tools/zig
+# Those come from Debian bookworm: only there (amd64) does this script add an
+# architecture or install them. Elsewhere it changes nothing of the system's
+# packages: it says what is missing, and SKIP_CROSS=1 runs everything else
+# (and, off linux amd64, SKIP_AMD64_BINARIES=1 leaves out Terraform 1.0.3
+# and the null provider). It never asks for a password (sudo -n): without
+# root it says what to install.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # TOOLS_DIR and OS_RELEASE_FILE are for the script's own tests.
@@ -57,11 +63,15 @@ if $debian && [ -r "$os_release" ] && [ "$(dpkg --print-architecture)" = amd64 ]
   (. "$os_release" && [ "${ID:-}" = debian ] && [ "${VERSION_CODENAME:-}" = bookworm ]); then
   bookworm_amd64=true
 fi
-# The tests build linux_arm64, and so does a release that targets it.
-arm64_wanted=false
+# The cross-built platforms wanted: every one for the tests (unless
+# SKIP_CROSS=1), those of RELEASE_TARGETS for a release.
+cross_wanted=()
 case "$mode" in
-  "") [ "${SKIP_ARM64:-}" = 1 ] || arm64_wanted=true ;;
-  --release) case " ${RELEASE_TARGETS:-linux_amd64 linux_arm64} " in *" linux_arm64 "*) arm64_wanted=true ;; esac ;;
+  "") [ "${SKIP_CROSS:-}" = 1 ] || cross_wanted=(linux_arm64 windows_amd64 darwin_arm64) ;;
+  --release)
+    for platform in ${RELEASE_TARGETS:-$(scripts/build-release.sh --host-targets)}; do
+      case "$platform" in linux_arm64|windows_*|darwin_*) cross_wanted+=("$platform") ;; esac
+    done ;;
 esac
 missing_debs=()
 # The demo signs and packs nothing; an unsigned release needs no gpg.
@@ -69,32 +79,40 @@ if [ "$mode" = "" ] || { [ "$mode" = "--release" ] && [ -n "${GPG_FINGERPRINT:-}
   command -v gpg >/dev/null || missing_debs+=(gnupg)
 fi
 [ "$mode" = "--demo" ] || command -v zip >/dev/null || missing_debs+=(zip)
-arm64_debs=(rustc-web cargo-web libstd-rust-web-dev:arm64 gcc-aarch64-linux-gnu
-            libc6-dev-arm64-cross qemu-user-static)
-if $arm64_wanted && ! $bookworm_amd64; then
-  echo "error: the linux_arm64 tests build with Debian bookworm's packages on amd64" >&2
-  echo "       (${arm64_debs[*]}), and this machine is not Debian bookworm amd64." >&2
+cross_debs=()
+zig_wanted=false
+for platform in "${cross_wanted[@]}"; do
+  case "$platform" in
+    linux_arm64) cross_debs+=(rustc-web cargo-web libstd-rust-web-dev:arm64 gcc-aarch64-linux-gnu
+                              libc6-dev-arm64-cross qemu-user-static) ;;
+    windows_amd64) cross_debs+=(rustc-web cargo-web rust-web-src gcc-mingw-w64-x86-64)
+                   [ "$mode" = --release ] || cross_debs+=(wine wine64) ;;
+    darwin_*) cross_debs+=(rustc-web cargo-web rust-web-src); zig_wanted=true ;;
+  esac
+done
+if [ ${#cross_wanted[@]} -gt 0 ] && ! $bookworm_amd64; then
+  echo "error: ${cross_wanted[*]} build with Debian bookworm's packages on amd64" >&2
+  echo "       ($(printf '%s\n' "${cross_debs[@]}" | sort -u | tr '\n' ' ')), and this machine is not Debian bookworm amd64." >&2
   if [ "$mode" = "--release" ]; then
-    echo "       Build linux_arm64 there, or leave it out: RELEASE_TARGETS=\"…\" make release" >&2
+    echo "       Build them there, or leave them out: RELEASE_TARGETS=\"…\" make release" >&2
   else
-    echo "       Run everything else with: SKIP_ARM64=1 make test" >&2
+    echo "       Run everything else with: SKIP_CROSS=1 make test" >&2
   fi
   exit 1
 fi
-if $arm64_wanted; then
-  if ! dpkg --print-foreign-architectures | grep -qx arm64; then
-    $sudo_cmd dpkg --add-architecture arm64 || {
-      echo "error: cannot add dpkg's arm64 architecture without root: run" >&2
-      echo "       sudo dpkg --add-architecture arm64, or SKIP_ARM64=1 make test" >&2
-      exit 1
-    }
-    echo "added the arm64 architecture to dpkg"
-  fi
-  for deb in "${arm64_debs[@]}"; do
-    dpkg-query -W -f='${Status}' "$deb" 2>/dev/null | grep -q "install ok installed" ||
-      missing_debs+=("$deb")
-  done
+if [[ " ${cross_wanted[*]} " == *" linux_arm64 "* ]] &&
+  ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  $sudo_cmd dpkg --add-architecture arm64 || {
+    echo "error: cannot add dpkg's arm64 architecture without root: run" >&2
+    echo "       sudo dpkg --add-architecture arm64, or SKIP_CROSS=1 make test" >&2
+    exit 1
+  }
+  echo "added the arm64 architecture to dpkg"
 fi
+for deb in $(printf '%s\n' "${cross_debs[@]}" | sort -u); do
+  dpkg-query -W -f='${Status}' "$deb" 2>/dev/null | grep -q "install ok installed" ||
+    missing_debs+=("$deb")
+done
 if [ ${#missing_debs[@]} -gt 0 ] && ! $debian; then
   echo "error: install ${missing_debs[*]} (this script installs them only with apt-get)" >&2
   exit 1
@@ -107,7 +125,14 @@ if [ ${#missing_debs[@]} -gt 0 ]; then
   fi
   echo "installed ${missing_debs[*]}"
 fi
-# `make release` needs only the packages above.
+# zig links the darwin binaries; pinned, as a compiler should be.
+zig_venv="$tools/zig"
+if $zig_wanted && ! "$zig_venv/bin/python" -m ziglang version 2>/dev/null | grep -qx 0.17.1; then
+  "$python" -m venv "$zig_venv"
+  "$zig_venv/bin/pip" install --quiet ziglang==0.17.1 cargo-zigbuild==0.24.1
+  echo "installed zig $("$zig_venv/bin/python" -m ziglang version) and cargo-zigbuild into $zig_venv"
+fi
+# `make release` needs only the packages and zig above.
 [ "$mode" != "--release" ] || exit 0
 
 # Terraform 1.0.3 and the null provider are linux-amd64 binaries.
@@ -116,7 +141,7 @@ if [ "$(uname -s)_$(uname -m)" != Linux_x86_64 ]; then
   if [ "${SKIP_AMD64_BINARIES:-}" != 1 ]; then
     echo "error: the tests run Terraform 1.0.3 and hashicorp/null 2.1.2, linux-amd64 binaries," >&2
     echo "       and this machine is $(uname -s) $(uname -m)." >&2
-    echo "       Run everything else with: SKIP_AMD64_BINARIES=1 SKIP_ARM64=1 make test" >&2
+    echo "       Run everything else with: SKIP_AMD64_BINARIES=1 SKIP_CROSS=1 make test" >&2
     exit 1
   fi
   amd64_binaries=false

@@ -2,7 +2,8 @@
 # Builds the release binaries and packages them the way provider registries
 # and mirrors expect:
 #   terraform-provider-dli_<version>_<os>_<arch>.zip  (one per platform, holding
-#                                                      terraform-provider-dli_v<version>)
+#                                                      terraform-provider-dli_v<version>,
+#                                                      on Windows with .exe)
 #   terraform-provider-dli_<version>_manifest.json     (plugin protocol 6.0)
 #   terraform-provider-dli_<version>_SHA256SUMS        (every zip and the manifest)
 #   terraform-provider-dli_<version>_SHA256SUMS.sig    (detached binary GPG signature)
@@ -10,8 +11,10 @@
 # The last two only when GPG_FINGERPRINT names a secret key in the keyring
 # (GNUPGHOME is honoured); without it the release is unsigned, and says so.
 #
-# RELEASE_TARGETS lists the platforms, default "linux_amd64 linux_arm64";
-# scripts/build-release.sh builds each (and says what it needs for which).
+# RELEASE_TARGETS lists the platforms, by default all this host can build
+# (`scripts/build-release.sh --host-targets`: all five on linux_amd64, both
+# darwin ones on a Mac); scripts/build-release.sh builds each (and says what
+# it needs for which).
 # Usage: scripts/package-release.sh [--binary [PLATFORM=]PATH]... [--out DIR]
 #   --binary packages an already built binary for PLATFORM (this machine's
 #   platform when none is named) instead of building one.
@@ -40,7 +43,7 @@ while [ $# -gt 0 ]; do
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
-read -r -a platforms <<< "${RELEASE_TARGETS:-linux_amd64 linux_arm64}"
+read -r -a platforms <<< "${RELEASE_TARGETS:-$(scripts/build-release.sh --host-targets)}"
 [ ${#platforms[@]} -gt 0 ] || { echo "RELEASE_TARGETS names no platform" >&2; exit 2; }
 for platform in "${!binaries[@]}"; do
   case " ${platforms[*]} " in *" $platform "*) ;; *)
@@ -59,10 +62,13 @@ stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 zips=()
 for platform in "${platforms[@]}"; do
+  # Terraform runs the file in the zip as it is named: Windows needs .exe.
+  packed="terraform-provider-dli_v${version}"
+  [ "${platform%%_*}" != windows ] || packed="$packed.exe"
   mkdir -p "$stage/$platform"
-  install -m 0755 "${binaries[$platform]}" "$stage/$platform/terraform-provider-dli_v${version}"
+  install -m 0755 "${binaries[$platform]}" "$stage/$platform/$packed"
   rm -f "$out/${name}_${platform}.zip"
-  (cd "$stage/$platform" && zip -q -X "$out/${name}_${platform}.zip" "terraform-provider-dli_v${version}")
+  (cd "$stage/$platform" && zip -q -X "$out/${name}_${platform}.zip" "$packed")
   zips+=("${name}_${platform}.zip")
 done
 printf '{\n  "version": 1,\n  "metadata": {\n    "protocol_versions": ["6.0"]\n  }\n}\n' \

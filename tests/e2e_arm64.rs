@@ -31,7 +31,7 @@ fn u64_at(bytes: &[u8], at: usize) -> usize {
 
 #[test]
 fn the_arm64_binary_is_a_stripped_aarch64_elf_under_8_mb() {
-    if arm64_skipped() {
+    if cross_skipped("linux_arm64") {
         return;
     }
     let bytes = std::fs::read(arm64_binary()).unwrap();
@@ -95,7 +95,7 @@ output "all" {{ value = data.dli_enhanced_connections.all }}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn under_qemu_it_plans_and_applies_the_same_state_on_every_cli() {
-    if arm64_skipped() {
+    if cross_skipped("linux_arm64") {
         return;
     }
     let fake = start_fake(json!({})).await;

@@ -3,9 +3,9 @@
 //! the provider registry protocol (and, separately, the network mirror
 //! protocol) to a registry on 127.0.0.1 over HTTPS, checks the GPG-signed
 //! checksums, and the installed provider then reads from the fake DLI API.
-//! The release has both platforms, linux_amd64 and linux_arm64: `init`
-//! picks this machine's, and `providers lock` fetches and authenticates the
-//! other.
+//! The release has every platform `make test` builds (linux_amd64 and the
+//! cross-built linux_arm64, windows_amd64 and darwin_arm64): `init` picks
+//! this machine's, and `providers lock` fetches and authenticates the others.
 
 mod support;
 
@@ -71,6 +71,7 @@ fn copy_dir(from: &Path) -> tempfile::TempDir {
 
 async fn registry(
     dir: &Path,
+    platforms: &[&str],
     key_id: &str,
     armor: &str,
 ) -> (RunningRegistry, PathBuf, tempfile::TempDir) {
@@ -79,10 +80,13 @@ async fn registry(
         namespace: "dli-community".into(),
         name: "dli".into(),
         version: VERSION.into(),
-        platforms: vec![
-            ("linux".into(), "amd64".into()),
-            ("linux".into(), "arm64".into()),
-        ],
+        platforms: platforms
+            .iter()
+            .map(|p| {
+                let (os, arch) = p.split_once('_').unwrap();
+                (os.into(), arch.into())
+            })
+            .collect(),
         key_id: key_id.into(),
         ascii_armor: armor.into(),
     })
@@ -118,13 +122,18 @@ async fn terraform_init_installs_the_signed_release_from_a_registry_and_a_mirror
     let stranger = new_key(home_b.path(), "stranger");
     let key_id = &fingerprint[fingerprint.len() - 16..];
 
-    // Without the arm64 build (skipped by request) the release has one
-    // platform, and its arm64 checks below are left out.
-    let arm64 = (!arm64_skipped()).then(arm64_binary);
+    // Without the cross builds (skipped by request) the release has one
+    // platform, and the checks of the others below are left out.
+    let cross: Vec<(&str, PathBuf)> = match cross_skipped("cross-built") {
+        true => vec![],
+        false => CROSS_PLATFORMS
+            .iter()
+            .map(|p| (*p, release_binary(p)))
+            .collect(),
+    };
     let mut platforms = vec![("linux_amd64", Path::new(support::plugin::BIN))];
-    if let Some(arm64) = &arm64 {
-        platforms.push(("linux_arm64", arm64));
-    }
+    platforms.extend(cross.iter().map(|(p, bin)| (*p, bin.as_path())));
+    let names: Vec<&str> = platforms.iter().map(|(p, _)| *p).collect();
     let (dist, _) = package_release(Some((home_a.path(), &fingerprint)), &platforms);
     let prefix = format!("terraform-provider-dli_{VERSION}");
     let sums = dist.path().join(format!("{prefix}_SHA256SUMS"));
@@ -141,13 +150,26 @@ async fn terraform_init_installs_the_signed_release_from_a_registry_and_a_mirror
         listed.contains(&format!("  {prefix}_manifest.json\n")),
         "{listed}"
     );
-    let arm64_zip_sum = arm64.as_ref().map(|_| {
-        listed
-            .lines()
-            .find_map(|l| l.strip_suffix(&format!("  {prefix}_linux_arm64.zip")))
-            .unwrap()
-            .to_owned()
-    });
+    let other_sums: Vec<(&str, String)> = cross
+        .iter()
+        .map(|(platform, _)| {
+            let sum = listed
+                .lines()
+                .find_map(|l| l.strip_suffix(&format!("  {prefix}_{platform}.zip")))
+                .unwrap()
+                .to_owned();
+            (*platform, sum)
+        })
+        .collect();
+    let lock_others: Vec<String> = cross
+        .iter()
+        .map(|(platform, _)| format!("-platform={platform}"))
+        .collect();
+    let lock_others = || {
+        let mut args = vec!["providers", "lock", "-no-color"];
+        args.extend(lock_others.iter().map(String::as_str));
+        args
+    };
     // What a user does by hand: check the signature with the published key.
     let verified = Command::new("gpg")
         .env("GNUPGHOME", home_a.path())
@@ -187,9 +209,9 @@ async fn terraform_init_installs_the_signed_release_from_a_registry_and_a_mirror
     assert!(resigned.success());
 
     let fake = start_fake(json!({})).await;
-    let (good, good_ca, _g) = registry(dist.path(), key_id, &armor).await;
-    let (bad_zip, bad_zip_ca, _t) = registry(tampered.path(), key_id, &armor).await;
-    let (bad_sig, bad_sig_ca, _s) = registry(other_signer.path(), key_id, &armor).await;
+    let (good, good_ca, _g) = registry(dist.path(), &names, key_id, &armor).await;
+    let (bad_zip, bad_zip_ca, _t) = registry(tampered.path(), &names, key_id, &armor).await;
+    let (bad_sig, bad_sig_ca, _s) = registry(other_signer.path(), &names, key_id, &armor).await;
     let direct = "  direct {}";
     for tf in terraforms() {
         let source = format!("{}/dli-community/dli", good.host);
@@ -214,25 +236,21 @@ async fn terraform_init_installs_the_signed_release_from_a_registry_and_a_mirror
         let out = ws.apply_outputs().await;
         assert_eq!(out["vpc_id"], json!("22094d8f-c310-4621-913d-4c4d655d8495"));
 
-        // The arm64 package: downloaded, its checksum and signature checked,
-        // and its hash recorded in the lock file.
-        if let Some(arm64_zip_sum) = &arm64_zip_sum {
-            let lock = ws
-                .run(&["providers", "lock", "-no-color", "-platform=linux_arm64"])
-                .await
-                .success();
-            assert!(
-                lock.text()
-                    .contains(&format!("Obtained {source} checksums for linux_arm64")),
-                "{}",
-                lock.text()
-            );
+        // The other platforms' packages: downloaded, their checksums and
+        // signature checked, and their hashes recorded in the lock file.
+        if !other_sums.is_empty() {
+            let lock = ws.run(&lock_others()).await.success();
             let lock_file =
                 std::fs::read_to_string(ws.dir.path().join(".terraform.lock.hcl")).unwrap();
-            assert!(
-                lock_file.contains(&format!("\"zh:{arm64_zip_sum}\"")),
-                "{lock_file}"
-            );
+            for (platform, sum) in &other_sums {
+                assert!(
+                    lock.text()
+                        .contains(&format!("Obtained {source} checksums for {platform}")),
+                    "{}",
+                    lock.text()
+                );
+                assert!(lock_file.contains(&format!("\"zh:{sum}\"")), "{lock_file}");
+            }
         }
 
         let source = format!("{}/dli-community/dli", bad_zip.host);
@@ -255,16 +273,14 @@ async fn terraform_init_installs_the_signed_release_from_a_registry_and_a_mirror
             text.contains("authentication signature from unknown issuer"),
             "{text}"
         );
-        // The other platform's package is held to the same signature.
-        let text = ws
-            .run(&["providers", "lock", "-no-color", "-platform=linux_arm64"])
-            .await
-            .failure()
-            .text();
-        assert!(
-            text.contains("authentication signature from unknown issuer"),
-            "{text}"
-        );
+        // The other platforms' packages are held to the same signature.
+        if !other_sums.is_empty() {
+            let text = ws.run(&lock_others()).await.failure().text();
+            assert!(
+                text.contains("authentication signature from unknown issuer"),
+                "{text}"
+            );
+        }
 
         // As a network mirror: the default source address, served by the mirror.
         let mirror = format!(
