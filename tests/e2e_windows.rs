@@ -112,7 +112,11 @@ struct Wine {
 impl Wine {
     fn start() -> Wine {
         let prefix = repo_root().join("target/wine-prefix");
+        // wineserver refuses a prefix that does not exist yet.
+        std::fs::create_dir_all(&prefix).unwrap();
         let wine = Wine { prefix };
+        // One left by a run that was killed holds the prefix's lock.
+        let _ = wine.command("wineserver").arg("--kill").status();
         // Persistent until killed: it must outlive every provider launch.
         wine.run("wineserver", &["--persistent"]);
         wine.run("wineboot", &["--init"]);

@@ -1,7 +1,7 @@
 //! `scripts/install-test-tools.sh` on machines other than CI's: the demo
 //! needs no OpenTofu (so no Go), and off Debian bookworm amd64 the system's
-//! packages are left alone and the switch that skips the arm64 tests is
-//! named. Each run gets a tools directory of its own whose already
+//! packages are left alone and the switch that skips the cross-built
+//! platforms' tests is named. Each run gets a tools directory of its own whose already
 //! installed tools are links to the real ones, so nothing is downloaded.
 
 mod support;

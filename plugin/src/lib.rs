@@ -6,8 +6,10 @@
 //! provider; `examples/hello.rs` is one.
 //!
 //! Layout (each module uses only those listed after it):
-//! - `serve`: the process: magic cookie, private unix socket, AutoMTLS,
-//!   signals, debug/reattach mode, and the gRPC server.
+//! - `serve`: the process: magic cookie, AutoMTLS, debug/reattach mode,
+//!   and the gRPC server, on what `listen` opens.
+//! - `listen`: the transport: a private unix socket, or loopback TCP
+//!   (Windows' only one); `signals`: Ctrl-C and requests to end.
 //! - `server`: the gRPC services (tfplugin6 Provider, go-plugin's
 //!   controller, stdio and broker); every Provider RPC is logged, timed and
 //!   cancellable by StopProvider.

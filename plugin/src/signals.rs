@@ -1,8 +1,9 @@
 //! What the plugin does when the terminal or the system signals it. A
 //! terminal's Ctrl-C reaches every process of the console (Unix: the
 //! process group) and Terraform answers it by calling StopProvider, so a
-//! plugin ignores it; in debug mode it ends the server. A request to end
-//! (SIGTERM; Windows: the console closing) ends it cleanly.
+//! plugin ignores it; in debug mode it ends the server. SIGTERM ends it
+//! cleanly; on Windows the console closing starts the same shutdown, though
+//! Windows may end the process before it completes.
 
 use tokio_util::sync::CancellationToken;
 
