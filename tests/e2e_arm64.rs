@@ -4,7 +4,6 @@
 
 mod support;
 
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use serde_json::json;
@@ -51,8 +50,8 @@ fn the_arm64_binary_is_a_stripped_aarch64_elf_under_8_mb() {
     assert!(bytes.len() < 8_000_000, "{} bytes: over 8 MB", bytes.len());
 }
 
-/// A directory whose `terraform-provider-dli` runs the arm64 binary under
-/// qemu-user, and leaves a mark in `ran` each time it does.
+/// A [`wrapper_provider_dir`] whose wrapper runs the arm64 binary under
+/// qemu-user.
 fn qemu_provider_dir() -> (tempfile::TempDir, PathBuf) {
     let qemu = Path::new("/usr/bin/qemu-aarch64-static");
     assert!(
@@ -60,36 +59,25 @@ fn qemu_provider_dir() -> (tempfile::TempDir, PathBuf) {
         "{} is missing: scripts/install-test-tools.sh installs qemu-user-static",
         qemu.display()
     );
-    let dir = tempfile::tempdir().unwrap();
-    let ran = dir.path().join("ran");
-    let wrapper = dir.path().join("terraform-provider-dli");
     // No -L: the arm64 libc from Debian's multiarch packages is where the
     // binary's loader expects it (see ../shared/notes/testing.md).
-    std::fs::write(
-        &wrapper,
-        format!(
-            "#!/bin/sh\necho \"$$\" >> '{}'\nexec '{}' '{}' \"$@\"\n",
-            ran.display(),
-            qemu.display(),
-            arm64_binary().display()
-        ),
-    )
-    .unwrap();
-    std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
-    (dir, ran)
+    wrapper_provider_dir(&format!(
+        "exec '{}' '{}' \"$@\"",
+        qemu.display(),
+        arm64_binary().display()
+    ))
 }
 
-fn main_tf(url: &str) -> String {
+fn body(_: &Path) -> String {
     format!(
-        r#"{REQUIRED_PROVIDERS}{provider}
+        r#"
 data "dli_enhanced_connection" "seed" {{
   connection_id = "{SEED_ID}"
 }}
 data "dli_enhanced_connections" "all" {{}}
 output "seed" {{ value = data.dli_enhanced_connection.seed }}
 output "all" {{ value = data.dli_enhanced_connections.all }}
-"#,
-        provider = provider_block(url)
+"#
     )
 }
 
@@ -100,25 +88,5 @@ async fn under_qemu_it_plans_and_applies_the_same_state_on_every_cli() {
     }
     let fake = start_fake(json!({})).await;
     let (qemu_dir, ran) = qemu_provider_dir();
-    for tf in terraforms() {
-        let native = Workspace::new(&tf, &main_tf(&fake.url()));
-        native.plan().await;
-        let expected = native.apply_outputs().await;
-        assert_eq!(
-            expected["seed"]["vpc_id"],
-            json!("22094d8f-c310-4621-913d-4c4d655d8495")
-        );
-
-        let _ = std::fs::remove_file(&ran);
-        let arm64 = Workspace::with_provider_dir(&tf, &main_tf(&fake.url()), qemu_dir.path());
-        arm64.plan().await;
-        let got = arm64.apply_outputs().await;
-        assert_eq!(got, expected, "{}", tf.display());
-        let launches = std::fs::read_to_string(&ran).unwrap_or_default();
-        assert!(
-            launches.lines().count() >= 2,
-            "{}: the arm64 provider was not the one launched: {launches:?}",
-            tf.display()
-        );
-    }
+    assert_same_state_as_native(&fake.url(), body, (qemu_dir.path(), &ran), "linux_arm64").await;
 }

@@ -6,7 +6,6 @@
 
 mod support;
 
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -155,10 +154,10 @@ impl Drop for Wine {
     }
 }
 
-/// A directory whose `terraform-provider-dli` runs the Windows binary under
-/// wine, and leaves a mark in `ran` each time it does. Beside the `.exe`
-/// sits the test-only stand-in for `ProcessPrng` that wine 8.0 lacks.
-fn wine_provider_dir(wine: &Wine) -> (tempfile::TempDir, PathBuf) {
+/// A copy of the Windows binary with, beside it, the test-only stand-in for
+/// `ProcessPrng` that wine 8.0 lacks; a [`wrapper_provider_dir`] that runs
+/// it under wine; and the wrapper's `ran` file.
+fn wine_provider_dir(wine: &Wine) -> (tempfile::TempDir, tempfile::TempDir, PathBuf) {
     let prefix = &wine.prefix;
     let dir = tempfile::tempdir().unwrap();
     let exe = dir.path().join("terraform-provider-dli.exe");
@@ -173,22 +172,13 @@ fn wine_provider_dir(wine: &Wine) -> (tempfile::TempDir, PathBuf) {
         .status()
         .expect("x86_64-w64-mingw32-gcc (scripts/install-test-tools.sh installs mingw)");
     assert!(built.success(), "building the ProcessPrng stand-in failed");
-    let ran = dir.path().join("ran");
-    let wrapper = dir.path().join("terraform-provider-dli");
-    std::fs::write(
-        &wrapper,
-        format!(
-            "#!/bin/sh\necho \"$$\" >> '{ran}'\n\
-             export WINEPREFIX='{prefix}' WINEDEBUG=-all WINEDLLOVERRIDES='mscoree,mshtml='\n\
-             exec wine '{exe}' \"$@\"\n",
-            ran = ran.display(),
-            prefix = prefix.display(),
-            exe = exe.display(),
-        ),
-    )
-    .unwrap();
-    std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
-    (dir, ran)
+    let (wrapper_dir, ran) = wrapper_provider_dir(&format!(
+        "export WINEPREFIX='{prefix}' WINEDEBUG=-all WINEDLLOVERRIDES='mscoree,mshtml='\n\
+         exec wine '{exe}' \"$@\"",
+        prefix = prefix.display(),
+        exe = exe.display(),
+    ));
+    (dir, wrapper_dir, ran)
 }
 
 /// Reads of every kind, and the provider's function on the CLIs that
@@ -224,31 +214,13 @@ async fn under_wine_it_plans_and_applies_the_same_state_on_every_cli() {
     }
     let fake = start_fake(json!({})).await;
     let wine = Wine::start();
-    let (wine_dir, ran) = wine_provider_dir(&wine);
-    for tf in terraforms() {
-        let native = Workspace::new(&tf, &main_tf(&fake.url(), &body(&tf)));
-        native.plan().await;
-        let expected = native.apply_outputs().await;
-        assert_eq!(
-            expected["seed"]["vpc_id"],
-            json!("22094d8f-c310-4621-913d-4c4d655d8495")
-        );
-
-        let _ = std::fs::remove_file(&ran);
-        let windows =
-            Workspace::with_provider_dir(&tf, &main_tf(&fake.url(), &body(&tf)), wine_dir.path());
+    let (_exe_dir, wine_dir, ran) = wine_provider_dir(&wine);
+    let outputs =
+        assert_same_state_as_native(&fake.url(), body, (wine_dir.path(), &ran), PLATFORM).await;
+    for (tf, output) in outputs {
         if has_functions(&tf) {
-            assert_eq!(expected["overlap"], json!(true));
+            assert_eq!(output["overlap"], json!(true), "{}", tf.display());
         }
-        windows.plan().await;
-        let got = windows.apply_outputs().await;
-        assert_eq!(got, expected, "{}", tf.display());
-        let launches = std::fs::read_to_string(&ran).unwrap_or_default();
-        assert!(
-            launches.lines().count() >= 2,
-            "{}: the Windows provider was not the one launched: {launches:?}",
-            tf.display()
-        );
     }
 }
 

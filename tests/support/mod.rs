@@ -245,6 +245,60 @@ pub fn release_binary(platform: &str) -> PathBuf {
     path
 }
 
+/// A folder whose `terraform-provider-dli` is a shell script that records
+/// each launch in the returned `ran` file, then runs `exec_line` (which
+/// starts the cross-built binary under its emulator).
+pub fn wrapper_provider_dir(exec_line: &str) -> (tempfile::TempDir, PathBuf) {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let ran = dir.path().join("ran");
+    let wrapper = dir.path().join("terraform-provider-dli");
+    let script = format!(
+        "#!/bin/sh\necho \"$$\" >> '{}'\n{exec_line}\n",
+        ran.display()
+    );
+    std::fs::write(&wrapper, script).unwrap();
+    std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    (dir, ran)
+}
+
+/// On every CLI, plans and applies `body(cli)` against the fake at `url`
+/// with this machine's build, then with the provider of `emulated_dir` (a
+/// [`wrapper_provider_dir`]), and asserts the same outputs and that the
+/// wrapper was what ran. Returns each CLI's outputs.
+pub async fn assert_same_state_as_native(
+    url: &str,
+    body: impl Fn(&Path) -> String,
+    (emulated_dir, ran): (&Path, &Path),
+    platform: &str,
+) -> Vec<(PathBuf, Value)> {
+    let mut outputs = Vec::new();
+    for tf in terraforms() {
+        let config = main_tf(url, &body(&tf));
+        let native = Workspace::new(&tf, &config);
+        native.plan().await;
+        let expected = native.apply_outputs().await;
+        assert_eq!(
+            expected["seed"]["vpc_id"],
+            json!("22094d8f-c310-4621-913d-4c4d655d8495")
+        );
+
+        let _ = std::fs::remove_file(ran);
+        let emulated = Workspace::with_provider_dir(&tf, &config, emulated_dir);
+        emulated.plan().await;
+        let got = emulated.apply_outputs().await;
+        assert_eq!(got, expected, "{platform} on {}", tf.display());
+        let launches = std::fs::read_to_string(ran).unwrap_or_default();
+        assert!(
+            launches.lines().count() >= 2,
+            "{}: the {platform} provider was not the one launched: {launches:?}",
+            tf.display()
+        );
+        outputs.push((tf, expected));
+    }
+    outputs
+}
+
 /// The linux_arm64 release binary.
 pub fn arm64_binary() -> PathBuf {
     release_binary("linux_arm64")
