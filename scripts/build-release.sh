@@ -62,16 +62,21 @@ need() { # command, what provides it
   }
 }
 
-# Debian's toolchain (rustc-web 1.96 and its std sources) building std
-# itself for a target it has no std for: nightly flags on a stable compiler,
-# as its own build does. One target directory for everything it builds.
-debian_cargo() {
+# Debian's second toolchain (rustc-web 1.96), building for $triple into its
+# own target directory: the two toolchains' artefacts must not mix.
+debian_cargo() { # the cargo command, then arguments of its own
   need /usr/bin/cargo "Debian's cargo-web"
   need /usr/bin/rustc "Debian's rustc-web"
-  [ -d /usr/lib/rustlib/src/rust/library/std ] || need rust-web-src "Debian's rust-web-src"
-  RUSTC_BOOTSTRAP=1 RUSTC=/usr/bin/rustc "$@" --quiet --locked --release \
-    --bin terraform-provider-dli -Zbuild-std=std,panic_abort \
+  RUSTC=/usr/bin/rustc "$@" --quiet --locked --release --bin terraform-provider-dli \
     --target "$triple" --target-dir target/debian-cross >&2
+}
+
+# The same for a target Debian ships no std for: std built from its sources
+# (rust-web-src), with nightly flags on the stable compiler, as its own
+# build does.
+debian_cargo_building_std() {
+  [ -d /usr/lib/rustlib/src/rust/library/std ] || need rust-web-src "Debian's rust-web-src"
+  RUSTC_BOOTSTRAP=1 debian_cargo "$@" -Zbuild-std=std,panic_abort
 }
 
 for platform in "$@"; do
@@ -83,23 +88,18 @@ for platform in "$@"; do
     cargo build --quiet --locked --release --bin terraform-provider-dli >&2
     built=target/release/terraform-provider-dli
   elif [ "$host" = linux_amd64 ] && [ "$platform" = linux_arm64 ]; then
-    need /usr/bin/cargo "Debian's cargo-web"
-    need /usr/bin/rustc "Debian's rustc-web"
     need aarch64-linux-gnu-gcc "Debian's gcc-aarch64-linux-gnu"
-    # Its own target directory: the two toolchains' artefacts must not mix.
-    RUSTC=/usr/bin/rustc \
-      CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc \
+    CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc \
       CC_aarch64_unknown_linux_gnu=aarch64-linux-gnu-gcc \
       AR_aarch64_unknown_linux_gnu=aarch64-linux-gnu-ar \
-      /usr/bin/cargo build --quiet --locked --release --bin terraform-provider-dli \
-      --target "$triple" --target-dir target/debian-cross >&2
-    built="target/debian-cross/$triple/release/terraform-provider-dli"
+      debian_cargo /usr/bin/cargo build
+    built="target/debian-cross/$triple/release/$exe"
   elif [ "$host" = linux_amd64 ] && [ "$platform" = windows_amd64 ]; then
     need x86_64-w64-mingw32-gcc "Debian's gcc-mingw-w64-x86-64"
     CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc \
       CC_x86_64_pc_windows_gnu=x86_64-w64-mingw32-gcc \
       AR_x86_64_pc_windows_gnu=x86_64-w64-mingw32-ar \
-      debian_cargo /usr/bin/cargo build
+      debian_cargo_building_std /usr/bin/cargo build
     built="target/debian-cross/$triple/release/$exe"
   elif [ "$host" = linux_amd64 ] && [ "${platform%%_*}" = darwin ]; then
     zig_bin="$PWD/.tools/zig/bin"
@@ -111,7 +111,7 @@ for platform in "$@"; do
     (
       export "CARGO_TARGET_$(echo "$triple" | tr 'a-z-' 'A-Z_')_RUSTFLAGS=-C link-arg=-F$stubs"
       PATH="$zig_bin:/usr/bin:$PATH" MACOSX_DEPLOYMENT_TARGET="$MACOS_MINIMUM" \
-        debian_cargo "$zig_bin/cargo-zigbuild" build
+        debian_cargo_building_std "$zig_bin/cargo-zigbuild" build
     )
     built="target/debian-cross/$triple/release/$exe"
   elif [ "$host_os" = darwin ] && [ "${platform%%_*}" = darwin ]; then

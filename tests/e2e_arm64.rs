@@ -7,6 +7,7 @@ mod support;
 use std::path::{Path, PathBuf};
 
 use serde_json::json;
+use support::bytes::{le16, le32, le64};
 use support::*;
 
 /// e_machine of an ELF for AArch64.
@@ -14,37 +15,23 @@ const EM_AARCH64: u16 = 183;
 /// sh_type of a symbol table, which `strip` removes.
 const SHT_SYMTAB: u32 = 2;
 
-fn u16_at(bytes: &[u8], at: usize) -> u16 {
-    u16::from_le_bytes(bytes[at..at + 2].try_into().unwrap())
-}
-
-fn u32_at(bytes: &[u8], at: usize) -> u32 {
-    u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap())
-}
-
-fn u64_at(bytes: &[u8], at: usize) -> usize {
-    u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap())
-        .try_into()
-        .unwrap()
-}
-
 #[test]
 fn the_arm64_binary_is_a_stripped_aarch64_elf_under_8_mb() {
     if cross_skipped("linux_arm64") {
         return;
     }
-    let bytes = std::fs::read(arm64_binary()).unwrap();
+    let bytes = std::fs::read(release_binary("linux_arm64")).unwrap();
     assert_eq!(&bytes[..4], b"\x7fELF");
     assert_eq!(bytes[4], 2, "not a 64-bit ELF");
     assert_eq!(bytes[5], 1, "not little-endian");
-    assert_eq!(u16_at(&bytes, 18), EM_AARCH64, "not an AArch64 binary");
+    assert_eq!(le16(&bytes, 18), EM_AARCH64, "not an AArch64 binary");
     let (table, entry_size, entries) = (
-        u64_at(&bytes, 0x28),
-        usize::from(u16_at(&bytes, 0x3a)),
-        usize::from(u16_at(&bytes, 0x3c)),
+        le64(&bytes, 0x28),
+        usize::from(le16(&bytes, 0x3a)),
+        usize::from(le16(&bytes, 0x3c)),
     );
     let symbol_tables = (0..entries)
-        .filter(|i| u32_at(&bytes, table + i * entry_size + 4) == SHT_SYMTAB)
+        .filter(|i| le32(&bytes, table + i * entry_size + 4) == SHT_SYMTAB)
         .count();
     assert_eq!(symbol_tables, 0, "the binary is not stripped");
     assert!(bytes.len() < 8_000_000, "{} bytes: over 8 MB", bytes.len());
@@ -64,7 +51,7 @@ fn qemu_provider_dir() -> (tempfile::TempDir, PathBuf) {
     wrapper_provider_dir(&format!(
         "exec '{}' '{}' \"$@\"",
         qemu.display(),
-        arm64_binary().display()
+        release_binary("linux_arm64").display()
     ))
 }
 

@@ -13,6 +13,7 @@ mod support;
 use std::collections::{BTreeMap, BTreeSet};
 
 use sha2::{Digest, Sha256};
+use support::bytes::{be32, le16, le32};
 use support::*;
 
 /// The darwin binaries to inspect, and their CPU types: those `make test`
@@ -75,14 +76,6 @@ const SUPERBLOB_MAGIC: u32 = 0xfade_0cc0;
 const CODE_DIRECTORY_MAGIC: u32 = 0xfade_0c02;
 const CS_ADHOC: u32 = 0x2;
 const CS_HASHTYPE_SHA256: u8 = 2;
-
-fn le32(bytes: &[u8], at: usize) -> u32 {
-    u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap())
-}
-
-fn be32(bytes: &[u8], at: usize) -> u32 {
-    u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap())
-}
 
 fn c_string(bytes: &[u8], at: usize) -> String {
     let end = bytes[at..].iter().position(|b| *b == 0).unwrap();
@@ -148,7 +141,7 @@ fn parse(bytes: &[u8]) -> MachO {
     for i in 0..nsyms {
         let entry = symoff + i * 16;
         let (strx, kind) = (le32(bytes, entry) as usize, bytes[entry + 4]);
-        let desc = u16::from_le_bytes([bytes[entry + 6], bytes[entry + 7]]);
+        let desc = le16(bytes, entry + 6);
         if kind & 0xe0 != 0 {
             macho.debug_symbols += 1;
             continue;

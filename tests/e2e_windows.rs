@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use serde_json::json;
+use support::bytes::{le16, le32};
 use support::*;
 use tfplugin::testing::cli::has_functions;
 
@@ -40,14 +41,6 @@ const SYSTEM_DLLS: [&str; 11] = [
     "ws2_32.dll",
 ];
 
-fn u16_at(bytes: &[u8], at: usize) -> u16 {
-    u16::from_le_bytes(bytes[at..at + 2].try_into().unwrap())
-}
-
-fn u32_at(bytes: &[u8], at: usize) -> u32 {
-    u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap())
-}
-
 #[test]
 fn the_windows_binary_is_a_stripped_pe32_plus_console_program_under_8_mb() {
     if cross_skipped(PLATFORM) {
@@ -55,16 +48,16 @@ fn the_windows_binary_is_a_stripped_pe32_plus_console_program_under_8_mb() {
     }
     let bytes = std::fs::read(release_binary(PLATFORM)).unwrap();
     assert_eq!(&bytes[..2], b"MZ");
-    let pe = u32_at(&bytes, 0x3c) as usize;
+    let pe = le32(&bytes, 0x3c) as usize;
     assert_eq!(&bytes[pe..pe + 4], b"PE\0\0");
     let coff = pe + 4;
-    assert_eq!(u16_at(&bytes, coff), MACHINE_AMD64, "not an x86-64 image");
+    assert_eq!(le16(&bytes, coff), MACHINE_AMD64, "not an x86-64 image");
     // A COFF symbol table is what strip removes.
-    assert_eq!(u32_at(&bytes, coff + 8), 0, "the binary is not stripped");
-    assert_eq!(u32_at(&bytes, coff + 12), 0, "the binary has symbols");
+    assert_eq!(le32(&bytes, coff + 8), 0, "the binary is not stripped");
+    assert_eq!(le32(&bytes, coff + 12), 0, "the binary has symbols");
     let optional = coff + 20;
-    assert_eq!(u16_at(&bytes, optional), PE32_PLUS, "not a PE32+ image");
-    assert_eq!(u16_at(&bytes, optional + 68), SUBSYSTEM_CONSOLE);
+    assert_eq!(le16(&bytes, optional), PE32_PLUS, "not a PE32+ image");
+    assert_eq!(le16(&bytes, optional + 68), SUBSYSTEM_CONSOLE);
     assert!(bytes.len() < 8_000_000, "{} bytes: over 8 MB", bytes.len());
 }
 

@@ -2,6 +2,7 @@
 //! API per test, and a Terraform working directory with its own CLI config.
 #![allow(dead_code)]
 
+pub mod bytes;
 pub mod plugin;
 
 use std::path::{Path, PathBuf};
@@ -297,11 +298,6 @@ pub async fn assert_same_state_as_native(
         outputs.push((tf, expected));
     }
     outputs
-}
-
-/// The linux_arm64 release binary.
-pub fn arm64_binary() -> PathBuf {
-    release_binary("linux_arm64")
 }
 
 /// Runs `scripts/package-release.sh` on the given binaries (platform,
