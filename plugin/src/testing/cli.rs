@@ -433,7 +433,7 @@ mod tests {
         );
         assert_eq!(
             clis_having(selected.clis.clone(), "functions", has_functions),
-            [tofu.clone()]
+            std::slice::from_ref(&tofu)
         );
         assert_eq!(
             clis_having(selected.clis, "mock_provider", has_mock_provider),
