@@ -7,6 +7,10 @@ demo:
 tools:
 	./scripts/install-test-tools.sh
 
+# Every shell script: checked by shellcheck, and for constructs the bash
+# 3.2 of a stock Mac lacks (make release runs there).
+SHELL_SCRIPTS = .ci/run $(wildcard scripts/*.sh)
+
 # The fuzz targets are outside the workspace (only cargo-fuzz builds them
 # for real): built plainly here, so that an API change cannot break them
 # unnoticed.
@@ -16,6 +20,8 @@ lint:
 	cargo clippy --locked -p dli-client --features fuzzing -- -D warnings
 	RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps -p dli-client
 	cargo build --locked --manifest-path fuzz/Cargo.toml --target-dir target/fuzz
+	shellcheck -S warning $(SHELL_SCRIPTS)
+	python3 scripts/check-bash3.py $(SHELL_SCRIPTS)
 	python3 scripts/check-module-cycles.py src client/src plugin/src plugin/derive/src fake/src signer/src
 	python3 scripts/check-rust-version.py . client plugin plugin/derive fake signer
 

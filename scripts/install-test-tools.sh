@@ -261,12 +261,12 @@ if [ "$mode" != "--demo" ]; then
   pinned_venv "$tools/venv" "$requirements/sdk.txt" "Huawei's Python SDK"
 fi
 
+# Each CLI's first line of `version`, untouched by the user's CLI settings.
 # No `| head`: with pipefail, the pipe closing early would fail the script.
-if $amd64_binaries; then
-  version=$(CHECKPOINT_DISABLE=1 "$terraform_dest" version)
+say_version() {
+  local version
+  version=$(env -u TF_LOG -u TF_LOG_PATH TF_CLI_CONFIG_FILE=/dev/null CHECKPOINT_DISABLE=1 "$1" version)
   echo "${version%%$'\n'*}"
-fi
-if [ "$mode" != "--demo" ]; then
-  version=$(TF_CLI_CONFIG_FILE=/dev/null "$tofu_dest" version)
-  echo "${version%%$'\n'*}"
-fi
+}
+! $amd64_binaries || say_version "$terraform_dest"
+[ "$mode" = "--demo" ] || say_version "$tofu_dest"
