@@ -126,3 +126,85 @@ fn package_release_takes_relative_paths_from_the_callers_directory() {
         assert!(!stderr.contains("unbound variable"), "{stderr}");
     }
 }
+
+/// A folder of links to every command on PATH but `sha256sum`, as a Mac
+/// has them (its checksums come from `shasum -a 256`).
+fn path_without_sha256sum() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let path = std::env::var_os("PATH").unwrap();
+    for bin_dir in std::env::split_paths(&path) {
+        let Ok(entries) = std::fs::read_dir(&bin_dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let link = dir.path().join(entry.file_name());
+            if entry.file_name() != "sha256sum" && !link.exists() {
+                let _ = std::os::unix::fs::symlink(entry.path(), link);
+            }
+        }
+    }
+    assert!(dir.path().join("shasum").exists(), "no shasum to test with");
+    dir
+}
+
+#[test]
+fn packaging_without_sha256sum_uses_shasum_and_an_earlier_runs_zips_go() {
+    let (platform, binary) = this_platform_binary();
+    let out = tempfile::tempdir().unwrap();
+    let bin = path_without_sha256sum();
+    let package = |platforms: &[&str]| {
+        let mut command = Command::new(repo_root().join("scripts/package-release.sh"));
+        command
+            .env("PATH", bin.path())
+            .env("RELEASE_TARGETS", platforms.join(" "))
+            .env_remove("GPG_FINGERPRINT")
+            .arg("--out")
+            .arg(out.path());
+        for p in platforms {
+            command
+                .arg("--binary")
+                .arg(format!("{p}={}", binary.display()));
+        }
+        let packaged = command.output().unwrap();
+        let stderr = String::from_utf8_lossy(&packaged.stderr).into_owned();
+        assert!(packaged.status.success(), "{stderr}");
+        stderr
+    };
+    let name = format!("terraform-provider-dli_{RELEASE_VERSION}");
+    let other = if platform == "linux_arm64" {
+        "linux_amd64"
+    } else {
+        "linux_arm64"
+    };
+    package(&[&platform, other]);
+    assert!(out.path().join(format!("{name}_{other}.zip")).is_file());
+
+    // Packed again for this platform alone: the other zip goes, and the
+    // checksums list exactly what is there, as sha256sum would write them.
+    let said = package(&[&platform]);
+    assert!(
+        said.contains(&format!("removed 4 files of an earlier {name} packaging")),
+        "{said}"
+    );
+    let mut files: Vec<_> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        [
+            format!("{name}_SHA256SUMS"),
+            format!("{name}_{platform}.zip"),
+            format!("{name}_manifest.json"),
+        ]
+    );
+    let check = Command::new("sha256sum")
+        .args(["--check", "--strict", &format!("{name}_SHA256SUMS")])
+        .current_dir(out.path())
+        .output()
+        .unwrap();
+    let checked = String::from_utf8_lossy(&check.stdout);
+    assert!(check.status.success(), "{checked}");
+    assert_eq!(checked.lines().count(), 2, "{checked}");
+}

@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""Fails on constructs that the bash 3.2 of a stock Mac lacks, in the shell
+scripts named (make release runs on a Mac; shellcheck does not know which
+bash will run a script). Each finding names the file, the line and what to
+write instead.
+
+Usage: check-bash3.py SCRIPT...
+"""
+import re
+import sys
+
+# (pattern, what bash 3.2 lacks, what to write instead)
+BASH4_ONLY = [
+    (r"\b(declare|local|typeset)\s+-[a-zA-Z]*A", "associative arrays (bash 4.0)",
+     "two indexed arrays, or a case statement"),
+    (r"\b(declare|local|typeset)\s+-[a-zA-Z]*n\b", "namerefs (bash 4.3)", "eval, or pass values"),
+    (r";;&|;&\s*$", "case fall-through (bash 4.0)", "separate case statements"),
+    (r"\b(mapfile|readarray)\b", "mapfile/readarray (bash 4.0)", "a while read loop"),
+    (r"\$\{[#!]?[A-Za-z_][A-Za-z0-9_]*(\[[^]]*\])?(,,?|\^\^?)[^}]*\}",
+     "case modification (bash 4.0)", "tr '[:upper:]' '[:lower:]'"),
+    (r"\$\{[A-Za-z_][A-Za-z0-9_]*(\[[^]]*\])?@[QEPAKaUuL]\}", "parameter transformation (bash 4.4)",
+     "printf %q"),
+    (r"\$\{[A-Za-z_][A-Za-z0-9_]*\[-[0-9]+\]\}", "negative array subscripts (bash 4.3)",
+     "${a[${#a[@]}-1]}"),
+    (r"&>>|\|&", "&>> and |& (bash 4.0)", ">>file 2>&1, 2>&1 |"),
+    (r"\bcoproc\b", "coproc (bash 4.0)", "a named pipe"),
+    (r"\bshopt\s+-s\s+(globstar|lastpipe|autocd|checkjobs)\b", "this shopt option (bash 4.0+)",
+     "find"),
+    (r"\bwait\s+-n\b", "wait -n (bash 4.3)", "wait PID"),
+    (r"\bread\b[^|;&]*\s-[a-zA-Z]*[iN]", "read -i / -N (bash 4.0/4.1)", "read -n"),
+    (r"\{[a-z0-9]+\.\.[a-z0-9]+\.\.[0-9]+\}", "brace expansion steps (bash 4.0)", "seq"),
+    (r"\$EPOCH(SECONDS|REALTIME)\b", "$EPOCHSECONDS (bash 5.0)", "date +%s"),
+    (r"\bsha256sum\b(?!.*shasum)", "sha256sum (GNU coreutils; a Mac has shasum -a 256)",
+     "a function that falls back to shasum -a 256"),
+]
+
+
+def code_of(line):
+    """The line without a trailing comment (quotes are not parsed: a '#'
+    inside one ends the code early, which can only hide a finding)."""
+    if line.lstrip().startswith("#"):
+        return ""
+    return re.split(r"\s#", line, maxsplit=1)[0]
+
+
+def main(paths):
+    findings = 0
+    for path in paths:
+        with open(path, encoding="utf-8") as script:
+            for number, line in enumerate(script, 1):
+                code = code_of(line)
+                for pattern, lacks, instead in BASH4_ONLY:
+                    if re.search(pattern, code):
+                        findings += 1
+                        print(f"{path}:{number}: bash 3.2 lacks {lacks}; write {instead} instead:"
+                              f"\n    {line.strip()}", file=sys.stderr)
+    return 1 if findings else 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    sys.exit(main(sys.argv[1:]))

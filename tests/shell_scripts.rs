@@ -1,0 +1,56 @@
+//! `scripts/check-bash3.py`, which `make lint` runs on every shell script
+//! (make release runs on a Mac, whose bash is 3.2): it finds each bash-4
+//! construct it names, and passes the project's own scripts.
+
+mod support;
+
+use std::process::Command;
+
+use support::*;
+
+fn check(script: &str) -> (bool, String) {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), script).unwrap();
+    let output = Command::new("python3")
+        .arg(repo_root().join("scripts/check-bash3.py"))
+        .arg(file.path())
+        .output()
+        .unwrap();
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn each_bash4_construct_is_found_with_what_to_write_instead() {
+    for (line, lacks) in [
+        ("declare -A binaries=()", "associative arrays"),
+        ("  local -n ref=$1", "namerefs"),
+        ("    --out) x ;;&", "case fall-through"),
+        ("mapfile -t lines < file", "mapfile"),
+        ("echo \"${name,,}\"", "case modification"),
+        ("echo \"${name^^}\"", "case modification"),
+        ("echo \"${list[-1]}\"", "negative array subscripts"),
+        ("make 2>&1 |& tee log", "&>> and |&"),
+        ("wait -n", "wait -n"),
+        ("(cd dist && sha256sum *.zip > SUMS)", "sha256sum"),
+    ] {
+        let (passed, said) = check(&format!("#!/usr/bin/env bash\n{line}\n"));
+        assert!(!passed, "{line}: not found");
+        assert!(said.contains(&format!("bash 3.2 lacks {lacks}")), "{said}");
+        assert!(said.contains(":2:") && said.contains("instead"), "{said}");
+    }
+}
+
+#[test]
+fn bash3_constructs_and_comments_pass() {
+    let script = "#!/usr/bin/env bash\n\
+        # declare -A would not do here\n\
+        list=(a b); list+=(c); echo \"${list[@]}\" \"${!list[@]}\" \"${#list[@]}\"\n\
+        sha256() { if command -v sha256sum >/dev/null; then sha256sum \"$@\"; else shasum -a 256 \"$@\"; fi; }\n\
+        read -r -a words <<< \"$line\"\n\
+        case $1 in a) ;; esac\n";
+    let (passed, said) = check(script);
+    assert!(passed, "{said}");
+}
