@@ -18,6 +18,10 @@ pub struct DocFile {
 /// Example files the templates may include, by their repository path.
 const EXAMPLES: &[(&str, &str)] = &[
     (
+        "examples/modules/connection-host-rules/tests/rules.tftest.hcl",
+        include_str!("../../examples/modules/connection-host-rules/tests/rules.tftest.hcl"),
+    ),
+    (
         "examples/provider/provider.tf",
         include_str!("../../examples/provider/provider.tf"),
     ),
