@@ -14,6 +14,12 @@ BASH4_ONLY = [
     (r"\b(declare|local|typeset)\s+-[a-zA-Z]*A", "associative arrays (bash 4.0)",
      "two indexed arrays, or a case statement"),
     (r"\b(declare|local|typeset)\s+-[a-zA-Z]*n\b", "namerefs (bash 4.3)", "eval, or pass values"),
+    (r"\b(declare|local|typeset)\s+-[a-zA-Z]*[glu]", "declare -g/-l/-u (bash 4.0+)",
+     "a plain assignment, or tr"),
+    (r"\[\[\s+-v\b", "[[ -v (bash 4.2)", "[ -n \"${name+set}\" ]"),
+    (r"\bexec\s+\{[A-Za-z_]+\}[<>]", "exec {fd}> (bash 4.1)", "a fixed descriptor number"),
+    (r"printf\s+(-v\s+\S+\s+)?['\"][^'\"]*%\([^)]*\)T", "printf %(…)T (bash 4.2)", "date"),
+    (r"\$\{?BASHPID\b", "$BASHPID (bash 4.0)", "$$ or sh -c 'echo $PPID'"),
     (r";;&|;&\s*$", "case fall-through (bash 4.0)", "separate case statements"),
     (r"\b(mapfile|readarray)\b", "mapfile/readarray (bash 4.0)", "a while read loop"),
     (r"\$\{[#!]?[A-Za-z_][A-Za-z0-9_]*(\[[^]]*\])?(,,?|\^\^?)[^}]*\}",
@@ -27,10 +33,12 @@ BASH4_ONLY = [
     (r"\bshopt\s+-s\s+(globstar|lastpipe|autocd|checkjobs)\b", "this shopt option (bash 4.0+)",
      "find"),
     (r"\bwait\s+-n\b", "wait -n (bash 4.3)", "wait PID"),
-    (r"\bread\b[^|;&]*\s-[a-zA-Z]*[iN]", "read -i / -N (bash 4.0/4.1)", "read -n"),
+    (r"\bread(\s+-[a-zA-Z]+(\s+\S+)?)*?\s+-[a-zA-Z]*[iN]\b", "read -i / -N (bash 4.0/4.1)",
+     "read -n"),
     (r"\{[a-z0-9]+\.\.[a-z0-9]+\.\.[0-9]+\}", "brace expansion steps (bash 4.0)", "seq"),
     (r"\$EPOCH(SECONDS|REALTIME)\b", "$EPOCHSECONDS (bash 5.0)", "date +%s"),
-    (r"\bsha256sum\b(?!.*shasum)", "sha256sum (GNU coreutils; a Mac has shasum -a 256)",
+    (r"(^|[;&|(`]|\$\(|\bthen|\bdo|\belse)\s*sha256sum\b(?!.*shasum)",
+     "sha256sum (GNU coreutils; a Mac has shasum -a 256)",
      "a function that falls back to shasum -a 256"),
 ]
 
@@ -43,11 +51,26 @@ def code_of(line):
     return re.split(r"\s#", line, maxsplit=1)[0]
 
 
+def logical_lines(script):
+    """Lines with backslash continuations joined, numbered by their first."""
+    pending, start = "", None
+    for number, line in enumerate(script, 1):
+        if start is None:
+            start = number
+        if line.rstrip("\n").endswith("\\"):
+            pending += line.rstrip("\n")[:-1] + " "
+            continue
+        yield start, pending + line
+        pending, start = "", None
+    if pending:
+        yield start, pending
+
+
 def main(paths):
     findings = 0
     for path in paths:
         with open(path, encoding="utf-8") as script:
-            for number, line in enumerate(script, 1):
+            for number, line in logical_lines(script):
                 code = code_of(line)
                 for pattern, lacks, instead in BASH4_ONLY:
                     if re.search(pattern, code):

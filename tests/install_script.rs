@@ -154,31 +154,43 @@ fn an_unknown_argument_is_refused_before_anything_is_done() {
 }
 
 #[test]
-fn a_killed_runs_scratch_folder_is_removed_by_the_next_run() {
+fn a_killed_runs_scratch_folder_is_removed_by_the_next_run_and_a_live_ones_kept() {
     let tools = tools_with(&["terraform-1.0.3", "null-provider"]);
-    // As a killed OpenTofu build leaves it: read-only files of a module copy.
-    let left = tools.path().join(".scratch/opentofu/internal");
+    // As a killed OpenTofu build leaves it (its process long gone):
+    // read-only files of a module copy.
+    let killed = tools.path().join(".scratch.4194303");
+    let left = killed.join("opentofu/internal");
     std::fs::create_dir_all(&left).unwrap();
     std::fs::write(left.join("main.go"), "package main\n").unwrap();
-    let read_only = std::fs::Permissions::from_mode(0o555);
-    std::fs::set_permissions(&left, read_only).unwrap();
+    std::fs::set_permissions(&left, std::fs::Permissions::from_mode(0o555)).unwrap();
+    // A run still going (this test's own process stands for it).
+    let live = tools
+        .path()
+        .join(format!(".scratch.{}", std::process::id()));
+    std::fs::create_dir(&live).unwrap();
     let output = install(tools.path(), &["--demo"], &[]);
     assert!(output.status.success(), "{}", text(&output));
-    assert!(!tools.path().join(".scratch").exists());
+    assert!(!killed.exists());
+    assert!(live.is_dir());
+    let scratch: Vec<_> = std::fs::read_dir(tools.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|name| name.starts_with(".scratch"))
+        .collect();
+    assert_eq!(scratch, [format!(".scratch.{}", std::process::id())]);
 }
 
 /// A Debian bookworm amd64 machine as the script sees it: `apt-get`,
 /// `dpkg`, `dpkg-query` and `sudo` are scripts that record each call in
 /// `calls`, with no package installed and no foreign architecture; `apt-get
-/// -s install` prints `plan`, and `apt-get install` exits with
-/// `install_status`.
+/// -s install` prints `plan`, and `apt-get install` runs `install` (shell).
 struct StubDebian {
     dir: tempfile::TempDir,
     os_release: std::path::PathBuf,
 }
 
 impl StubDebian {
-    fn new(plan: &str, install_status: i32) -> StubDebian {
+    fn new(plan: &str, install: &str) -> StubDebian {
         let dir = tempfile::tempdir().unwrap();
         let calls = dir.path().join("calls");
         let bin = dir.path().join("bin");
@@ -198,7 +210,7 @@ impl StubDebian {
             (
                 "apt-get",
                 format!(
-                    "{record}\ncase \"$*\" in\n  update*) ;;\n  -s\\ install*) cat '{}' ;;\n  *install*) exit {install_status} ;;\nesac",
+                    "{record}\ncase \"$*\" in\n  update*) ;;\n  -s\\ install*) cat '{}' ;;\n  *install*) {install} ;;\nesac",
                     dir.path().join("plan").display()
                 ),
             ),
@@ -247,13 +259,17 @@ Inst cargo-web (1.96.0+dfsg1-1~deb12u2 Debian:12.13/stable [amd64])
 
 #[test]
 fn a_package_install_that_would_remove_a_package_stops_and_names_the_choice() {
-    let debian = StubDebian::new(PLAN_REMOVING_RUSTC, 0);
+    let debian = StubDebian::new(PLAN_REMOVING_RUSTC, "exit 0");
     let tools = tempfile::tempdir().unwrap();
     let output = debian.install(tools.path());
     let said = text(&output);
     assert_eq!(output.status.code(), Some(1), "{said}");
     assert!(said.contains("would remove cargo rustc"), "{said}");
-    assert!(said.contains("Nothing was changed"), "{said}");
+    assert!(
+        said.contains("No package was installed or removed"),
+        "{said}"
+    );
+    assert!(said.contains("Debian's rustc and cargo conflict"), "{said}");
     assert!(said.contains("apt-get remove cargo rustc"), "{said}");
     assert!(said.contains("SKIP_CROSS=1 make test"), "{said}");
     let calls = debian.calls();
@@ -273,7 +289,10 @@ fn a_package_install_that_would_remove_a_package_stops_and_names_the_choice() {
 
 #[test]
 fn a_failed_install_takes_the_added_architecture_away() {
-    let debian = StubDebian::new("Inst rustc-web (1.96.0 Debian:12.13/stable [amd64])\n", 100);
+    let debian = StubDebian::new(
+        "Inst rustc-web (1.96.0 Debian:12.13/stable [amd64])\n",
+        "exit 100",
+    );
     let tools = tempfile::tempdir().unwrap();
     let output = debian.install(tools.path());
     let said = text(&output);
@@ -296,14 +315,14 @@ fn a_failed_install_takes_the_added_architecture_away() {
 fn packages_install_without_removing_anything_and_upgrades_are_said() {
     let plan = "Inst liblzma5 [5.4.1-1] (5.4.1-1+deb12u2 Debian:12.13/stable [amd64])\n\
                 Inst rustc-web (1.96.0+dfsg1-1~deb12u2 Debian:12.13/stable [amd64])\n";
-    let debian = StubDebian::new(plan, 0);
+    let debian = StubDebian::new(plan, "exit 0");
     let tools = tools_with(&[
         "terraform-1.0.3",
         "null-provider",
         &format!("tofu-{TOFU_VERSION}"),
         "venv",
-        "zig",
     ]);
+    zig_stand_in(tools.path());
     let output = debian.install(tools.path());
     let said = text(&output);
     assert!(said.contains("installed cargo-web"), "{said}");
@@ -372,4 +391,40 @@ fn every_download_of_the_tools_is_pinned_by_hash() {
         }
     }
     assert!(pinned >= 19, "{pinned} pinned packages");
+}
+
+/// A zig venv as the script leaves it (its python, the requirements it
+/// holds), for runs that want the darwin platforms where no zig is
+/// installed (`SKIP_CROSS=1` machines install none).
+fn zig_stand_in(tools: &Path) {
+    let zig = tools.join("zig");
+    std::fs::create_dir_all(zig.join("bin")).unwrap();
+    let python = zig.join("bin/python");
+    std::fs::write(&python, "#!/bin/sh\nexit 0\n").unwrap();
+    std::fs::set_permissions(&python, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::copy(
+        repo_root().join("scripts/requirements/zig.txt"),
+        zig.join("requirements.txt"),
+    )
+    .unwrap();
+}
+
+#[test]
+fn an_install_interrupted_takes_the_added_architecture_away() {
+    // apt-get is interrupted (as by Ctrl-C in a terminal, or a kill).
+    let debian = StubDebian::new(
+        "Inst rustc-web (1.96.0 Debian:12.13/stable [amd64])\n",
+        "kill -TERM $PPID; sleep 1; exit 0",
+    );
+    let tools = tempfile::tempdir().unwrap();
+    let output = debian.install(tools.path());
+    let said = text(&output);
+    assert_eq!(output.status.code(), Some(143), "{said}");
+    let calls = debian.calls();
+    assert!(calls.contains("dpkg --add-architecture arm64"), "{calls}");
+    assert!(
+        calls.contains("dpkg --remove-architecture arm64"),
+        "{calls}"
+    );
+    assert!(!said.contains("installed cargo-web"), "{said}");
 }

@@ -35,6 +35,12 @@ fn each_bash4_construct_is_found_with_what_to_write_instead() {
         ("make 2>&1 |& tee log", "&>> and |&"),
         ("wait -n", "wait -n"),
         ("(cd dist && sha256sum *.zip > SUMS)", "sha256sum"),
+        ("read -r -i default answer", "read -i"),
+        ("[[ -v HW_PROFILE ]] && echo set", "[[ -v"),
+        ("declare -g RESULT=1", "declare -g/-l/-u"),
+        ("exec {log}>build.log", "exec {fd}>"),
+        ("printf '%(%F)T' -1", "printf %(…)T"),
+        ("echo $BASHPID", "$BASHPID"),
     ] {
         let (passed, said) = check(&format!("#!/usr/bin/env bash\n{line}\n"));
         assert!(!passed, "{line}: not found");
@@ -50,7 +56,37 @@ fn bash3_constructs_and_comments_pass() {
         list=(a b); list+=(c); echo \"${list[@]}\" \"${!list[@]}\" \"${#list[@]}\"\n\
         sha256() { if command -v sha256sum >/dev/null; then sha256sum \"$@\"; else shasum -a 256 \"$@\"; fi; }\n\
         read -r -a words <<< \"$line\"\n\
+        read -r first <<< \"$(grep -i dli notes)\"\n\
+        echo \"run sha256sum yourself\"\n\
         case $1 in a) ;; esac\n";
     let (passed, said) = check(script);
     assert!(passed, "{said}");
+}
+
+#[test]
+fn a_construct_on_a_continued_line_is_found_at_its_first_line() {
+    let (passed, said) = check("#!/usr/bin/env bash\nfind dist -name '*.zip' \\\n  | sha256sum\n");
+    assert!(!passed, "{said}");
+    assert!(said.contains(":2:"), "{said}");
+}
+
+#[test]
+fn the_projects_own_scripts_pass() {
+    let mut scripts = vec![repo_root().join(".ci/run")];
+    for entry in std::fs::read_dir(repo_root().join("scripts")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "sh") {
+            scripts.push(path);
+        }
+    }
+    let output = Command::new("python3")
+        .arg(repo_root().join("scripts/check-bash3.py"))
+        .args(&scripts)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }

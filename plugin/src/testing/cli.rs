@@ -50,11 +50,25 @@ pub fn default_registry(cli: &Path) -> &'static str {
 /// The `(major, minor)` version of `cli`, from `version -json` (OpenTofu
 /// keeps Terraform's key).
 pub fn version(cli: &Path) -> (u32, u32) {
-    let out = std::process::Command::new(cli)
-        .args(["version", "-json"])
-        .env("TF_CLI_CONFIG_FILE", "/dev/null")
-        .output()
-        .unwrap_or_else(|e| panic!("{} version: {e}", cli.display()));
+    let run = || {
+        std::process::Command::new(cli)
+            .args(["version", "-json"])
+            .env("TF_CLI_CONFIG_FILE", "/dev/null")
+            .output()
+    };
+    // A CLI just written (a test's stand-in) can be busy for a moment while
+    // another thread's child still holds it open for writing.
+    let mut out = run();
+    for _ in 0..50 {
+        match &out {
+            Err(e) if e.raw_os_error() == Some(26) => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                out = run();
+            }
+            _ => break,
+        }
+    }
+    let out = out.unwrap_or_else(|e| panic!("{} version: {e}", cli.display()));
     let json: Json = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{} version -json: {e}", cli.display()));
     let text = json["terraform_version"].as_str().unwrap_or_default();
@@ -473,8 +487,11 @@ mod tests {
         assert_eq!(selected.clis[0], newest);
         assert_eq!(selected.clis.len(), 3);
         assert!(selected.notes.is_empty(), "{:?}", selected.notes);
-        let with_functions = clis_having(selected.clis, "functions", has_functions);
+        let with_functions = clis_having(selected.clis.clone(), "functions", has_functions);
         assert_eq!(with_functions.len(), 2);
+        let with_mocks = clis_having(selected.clis, "mock_provider", has_mock_provider);
+        assert_eq!(with_mocks[0], newest);
+        assert_eq!(with_mocks.len(), 2);
     }
 
     #[test]
