@@ -266,7 +266,11 @@ data "dli_enhanced_connection" "bad" {{
             "{text}"
         );
         // Terraform quotes the attribute's line when the diagnostic has a path.
-        assert!(text.contains("on main.tf line 11"), "{text}");
+        let line = 1 + config
+            .lines()
+            .position(|l| l.contains("not-a-uuid"))
+            .unwrap();
+        assert!(text.contains(&format!("on main.tf line {line}")), "{text}");
         assert!(text.contains("connection_id = \"not-a-uuid\""), "{text}");
     }
 }

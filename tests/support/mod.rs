@@ -144,11 +144,14 @@ provider "dli" {{
     )
 }
 
+/// The `dli` provider's source. A test that chains into `null_resource`
+/// needs no line for it: its provider is implied as `hashicorp/null`, which
+/// the workspace's dev_overrides serve where the null provider is installed
+/// (a requirement of it would fail every other test where it is not).
 pub const REQUIRED_PROVIDERS: &str = r#"
 terraform {
   required_providers {
-    dli  = { source = "dli-community/dli" }
-    null = { source = "hashicorp/null" }
+    dli = { source = "dli-community/dli" }
   }
 }
 "#;
