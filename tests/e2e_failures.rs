@@ -392,3 +392,42 @@ async fn cloud_and_endpoint_cannot_send_signed_requests_to_another_host() {
         "nothing reached the other host"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redirecting_endpoint_fails_the_read_and_nothing_goes_where_it_points() {
+    // What the redirect points at: nothing may reach it.
+    let elsewhere = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    elsewhere.set_nonblocking(true).unwrap();
+    let port = elsewhere.local_addr().unwrap().port();
+    let mut fixture = fixture(json!({}));
+    fixture.front.redirect_to = Some(format!("http://localhost:{port}"));
+    let fake = RunningFake::start(fixture).await.unwrap();
+    for tf in terraforms() {
+        let config = [
+            REQUIRED_PROVIDERS.to_owned(),
+            provider(None, &fake.url(), "", SK),
+            data("seed", SEED_ID, None),
+        ]
+        .concat();
+        let text = Workspace::new(&tf, &config).plan_error().await;
+        for part in [
+            &format!(
+                "Error: {} redirected the request for enhanced connection",
+                fake.addr
+            ),
+            &format!("redirected (HTTP 302) to localhost:{port}: redirects are never followed"),
+            "Not followed and not retried.",
+        ] {
+            assert!(
+                text.contains(part),
+                "{}: missing {part:?} in\n{text}",
+                tf.display()
+            );
+        }
+        assert!(
+            elsewhere.accept().is_err(),
+            "{}: a request went elsewhere",
+            tf.display()
+        );
+    }
+}

@@ -459,3 +459,38 @@ async fn a_list_whose_count_is_per_page_is_read_whole() {
         assert_eq!(out["n"], json!(250), "{out}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_refused_after_the_request_timeout_is_sent_at_most_twice() {
+    // The gateway refuses the key, but only after request_timeout: no
+    // answer ever proves or refuses it, and each request may count as a
+    // failed signature (five lock the key).
+    for tf in terraforms() {
+        let fake = fake_with(json!({
+            "first_statuses": [401, 401, 401, 401, 401, 401, 401, 401, 401, 401,
+                               401, 401, 401, 401, 401, 401, 401, 401, 401, 401],
+            "first_latency_ms": 1500,
+        }))
+        .await;
+        let provider = provider_at(&fake.url(), SK, "  request_timeout = \"1s\"\n");
+        let text = Workspace::new(&tf, &reads(&provider, 5)).plan_error().await;
+        assert_eq!(
+            text.matches("Error: Cannot read enhanced connection")
+                .count(),
+            5,
+            "{text}"
+        );
+        assert!(
+            text.contains("2 signed requests with this key went unanswered"),
+            "{text}"
+        );
+        // Each request that timed out closed its connection.
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        let sent = fake.state.connections_accepted();
+        assert!(
+            (1..=2).contains(&sent),
+            "{}: {sent} signed requests",
+            tf.display()
+        );
+    }
+}

@@ -5,6 +5,7 @@ use std::fmt;
 
 /// The class of a failure, for callers to branch on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ErrorKind {
     /// The connection does not exist (DLI.0001 "is not exist", DLI.0002, DLI.0023).
     NotFound,
@@ -34,6 +35,14 @@ pub enum ErrorKind {
     /// No valid credentials to sign this attempt with (their renewal
     /// failed); nothing was sent.
     NoCredentials,
+    /// 3xx: the server sent the request elsewhere. Redirects are never
+    /// followed (a signed request, its project and token stay with the
+    /// endpoint) and never retried.
+    Redirected,
+    /// Signed requests with a key no answer has proven went unanswered
+    /// (timeouts, resets) as often as a key may: the gateway may have
+    /// counted them as failed signatures, so the key is not sent again.
+    Unverified,
 }
 
 impl ErrorKind {
@@ -67,6 +76,9 @@ pub struct ApiError {
     /// code): the gateway checked the signature before it was sent. A
     /// proxy's HTML page or a bare status is not.
     pub from_service: bool,
+    /// A request went out and no answer came (a timeout or a reset after
+    /// it was sent): the gateway may have seen its signature.
+    pub(crate) went_unanswered: bool,
 }
 
 /// A `Retry-After` the server sent: the wait it asks for, and the header
@@ -91,14 +103,63 @@ impl ApiError {
             retry_after: None,
             host: host.to_owned(),
             from_service: false,
+            went_unanswered: false,
         }
     }
 
-    /// Whether this answer shows the gateway checked the signature: an
-    /// error in a service's shape. Only a 401 refuses a key.
-    pub fn proves_signature(&self) -> bool {
-        self.from_service && self.status.is_some() && self.status != Some(401)
+    /// Whether a request went out and no answer came (a timeout or a reset
+    /// after sending, not a refused connection): the gateway may have seen
+    /// its signature without the caller learning what it made of it.
+    pub fn went_unanswered(&self) -> bool {
+        self.went_unanswered
     }
+
+    /// Whether this answer shows the gateway checked the signature: an
+    /// error in a service's shape, but for a 401 (which refuses a key) and
+    /// the gateway's routing answers, which come before the signature is
+    /// checked.
+    pub fn proves_signature(&self) -> bool {
+        self.from_service
+            && self.status.is_some()
+            && self.status != Some(401)
+            && !self
+                .code
+                .as_deref()
+                .is_some_and(|code| ROUTING_CODES.contains(&code))
+    }
+}
+
+/// The API gateway's answers about routing ("The API does not exist or has
+/// not been published"): sent before it checks a signature, so they prove
+/// nothing about a key.
+const ROUTING_CODES: &[&str] = &["APIGW.0101", "APIG.0101"];
+
+/// Why a 3xx answer is an error: the status and where it pointed (the host
+/// alone, or "the same host"), and that nothing was sent there.
+pub(crate) fn redirect_message(status: u16, location: Option<&str>, from: &reqwest::Url) -> String {
+    let to = match location.map(|l| from.join(l)) {
+        Some(Ok(url))
+            if url.scheme() == from.scheme()
+                && url.host_str() == from.host_str()
+                && url.port_or_known_default() == from.port_or_known_default() =>
+        {
+            format!("another path on the same host ({})", url.path())
+        }
+        Some(Ok(url)) if url.host_str() == from.host_str() && url.scheme() != from.scheme() => {
+            format!("the same host over {}", url.scheme())
+        }
+        Some(Ok(url)) => match (url.host_str(), url.port()) {
+            (Some(host), Some(port)) => format!("{host}:{port}"),
+            (Some(host), None) => host.to_owned(),
+            (None, _) => "a location with no host".to_owned(),
+        },
+        Some(Err(_)) => "an unreadable Location".to_owned(),
+        None => "no Location".to_owned(),
+    };
+    format!(
+        "redirected (HTTP {status}) to {to}: redirects are never followed, so nothing was sent \
+         there; the endpoint must be the API's own host"
+    )
 }
 
 impl fmt::Display for ApiError {
@@ -146,8 +207,11 @@ pub(crate) fn classify(status: u16, code: Option<&str>, message: &str) -> ErrorK
     match status {
         _ if not_found => ErrorKind::NotFound,
         404 if code.starts_with("APIGW") || code.is_empty() => ErrorKind::WrongEndpoint,
+        300..=399 => ErrorKind::Redirected,
         401 => ErrorKind::Authentication,
         403 => ErrorKind::Forbidden,
+        // The server gave up waiting for the request: worth another try.
+        408 => ErrorKind::Transport,
         429 => ErrorKind::Throttled,
         500..=599 => ErrorKind::Server,
         _ => ErrorKind::Client,
@@ -292,6 +356,61 @@ mod tests {
     }
 
     #[test]
+    fn a_redirect_is_final_and_a_408_is_worth_another_try() {
+        for status in [301, 302, 303, 307, 308] {
+            assert_eq!(classify(status, None, ""), ErrorKind::Redirected);
+        }
+        assert!(!ErrorKind::Redirected.is_retryable());
+        assert!(!ErrorKind::Unverified.is_retryable());
+        assert_eq!(classify(408, None, ""), ErrorKind::Transport);
+        assert!(classify(408, None, "").is_retryable());
+    }
+
+    #[test]
+    fn a_redirect_names_the_status_and_the_host_it_pointed_to() {
+        let from = reqwest::Url::parse("https://dli.cn-north-4.myhuaweicloud.com/v2.0/p").unwrap();
+        let elsewhere = redirect_message(302, Some("http://localhost:8443/v2.0/p"), &from);
+        assert!(
+            elsewhere.starts_with("redirected (HTTP 302) to localhost:8443:"),
+            "{elsewhere}"
+        );
+        assert!(elsewhere.contains("nothing was sent there"), "{elsewhere}");
+        let same = redirect_message(307, Some("/v2.0/other"), &from);
+        assert!(
+            same.contains("another path on the same host (/v2.0/other)"),
+            "{same}"
+        );
+        assert!(redirect_message(301, None, &from).contains("to no Location"));
+        let downgrade =
+            redirect_message(301, Some("http://dli.cn-north-4.myhuaweicloud.com/"), &from);
+        assert!(
+            downgrade.contains("to the same host over http"),
+            "{downgrade}"
+        );
+    }
+
+    #[test]
+    fn routing_answers_prove_no_key_and_service_answers_do() {
+        let answer = |status: u16, code: &str| ApiError {
+            kind: classify(status, Some(code), ""),
+            status: Some(status),
+            code: Some(code.into()),
+            message: String::new(),
+            request_id: None,
+            retry_after: None,
+            host: "h".into(),
+            from_service: true,
+            went_unanswered: false,
+        };
+        assert!(!answer(404, "APIGW.0101").proves_signature());
+        assert!(!answer(404, "APIG.0101").proves_signature());
+        assert!(!answer(401, "APIGW.0301").proves_signature());
+        assert!(answer(403, "DLI.0013").proves_signature());
+        assert!(answer(429, "APIGW.0308").proves_signature());
+        assert!(answer(400, "DLI.0001").proves_signature());
+    }
+
+    #[test]
     fn retry_after_reads_seconds_and_http_dates() {
         use std::time::{Duration, UNIX_EPOCH};
         let now = UNIX_EPOCH + Duration::from_secs(784_111_777); // Sun, 06 Nov 1994 08:49:37 GMT
@@ -366,6 +485,7 @@ mod tests {
             retry_after: None,
             host: "dli.cn-north-4.myhuaweicloud.com".into(),
             from_service: true,
+            went_unanswered: false,
         };
         assert_eq!(
             e.to_string(),

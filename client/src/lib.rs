@@ -21,4 +21,4 @@ pub use dli_signer::{Credentials, Secret};
 pub use error::{ApiError, ErrorKind, RetryAfter};
 /// The URL type of every endpoint.
 pub use reqwest::Url;
-pub use transport::{Client, ClientOptions, retry};
+pub use transport::{Client, ClientBuildError, ClientOptions, MAX_TIMEOUT, retry};

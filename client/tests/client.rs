@@ -12,6 +12,12 @@ const PROJECT: &str = "0123456789abcdef0123456789abcdef";
 const SEED_ID: &str = "4c693ecc-bab8-4113-a838-129cedc9a563";
 
 fn fixture_with(extra: serde_json::Value) -> Fixture {
+    fixture_where(extra, json!({}))
+}
+
+/// The fixture of [`fixture_with`], with the top-level settings of `top`
+/// (faults of the gateway, say).
+fn fixture_where(extra: serde_json::Value, top: serde_json::Value) -> Fixture {
     let mut fixture = json!({
         "project_id": PROJECT,
         "credentials": [
@@ -26,7 +32,33 @@ fn fixture_with(extra: serde_json::Value) -> Fixture {
     for (id, conn) in extra.as_object().unwrap() {
         fixture["connections"][id] = conn.clone();
     }
+    for (key, value) in top.as_object().unwrap() {
+        fixture[key] = value.clone();
+    }
     Fixture::from_json(&fixture.to_string()).unwrap()
+}
+
+/// `n` reads of the seed connection at once through one client, each with
+/// retries by `policy`.
+async fn reads_at_once(
+    client: &Client,
+    fake: &RunningFake,
+    n: usize,
+    policy: RetryPolicy,
+) -> Vec<Result<dli_client::model::EnhancedConnection, RetryError>> {
+    let base = endpoint::resolve(Some(&fake.url()), None, None).unwrap();
+    let mut reads = tokio::task::JoinSet::new();
+    for _ in 0..n {
+        let (client, base) = (client.clone(), base.clone());
+        reads.spawn(async move {
+            let creds = ak();
+            retry::with_retries(policy, &CancellationToken::new(), || {
+                client.get_enhanced_connection(&base, &creds, PROJECT, SEED_ID)
+            })
+            .await
+        });
+    }
+    reads.join_all().await
 }
 
 async fn get(
@@ -734,4 +766,120 @@ async fn reads_keep_valid_credentials_while_a_renewal_hangs() {
         2,
         "it joined the renewal in flight"
     );
+}
+
+/// A listener nothing should reach: `reached` tells whether anything
+/// connected.
+struct Elsewhere(std::net::TcpListener);
+
+impl Elsewhere {
+    fn new() -> Elsewhere {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        Elsewhere(listener)
+    }
+
+    fn port(&self) -> u16 {
+        self.0.local_addr().unwrap().port()
+    }
+
+    fn reached(&self) -> bool {
+        self.0.accept().is_ok()
+    }
+}
+
+#[tokio::test]
+async fn a_redirect_is_an_error_naming_its_host_and_nothing_goes_there() {
+    let elsewhere = Elsewhere::new();
+    let fake = RunningFake::start(Fixture::from_json(&json!({
+        "project_id": PROJECT,
+        "credentials": [{"access_key": "TMPAK", "secret_key": "TMPSK", "security_token": "TOKEN"}],
+        "front": {"redirect_to": format!("http://localhost:{}", elsewhere.port())},
+    }).to_string()).unwrap())
+    .await
+    .unwrap();
+    let temporary = Credentials::new("TMPAK", "TMPSK").with_security_token("TOKEN");
+    let err = get(&fake, &temporary, SEED_ID, T).await.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Redirected);
+    assert!(!err.kind.is_retryable());
+    assert_eq!(err.status, Some(302));
+    assert!(
+        err.message.starts_with(&format!(
+            "redirected (HTTP 302) to localhost:{}: redirects are never followed",
+            elsewhere.port()
+        )),
+        "{err}"
+    );
+    assert!(
+        !elsewhere.reached(),
+        "the request (and its token) went elsewhere"
+    );
+}
+
+#[tokio::test]
+async fn a_key_whose_requests_go_unanswered_twice_is_not_sent_again() {
+    // The gateway refuses the key, but only after the request timeout:
+    // every attempt ends unanswered, and each may count as a bad signature.
+    let fake = RunningFake::start(fixture_where(
+        json!({}),
+        json!({
+            "first_statuses": [401, 401, 401, 401, 401, 401, 401, 401, 401, 401],
+            "first_latency_ms": 1500,
+        }),
+    ))
+    .await
+    .unwrap();
+    let client = Client::new(&ClientOptions {
+        timeout: Duration::from_secs(1),
+        ..options()
+    })
+    .unwrap();
+    let results = reads_at_once(&client, &fake, 5, fast_policy()).await;
+    let kinds: Vec<_> = results
+        .iter()
+        .map(|r| match r {
+            Err(RetryError::Failed { error, .. }) => error.kind,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert!(kinds.contains(&ErrorKind::Unverified), "{kinds:?}");
+    // Each attempt that timed out closed its connection: one connection
+    // per signed request sent.
+    tokio::time::sleep(Duration::from_millis(1700)).await;
+    let sent = fake.state.connections_accepted();
+    assert!((1..=2).contains(&sent), "{sent} signed requests went out");
+}
+
+#[tokio::test]
+async fn a_503_with_retry_after_pauses_every_read() {
+    let fake = RunningFake::start(fixture_where(
+        json!({}),
+        json!({"first_statuses": [503], "first_retry_after": 2, "first_latency_ms": 300}),
+    ))
+    .await
+    .unwrap();
+    let client = Client::new(&options()).unwrap();
+    let policy = RetryPolicy {
+        max_retries: 3,
+        ..RetryPolicy::default()
+    };
+    let results = reads_at_once(&client, &fake, 10, policy).await;
+    assert!(results.iter().all(Result::is_ok));
+    let requests = fake.state.requests();
+    let paused = requests.iter().find(|r| r.status == 503).unwrap();
+    let answered = paused.at + Duration::from_millis(300);
+    let inside: Vec<_> = requests
+        .iter()
+        .filter(|r| r.at > paused.at && r.at < answered + Duration::from_millis(1900))
+        .map(|r| r.at - paused.at)
+        .collect();
+    assert!(inside.is_empty(), "sent inside the pause: {inside:?}");
+    assert_eq!(requests.len(), 11);
+}
+
+#[tokio::test]
+async fn a_timeout_past_any_clock_is_no_panic() {
+    let fake = RunningFake::start(fixture_with(json!({}))).await.unwrap();
+    let connection = get(&fake, &ak(), SEED_ID, Duration::MAX).await.unwrap();
+    assert_eq!(connection.id.as_deref(), Some(SEED_ID));
 }

@@ -90,6 +90,18 @@ pub fn reset() -> Response {
         .unwrap_or_default()
 }
 
+/// A front's 302 to `base` with the request's path and query.
+pub fn redirect(base: &str, uri: &axum::http::Uri) -> Response {
+    let path = uri.path_and_query().map_or("/", |p| p.as_str());
+    let location = format!("{}{path}", base.trim_end_matches('/'));
+    Response::builder()
+        .status(StatusCode::FOUND)
+        .header("location", location)
+        .header("content-type", "text/html")
+        .body(Body::from("<html><body>Moved</body></html>"))
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

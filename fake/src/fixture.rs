@@ -78,6 +78,10 @@ pub struct Front {
     /// Seeded random faults on a share of the requests.
     #[serde(default)]
     pub chaos: Option<Chaos>,
+    /// Every request is answered with a 302 to this base URL plus the
+    /// request's path and query, as a misconfigured front would.
+    #[serde(default)]
+    pub redirect_to: Option<String>,
 }
 
 /// Random faults, the same for the same seed: on `fraction` of requests,

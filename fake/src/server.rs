@@ -175,7 +175,11 @@ async fn answer(
     body: &[u8],
     record: &mut RecordedRequest,
 ) -> Response {
-    // In front of the gateway: the proxy's pages and the random faults.
+    // In front of the gateway: a redirect, the proxy's pages and the
+    // random faults.
+    if let Some(base) = &state.fixture.front.redirect_to {
+        return chaos::redirect(base, uri);
+    }
     let n = state.front_seen.fetch_add(1, Ordering::Relaxed);
     if let Some(status) = usize::try_from(n)
         .ok()

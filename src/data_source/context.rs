@@ -72,6 +72,7 @@ fn retry_said(e: &RetryError) -> String {
             "{error}; it sent \"Retry-After: {sent}\", longer than the {} s this provider waits",
             limit.as_secs()
         ),
+        other => other.to_string(),
     }
 }
 
@@ -349,5 +350,6 @@ fn project_failure(e: &ProjectError) -> Diagnostic {
             "Cancelled (Terraform asked the provider to stop) while the project was looked up."
                 .into(),
         ),
+        other => failed(format!("{other}. Set project_id to skip the look-up.")),
     }
 }

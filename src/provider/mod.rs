@@ -227,9 +227,9 @@ impl Provider for DliProvider {
             Err(why) => {
                 return Err(vec![match &settings.cacert_file {
                     Some((_, source)) if options.ca_bundle_pem.is_some() => {
-                        ca_bundle_error(*source, why)
+                        ca_bundle_error(*source, why.to_string())
                     }
-                    _ => Diagnostic::error("Cannot set up the DLI client", why),
+                    _ => Diagnostic::error("Cannot set up the DLI client", why.to_string()),
                 }]);
             }
         };

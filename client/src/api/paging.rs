@@ -59,6 +59,7 @@ pub const MAX_PAGES: u32 = 1000;
 
 /// Why the list could not be read.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum ListError<E> {
     /// A page could not be fetched.
     Page {
@@ -69,6 +70,26 @@ pub enum ListError<E> {
     },
     /// The pages contradict each other.
     Inconsistent(String),
+}
+
+impl<E: std::fmt::Display> std::fmt::Display for ListError<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ListError::Page { offset, error } => {
+                write!(f, "the page at offset {offset} could not be read: {error}")
+            }
+            ListError::Inconsistent(why) => f.write_str(why),
+        }
+    }
+}
+
+impl<E: std::error::Error + 'static> std::error::Error for ListError<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ListError::Page { error, .. } => Some(error),
+            ListError::Inconsistent(_) => None,
+        }
+    }
 }
 
 /// How one pass over the pages ended, if not with an error.

@@ -37,6 +37,9 @@ pub(crate) async fn ecs_credentials(
         }
         let response = request.send().await.map_err(|e| failed(&host, &e))?;
         let status = response.status().as_u16();
+        if (300..400).contains(&status) {
+            return Err(redirected(&response, endpoint, &host));
+        }
         let body = read(response, &host).await?;
         if status == 401 && !retried && !String::from_utf8_lossy(&body).contains(NO_AGENCY) {
             // The session token may have expired: a fresh one, once.
@@ -55,6 +58,7 @@ pub(crate) async fn ecs_credentials(
                 retry_after: None,
                 host,
                 from_service: fields.from_service,
+                went_unanswered: false,
             });
         }
         return temporary::decode(&body).map_err(|why| ApiError {
@@ -66,7 +70,26 @@ pub(crate) async fn ecs_credentials(
             retry_after: None,
             host,
             from_service: false,
+            went_unanswered: false,
         });
+    }
+}
+
+/// A 3xx from the metadata service: an error, never followed (the token
+/// and the credentials it would fetch stay with the service).
+fn redirected(response: &reqwest::Response, endpoint: &Url, host: &str) -> ApiError {
+    let status = response.status().as_u16();
+    let location = response
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok());
+    ApiError {
+        status: Some(status),
+        ..ApiError::unanswered(
+            ErrorKind::Redirected,
+            host,
+            error::redirect_message(status, location, endpoint),
+        )
     }
 }
 
@@ -87,6 +110,7 @@ async fn session_token(
         .await
         .map_err(|e| failed(host, &e))?;
     match response.status().as_u16() {
+        300..=399 => Err(redirected(&response, endpoint, host)),
         200..=299 => {
             let body = read(response, host).await?;
             let token = String::from_utf8_lossy(&body).trim().to_owned();

@@ -18,6 +18,7 @@ use dli_signer::Credentials;
 
 /// Why no project ID could be had.
 #[derive(Clone, Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ProjectError {
     /// Asking IAM failed (after retries).
     #[error("asking IAM at {auth_url} for the project {name:?} failed: {error}")]
@@ -27,6 +28,7 @@ pub enum ProjectError {
         /// The project name asked for.
         name: String,
         /// How the call ended.
+        #[source]
         error: RetryError,
     },
     /// IAM lists no project by that name that the credentials can see.

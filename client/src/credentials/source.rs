@@ -63,6 +63,18 @@ pub struct AuthError {
     pub error: Box<RetryError>,
 }
 
+impl std::fmt::Display for AuthError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cannot get {}: {}", self.wanted, self.error)
+    }
+}
+
+impl std::error::Error for AuthError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.error)
+    }
+}
+
 #[derive(Debug, Default)]
 struct State {
     /// Temporary credentials and when to renew them.

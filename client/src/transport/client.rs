@@ -13,6 +13,10 @@ use super::pace::Limiter;
 use super::resolve::SystemResolver;
 use dli_signer::Credentials;
 
+/// The longest request timeout a client keeps: a longer one (up to
+/// `Duration::MAX`) is taken as this, so that no instant overflows.
+pub const MAX_TIMEOUT: Duration = Duration::from_secs(365 * 24 * 3600);
+
 /// How to build a [`Client`].
 #[derive(Clone, Debug)]
 pub struct ClientOptions {
@@ -20,7 +24,8 @@ pub struct ClientOptions {
     pub insecure: bool,
     /// Extra trusted CA certificates, PEM.
     pub ca_bundle_pem: Option<Vec<u8>>,
-    /// Bound on each attempt, connect to last body byte.
+    /// Bound on each attempt, connect to last body byte; at most
+    /// [`MAX_TIMEOUT`].
     pub timeout: Duration,
     /// Sent as `User-Agent` on every request; the application names itself
     /// (e.g. `terraform-provider-dli/0.1.0`).
@@ -74,6 +79,48 @@ impl Guards {
     }
 }
 
+/// Why a [`Client`] could not be built.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ClientBuildError {
+    /// The CA bundle is not valid PEM.
+    InvalidCaBundle(reqwest::Error),
+    /// The CA bundle holds no certificate.
+    EmptyCaBundle,
+    /// An HTTP client (its TLS back end) could not start.
+    Http {
+        /// Which client: the API's or the metadata service's.
+        client: &'static str,
+        /// Why.
+        error: reqwest::Error,
+    },
+}
+
+impl std::fmt::Display for ClientBuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ClientBuildError::InvalidCaBundle(e) => {
+                write!(f, "the CA bundle is not valid PEM: {e}")
+            }
+            ClientBuildError::EmptyCaBundle => f.write_str("the CA bundle holds no certificate"),
+            ClientBuildError::Http { client, error } => {
+                write!(f, "cannot build {client}: {}", error_chain(error))
+            }
+        }
+    }
+}
+
+impl std::error::Error for ClientBuildError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ClientBuildError::InvalidCaBundle(e) | ClientBuildError::Http { error: e, .. } => {
+                Some(e)
+            }
+            ClientBuildError::EmptyCaBundle => None,
+        }
+    }
+}
+
 /// A DLI API client. Cheap to clone; clones share one connection pool, and
 /// the credential gates and paces.
 #[derive(Clone, Debug)]
@@ -88,46 +135,51 @@ pub struct Client {
 impl Client {
     /// Builds the client; fails only on a CA bundle that holds no valid
     /// certificate, or a TLS back end that cannot start.
-    pub fn new(options: &ClientOptions) -> Result<Self, String> {
+    pub fn new(options: &ClientOptions) -> Result<Self, ClientBuildError> {
+        let timeout = options.timeout.min(MAX_TIMEOUT);
         // HTTP/1.1 only (no h2 feature), like Huawei's own SDKs: the gateway
         // verifies the signed `host` header, which HTTP/2 does not send.
         let mut builder = reqwest::Client::builder()
             .user_agent(&options.user_agent)
-            .timeout(options.timeout)
-            .connect_timeout(options.timeout.min(Duration::from_secs(30)))
+            .timeout(timeout)
+            .connect_timeout(timeout.min(Duration::from_secs(30)))
             .pool_idle_timeout(Duration::from_secs(90))
             .tcp_nodelay(true)
+            // A 3xx is the caller's error, never followed: a signed request,
+            // its project and token must not go to another host (or, with a
+            // signature for another path, to another path).
+            .redirect(reqwest::redirect::Policy::none())
             .dns_resolver(std::sync::Arc::new(SystemResolver))
             .danger_accept_invalid_certs(options.insecure);
         if let Some(pem) = &options.ca_bundle_pem {
             let certs = reqwest::Certificate::from_pem_bundle(pem)
-                .map_err(|e| format!("the CA bundle is not valid PEM: {e}"))?;
+                .map_err(ClientBuildError::InvalidCaBundle)?;
             if certs.is_empty() {
-                return Err("the CA bundle holds no certificate".into());
+                return Err(ClientBuildError::EmptyCaBundle);
             }
             for cert in certs {
                 builder = builder.add_root_certificate(cert);
             }
         }
-        let http = builder
-            .build()
-            .map_err(|e| format!("cannot build the HTTP client: {}", error_chain(&e)))?;
+        let http = builder.build().map_err(|error| ClientBuildError::Http {
+            client: "the HTTP client",
+            error,
+        })?;
         let metadata_http = reqwest::Client::builder()
             .no_proxy()
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(&options.user_agent)
             .dns_resolver(std::sync::Arc::new(SystemResolver))
             .build()
-            .map_err(|e| {
-                format!(
-                    "cannot build the metadata service's HTTP client: {}",
-                    error_chain(&e)
-                )
+            .map_err(|error| ClientBuildError::Http {
+                client: "the metadata service's HTTP client",
+                error,
             })?;
         Ok(Client {
             http,
             guards: Arc::default(),
             metadata_http,
-            timeout: options.timeout,
+            timeout,
         })
     }
 

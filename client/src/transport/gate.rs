@@ -5,19 +5,35 @@
 //! same error, unsent, since five refusals in a row lock an access key for
 //! everyone. Anything else (a 403 with a DLI code, a proxy's 502 page, a
 //! reset, a timeout) concerns its own request only; of those, only the
-//! service-shaped ones prove the key.
+//! service-shaped ones prove the key, and of those that went out signed
+//! and were never answered (a timeout, a reset), a key not yet proven may
+//! have two: the gateway may have counted them as failed signatures, so
+//! after the second the key is refused for the process as after a 401.
 
 use std::sync::Mutex;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorKind};
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 enum Verdict {
-    #[default]
-    Unproven,
+    /// With how many signed requests unanswered so far.
+    Unproven {
+        unanswered: u32,
+    },
     Proven,
     Refused(ApiError),
 }
+
+impl Default for Verdict {
+    fn default() -> Self {
+        Verdict::Unproven { unanswered: 0 }
+    }
+}
+
+/// Signed requests with a key not yet proven that may go unanswered: the
+/// gateway locks a key after five failed signatures, and a slow refusal
+/// (one that comes after the request timeout) is one of them.
+pub(crate) const MAX_UNANSWERED: u32 = 2;
 
 /// The gate of one key.
 #[derive(Debug, Default)]
@@ -49,11 +65,11 @@ impl Gate {
             match self.verdict() {
                 Verdict::Proven => return Ok(Pass::Open),
                 Verdict::Refused(error) => return Err(error),
-                Verdict::Unproven => {}
+                Verdict::Unproven { .. } => {}
             }
             let guard = self.prover.lock().await;
             match self.verdict() {
-                Verdict::Unproven => return Ok(Pass::Prove(guard)),
+                Verdict::Unproven { .. } => return Ok(Pass::Prove(guard)),
                 // Decided while we waited: look again.
                 _ => continue,
             }
@@ -61,21 +77,29 @@ impl Gate {
     }
 
     /// Records what the gateway made of the key: a 401 (whatever its body)
-    /// refuses it; a 2xx or a service's error proves it; anything else
-    /// proves nothing.
+    /// refuses it; a 2xx or a service's error proves it; the last signed
+    /// request that may go unanswered refuses it; anything else proves
+    /// nothing.
     pub(crate) fn settle(&self, outcome: &Result<(), &ApiError>) {
-        let verdict = match outcome {
-            Ok(()) => Verdict::Proven,
-            Err(e) if e.status == Some(401) => Verdict::Refused((*e).clone()),
-            Err(e) if e.proves_signature() => Verdict::Proven,
-            Err(_) => return,
-        };
         let mut current = self.verdict.lock().unwrap_or_else(|e| e.into_inner());
-        // A refusal is for good: an answer to a request sent before it
-        // does not undo it.
-        if !matches!(*current, Verdict::Refused(_)) {
-            *current = verdict;
-        }
+        let verdict = match (outcome, &*current) {
+            // A refusal is for good: an answer to a request sent before
+            // it does not undo it.
+            (_, Verdict::Refused(_)) => return,
+            (Ok(()), _) => Verdict::Proven,
+            (Err(e), _) if e.status == Some(401) => Verdict::Refused((*e).clone()),
+            (Err(e), _) if e.proves_signature() => Verdict::Proven,
+            (Err(e), Verdict::Unproven { unanswered }) if e.went_unanswered() => {
+                let unanswered = unanswered + 1;
+                if unanswered < MAX_UNANSWERED {
+                    Verdict::Unproven { unanswered }
+                } else {
+                    Verdict::Refused(unverified(e, unanswered))
+                }
+            }
+            (Err(_), _) => return,
+        };
+        *current = verdict;
     }
 
     /// The gateway answered `request` (e.g. `GET /v2.0/…`) with a 401:
@@ -91,10 +115,25 @@ impl Gate {
     }
 }
 
+/// The refusal of a key whose `unanswered` signed requests, the last
+/// failing with `last`, never learnt what the gateway made of them.
+fn unverified(last: &ApiError, unanswered: u32) -> ApiError {
+    ApiError::unanswered(
+        ErrorKind::Unverified,
+        &last.host,
+        format!(
+            "{unanswered} signed requests with this key went unanswered (the last: {}) before \
+             any answer proved the key; the gateway may have counted them as failed signatures \
+             (five lock an access key), so the key is not sent again in this run. Check the \
+             network path to {} and the key, then run again",
+            last.message, last.host
+        ),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::ErrorKind;
 
     fn refusal() -> ApiError {
         ApiError {
@@ -106,6 +145,7 @@ mod tests {
             retry_after: None,
             host: "h".into(),
             from_service: true,
+            went_unanswered: false,
         }
     }
 
@@ -214,5 +254,54 @@ mod tests {
         };
         gate.settle(&Err(&bare));
         assert!(gate.enter().await.is_err());
+    }
+
+    #[tokio::test]
+    async fn two_unanswered_proofs_refuse_the_key_and_a_refused_connection_counts_none() {
+        let gate = Gate::default();
+        let timed_out = ApiError {
+            kind: ErrorKind::Transport,
+            status: None,
+            code: None,
+            message: "no complete answer within the request timeout of 1s".into(),
+            went_unanswered: true,
+            ..refusal()
+        };
+        // Never sent: a refused connection is no signature seen.
+        let refused_connection = ApiError {
+            went_unanswered: false,
+            message: "cannot connect: connection refused".into(),
+            ..timed_out.clone()
+        };
+        for _ in 0..5 {
+            gate.settle(&Err(&refused_connection));
+        }
+        gate.settle(&Err(&timed_out));
+        assert!(matches!(gate.enter().await, Ok(Pass::Prove(_))));
+        gate.settle(&Err(&timed_out));
+        let err = gate.enter().await.err().expect("refused after two");
+        assert_eq!(err.kind, ErrorKind::Unverified);
+        assert!(
+            err.message.starts_with(
+                "2 signed requests with this key went unanswered (the last: no complete answer"
+            ),
+            "{err}"
+        );
+        // An answer that comes late does not undo it.
+        gate.settle(&Ok(()));
+        assert!(gate.enter().await.is_err());
+    }
+
+    #[tokio::test]
+    async fn a_routing_answer_proves_nothing() {
+        let gate = Gate::default();
+        let no_api = ApiError {
+            kind: ErrorKind::WrongEndpoint,
+            status: Some(404),
+            code: Some("APIGW.0101".into()),
+            ..refusal()
+        };
+        gate.settle(&Err(&no_api));
+        assert!(matches!(gate.enter().await, Ok(Pass::Prove(_))));
     }
 }

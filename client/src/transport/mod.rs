@@ -13,7 +13,7 @@ pub mod retry;
 mod send;
 
 pub(crate) use body::{BodyError, read_at_most};
-pub use client::{Client, ClientOptions};
+pub use client::{Client, ClientBuildError, ClientOptions, MAX_TIMEOUT};
 #[cfg(any(test, feature = "fuzzing"))]
 pub(crate) use decode::decode_as;
 pub(crate) use decode::{Outcome, reported_failure};

@@ -210,6 +210,31 @@ impl Limiter {
         );
     }
 
+    /// Something in front of the service (a 502, 503 or 504 with
+    /// `Retry-After`) asked everyone to wait `wait`: a pause for all, with
+    /// the rate left as it was (the gateway has not said the key sends too
+    /// much). A wait past [`MAX_PAUSE`] concerns only its own read.
+    pub(crate) fn pause(&self, now: Instant, wait: Duration) {
+        if wait.is_zero() || wait > MAX_PAUSE {
+            return;
+        }
+        let Some(resume) = now.checked_add(wait) else {
+            return;
+        };
+        let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if s.paused_until.is_some_and(|p| p >= resume) {
+            return;
+        }
+        s.paused_until = Some(resume);
+        s.next_slot = Some(s.next_slot.map_or(resume, |slot| slot.max(resume)));
+        s.returned.clear();
+        s.epoch = s.epoch.wrapping_add(1);
+        tracing::debug!(
+            pause_ms = wait.as_millis() as u64,
+            "the service asks to wait: pausing every read"
+        );
+    }
+
     /// The current rate, if limited (for logs and tests).
     #[cfg(any(test, feature = "fuzzing"))]
     pub(crate) fn rate(&self, now: Instant) -> Option<f64> {

@@ -60,6 +60,7 @@ impl RetryPolicy {
 
 /// How a retried call ended.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub enum RetryError {
     /// The last error, after `attempts` attempts.
     Failed {
@@ -101,7 +102,14 @@ impl std::fmt::Display for RetryError {
     }
 }
 
-impl std::error::Error for RetryError {}
+impl std::error::Error for RetryError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            RetryError::Failed { error, .. } | RetryError::WaitTooLong { error, .. } => Some(error),
+            RetryError::Cancelled { .. } => None,
+        }
+    }
+}
 
 /// Runs `attempt` until it succeeds, fails for good, runs out of retries or
 /// is cancelled.

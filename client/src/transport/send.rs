@@ -80,7 +80,7 @@ impl Client {
         let gate = self.guards.gate(credentials);
         let (pass, deadline) = loop {
             let turn = wait_for_turn(&limiter).await;
-            let deadline = Instant::now() + self.timeout;
+            let deadline = after(Instant::now(), self.timeout);
             // A turn dropped unused (a gate timeout, a refusal, the read
             // cancelled) goes back to the pace.
             let pass = match tokio::time::timeout_at(deadline.into(), gate.enter()).await {
@@ -95,7 +95,7 @@ impl Client {
                 continue;
             }
             let deadline = match pass {
-                Pass::Open => now + self.timeout,
+                Pass::Open => after(now, self.timeout),
                 Pass::Prove(_) if deadline.saturating_duration_since(now) < self.timeout / 10 => {
                     return Err(self.gate_timeout(&host));
                 }
@@ -106,18 +106,25 @@ impl Client {
         };
         let started = Instant::now();
         let line = format!("{} {}", request.method, request.url.path());
+        let mut in_flight = matches!(pass, Pass::Prove(_)).then(|| InFlightProof {
+            gate: &gate,
+            host: &host,
+            settled: false,
+        });
         let result = self.send_now(request, credentials, &host, deadline).await;
         match &result {
-            Err(e) if e.kind == ErrorKind::Throttled => {
-                limiter.throttled(
+            Err(e) => match unavailable_for(e) {
+                Some(wait) => limiter.pause(Instant::now(), wait),
+                None if e.kind == ErrorKind::Throttled => limiter.throttled(
                     started,
                     Instant::now(),
                     e.retry_after.as_ref().map(|r| r.wait),
                     pace::stated_limit(&e.message),
-                );
-            }
-            Err(e) if !e.proves_signature() => {}
-            _ => limiter.accepted(started),
+                ),
+                None if e.proves_signature() => limiter.accepted(started),
+                None => {}
+            },
+            Ok(_) => limiter.accepted(started),
         }
         match (&result, &pass) {
             // A 401 refuses the key whenever it comes: a key revoked
@@ -125,6 +132,9 @@ impl Client {
             (Err(e), _) if e.status == Some(401) => gate.refuse(e, &line),
             (_, Pass::Prove(_holding)) => gate.settle(&result.as_ref().map(|_| ())),
             _ => {}
+        }
+        if let Some(proof) = &mut in_flight {
+            proof.settled = true;
         }
         result
     }
@@ -193,6 +203,18 @@ impl Client {
             .await
             .map_err(|e| self.transport_error(host, &e, allowed))?;
         let status = response.status().as_u16();
+        if (300..400).contains(&status) {
+            // Not followed, and its body is not read: it is not the API's.
+            let location = response
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok());
+            let message = error::redirect_message(status, location, &url);
+            return Err(ApiError {
+                status: Some(status),
+                ..ApiError::unanswered(ErrorKind::Redirected, host, message)
+            });
+        }
         let header = |name: &str| {
             response
                 .headers()
@@ -223,6 +245,7 @@ impl Client {
             }
             BodyError::Transport(e) => ApiError {
                 status: Some(status),
+                went_unanswered: false,
                 ..self.transport_error(&answer.host, &e, allowed)
             },
         })?;
@@ -248,6 +271,7 @@ impl Client {
     /// `allowed`: the time the request had (the request timeout, or what
     /// was left of it after a wait at the gate).
     fn transport_error(&self, host: &str, e: &reqwest::Error, allowed: Duration) -> ApiError {
+        let mut went_unanswered = false;
         let (kind, message) = if e.is_builder() {
             // A request that could not even be built (e.g. a header value
             // with a line break): retrying cannot help.
@@ -270,6 +294,7 @@ impl Client {
                 format!("cannot connect: {}", error_chain(e)),
             )
         } else if e.is_timeout() {
+            went_unanswered = !e.is_connect();
             let message = if allowed + Duration::from_millis(50) >= self.timeout {
                 format!(
                     "no complete answer within the request timeout of {:?}",
@@ -289,9 +314,39 @@ impl Client {
                 format!("cannot connect: {}", error_chain(e)),
             )
         } else {
+            // A reset or a closed connection once the request was out.
+            went_unanswered = true;
             (ErrorKind::Transport, error_chain(e))
         };
-        ApiError::unanswered(kind, host, message)
+        ApiError {
+            went_unanswered,
+            ..ApiError::unanswered(kind, host, message)
+        }
+    }
+}
+
+/// Held while a request that may prove its key is in flight. Dropped
+/// before its answer was settled (the read was cancelled, or a caller's
+/// own timeout fired), it counts as a signed request that went unanswered.
+struct InFlightProof<'a> {
+    gate: &'a super::gate::Gate,
+    host: &'a str,
+    settled: bool,
+}
+
+impl Drop for InFlightProof<'_> {
+    fn drop(&mut self) {
+        if !self.settled {
+            let abandoned = ApiError {
+                went_unanswered: true,
+                ..ApiError::unanswered(
+                    ErrorKind::Transport,
+                    self.host,
+                    "the request was abandoned before its answer came".into(),
+                )
+            };
+            self.gate.settle(&Err(&abandoned));
+        }
     }
 }
 
@@ -380,7 +435,27 @@ impl Answer {
             retry_after: self.retry_after.clone(),
             host: self.host.clone(),
             from_service: false,
+            went_unanswered: false,
         }
+    }
+}
+
+/// `now` plus `timeout`, or as far ahead as the clock goes: a library
+/// user's timeout of `Duration::MAX` must not overflow an `Instant`.
+fn after(now: Instant, timeout: Duration) -> Instant {
+    const FAR: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+    now.checked_add(timeout)
+        .or_else(|| now.checked_add(FAR))
+        .unwrap_or(now)
+}
+
+/// How long a 502, 503 or 504 with `Retry-After` asks everyone to wait:
+/// the service (or what is in front of it) is unavailable for that long,
+/// which says nothing of the rate the key sends at.
+fn unavailable_for(e: &ApiError) -> Option<Duration> {
+    match e.status {
+        Some(502..=504) => e.retry_after.as_ref().map(|r| r.wait),
+        _ => None,
     }
 }
 

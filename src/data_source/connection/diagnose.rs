@@ -87,6 +87,12 @@ pub fn read_failure(error: &RetryError, cx: &ReadContext<'_>) -> Diagnostic {
                 ),
             );
         }
+        other => {
+            return Diagnostic::error(
+                format!("Cannot read {id}"),
+                format!("{}: {other}", cx.place()),
+            );
+        }
     };
     let said = dli_said(e);
     match e.kind {
@@ -162,6 +168,18 @@ pub fn read_failure(error: &RetryError, cx: &ReadContext<'_>) -> Diagnostic {
             format!("{} in {}: {said}", e.host, cx.place()),
         ),
         ErrorKind::NoCredentials => Diagnostic::error("Cannot get credentials", e.message.clone()),
+        ErrorKind::Redirected => Diagnostic::error(
+            format!("{} redirected the request for {id}", e.host),
+            format!(
+                "{said}. The host came from the {}: point it at DLI's own API host. Not \
+                 followed and not retried.",
+                cx.target.origin
+            ),
+        ),
+        ErrorKind::Unverified => Diagnostic::error(
+            format!("Cannot read {id}"),
+            format!("{} in {}: {said}.", e.host, cx.place()),
+        ),
         ErrorKind::Throttled | ErrorKind::Server | ErrorKind::Transport => Diagnostic::error(
             format!("Cannot read {id}"),
             format!(
@@ -171,6 +189,11 @@ pub fn read_failure(error: &RetryError, cx: &ReadContext<'_>) -> Diagnostic {
                 if attempts == 1 { "" } else { "s" },
                 cx.max_retries
             ),
+        ),
+        // A kind a newer client knows: its own words.
+        _ => Diagnostic::error(
+            format!("Cannot read {id}"),
+            format!("{} in {}: {said}", e.host, cx.place()),
         ),
     }
 }
@@ -211,6 +234,10 @@ pub fn list_failure(
                  or deleted while the list was read; try again.",
                 cx.place()
             ),
+        ),
+        other => Diagnostic::error(
+            format!("Cannot list {}", cx.subject),
+            format!("{} in {}: {other}", cx.target.base, cx.place()),
         ),
     }
 }
