@@ -26,18 +26,7 @@ fn demo(env: &[(&str, &str)]) -> Output {
     );
     let mut command = Command::new(repo_root().join("scripts/demo.sh"));
     command.env_remove("DEMO_PORT").env("DEMO_BUILT", built);
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    command.output().unwrap()
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
+    output_with(command, env)
 }
 
 #[test]

@@ -53,18 +53,7 @@ fn install(tools: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
         .args(args)
         .env("TOOLS_DIR", tools)
         .env_remove("SKIP_CROSS");
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    command.output().unwrap()
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
+    output_with(command, env)
 }
 
 #[test]

@@ -172,6 +172,27 @@ output "name" { value = data.dli_enhanced_connection.seed.name }
 output "region" { value = data.dli_enhanced_connection.seed.region }
 "#;
 
+/// Runs `command` (a script of the repository's, say) with `env` added,
+/// to its end.
+pub fn output_with(
+    mut command: std::process::Command,
+    env: &[(&str, &str)],
+) -> std::process::Output {
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command.output().unwrap()
+}
+
+/// What a command printed, its standard output then its standard error.
+pub fn text(output: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
 /// The version `make release` packages.
 pub const RELEASE_VERSION: &str = env!("CARGO_PKG_VERSION");
 
