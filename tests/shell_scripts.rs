@@ -8,18 +8,23 @@ use std::process::Command;
 
 use support::*;
 
-fn check(script: &str) -> (bool, String) {
-    let file = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(file.path(), script).unwrap();
+/// Whether the check passes `paths`, and what it said.
+fn check_files(paths: &[std::path::PathBuf]) -> (bool, String) {
     let output = Command::new("python3")
         .arg(repo_root().join("scripts/check-bash3.py"))
-        .arg(file.path())
+        .args(paths)
         .output()
         .unwrap();
     (
         output.status.success(),
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
+}
+
+fn check(script: &str) -> (bool, String) {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), script).unwrap();
+    check_files(&[file.path().to_owned()])
 }
 
 #[test]
@@ -79,14 +84,6 @@ fn the_projects_own_scripts_pass() {
             scripts.push(path);
         }
     }
-    let output = Command::new("python3")
-        .arg(repo_root().join("scripts/check-bash3.py"))
-        .args(&scripts)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let (passed, said) = check_files(&scripts);
+    assert!(passed, "{said}");
 }
