@@ -38,7 +38,11 @@ cross: tools
 
 # The line naming what was skipped by request is printed whether the tests
 # pass or fail.
+# The demo's test runs scripts/demo.sh with the fake's binary, which
+# cargo test alone does not build (only the fake's library is a test
+# dependency).
 test: tools lint cross
+	cargo build --locked -p dli-fake --bin dli-fake
 	@status=0; cargo test --locked || status=$$?; \
 	skipped=""; \
 	if [ "$(SKIP_CROSS)" = 1 ]; then skipped="the builds of $(CROSS_PLATFORMS), their tests (qemu, wine, Mach-O inspection) and their registry packages (SKIP_CROSS=1)"; fi; \
