@@ -18,9 +18,14 @@ const DUP_1: &str = "d1000000000000000000000000000001";
 const DUP_2: &str = "d1000000000000000000000000000002";
 
 async fn start() -> RunningFake {
+    start_with(json!({})).await
+}
+
+/// The fake of [`start`], with the top-level settings of `top`.
+async fn start_with(top: serde_json::Value) -> RunningFake {
     let seed: serde_json::Value =
         serde_json::from_str(include_str!("fixtures/seed-example-response.json")).unwrap();
-    let fixture = json!({
+    let mut fixture = json!({
         "project_id": PROJECT,
         "credentials": [
             {"access_key": AK, "secret_key": SK},
@@ -36,6 +41,9 @@ async fn start() -> RunningFake {
         "agencies": [{"agency_name": "dli-readers", "domain_name": "data-platform"}],
         "ecs_metadata": {"agency": true}
     });
+    for (key, value) in top.as_object().unwrap() {
+        fixture[key] = value.clone();
+    }
     RunningFake::start(Fixture::from_json(&fixture.to_string()).unwrap())
         .await
         .unwrap()
@@ -301,6 +309,72 @@ async fn assume_role_asks_once_and_signs_every_read_with_the_agency() {
             text.contains("does not exist or you have no right to assume it"),
             "{text}"
         );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_token_is_replaced_once_and_every_read_succeeds() {
+    // Ten reads at once; the agency's token is revoked after three of them
+    // were accepted. Each read that meets the 401 (or the closed gate) asks
+    // for fresh credentials: one fetch serves them all, and each is sent
+    // once more. The same from the ECS metadata service.
+    let provider =
+        format!("provider \"dli\" {{\n  region = \"cn-north-4\"\n  project_id = \"{PROJECT}\"\n}}");
+    let mut config = format!("{REQUIRED_PROVIDERS}\n{provider}\n");
+    config.push_str(&format!(
+        "data \"dli_enhanced_connection\" \"c\" {{\n  count = 10\n  connection_id = \"{SEED_ID}\"\n}}\n"
+    ));
+    let agency = [
+        ("HW_ACCESS_KEY", AK),
+        ("HW_SECRET_KEY", SK),
+        ("HW_ASSUME_ROLE_AGENCY_NAME", "dli-readers"),
+        ("HW_ASSUME_ROLE_DOMAIN_NAME", "data-platform"),
+    ];
+    for tf in terraforms() {
+        for (source, fetches) in [
+            ("assume_role", "/v3.0/OS-CREDENTIAL/securitytokens"),
+            ("ECS metadata", "/openstack/latest/securitykey"),
+        ] {
+            let fake = start_with(json!({"revoke_first_token_after": 3})).await;
+            let mut ws = workspace(&tf, &fake, &config);
+            if source == "assume_role" {
+                for (name, value) in agency {
+                    ws = ws.env(name, value);
+                }
+            } else {
+                ws = ws
+                    .env("HW_USE_ECS_METADATA", "true")
+                    .env("HW_ECS_METADATA_ENDPOINT", &fake.url());
+            }
+            ws.plan().await;
+            let requests = fake.state.requests();
+            let reads = dli_reads(&requests);
+            let refused: Vec<_> = reads.iter().filter(|r| r.status == 401).collect();
+            let context = format!("{source} on {}: {reads:#?}", tf.display());
+            assert!(!refused.is_empty(), "never revoked: {context}");
+            assert!(
+                refused
+                    .iter()
+                    .all(|r| r.access_key.as_deref() == Some("TMP00000000000000001")),
+                "only the revoked token was refused: {context}"
+            );
+            assert_eq!(
+                count(&requests, fetches),
+                2,
+                "one fetch per revocation: {context}"
+            );
+            let renewed = reads
+                .iter()
+                .filter(|r| {
+                    r.status == 200 && r.access_key.as_deref() == Some("TMP00000000000000002")
+                })
+                .count();
+            assert_eq!(
+                renewed,
+                10 - 3,
+                "the other reads, on the fresh token: {context}"
+            );
+        }
     }
 }
 

@@ -10,7 +10,7 @@ mod transport;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 
-pub use api::{model, paging};
+pub use api::{ProjectClient, model, paging};
 pub use credentials::{
     AssumeRole, AuthError, CredentialProvider, IN_FLIGHT_MARGIN, ProjectError, ProjectLookup,
     RENEWAL_RETRY_EVERY, Source, profile,

@@ -2,8 +2,13 @@
 
 use std::time::Duration;
 
-use dli_client::retry::{self, RetryError, RetryPolicy};
-use dli_client::{Client, ClientOptions, Credentials, ErrorKind, endpoint};
+use std::sync::Arc;
+
+use dli_client::retry::{RetryError, RetryPolicy};
+use dli_client::{
+    ApiError, Client, ClientOptions, CredentialProvider, Credentials, ErrorKind, ProjectClient,
+    Source, endpoint,
+};
 use dli_fake::{Fixture, RunningFake};
 use serde_json::json;
 use tokio_util::sync::CancellationToken;
@@ -38,6 +43,48 @@ fn fixture_where(extra: serde_json::Value, top: serde_json::Value) -> Fixture {
     Fixture::from_json(&fixture.to_string()).unwrap()
 }
 
+/// The operations of `project` at `base`, signed with `credentials`.
+fn project_at(
+    client: &Client,
+    base: &str,
+    project: &str,
+    credentials: Credentials,
+    policy: RetryPolicy,
+) -> ProjectClient {
+    let base = endpoint::resolve(Some(base), None, None).unwrap();
+    let provider = Arc::new(CredentialProvider::new(Source::Fixed(credentials)));
+    client.project(base, project, provider, policy)
+}
+
+/// No retry: each operation is one attempt.
+const ONE_ATTEMPT: RetryPolicy = RetryPolicy {
+    max_retries: 0,
+    base_delay: Duration::ZERO,
+    max_delay: Duration::ZERO,
+    max_server_wait: Duration::ZERO,
+};
+
+/// The one attempt's error.
+fn attempt_error(e: RetryError) -> ApiError {
+    match e {
+        RetryError::Failed { error, .. } | RetryError::WaitTooLong { error, .. } => error,
+        other => panic!("no attempt's error: {other}"),
+    }
+}
+
+/// One attempt to read connection `id` at `base` with the key `ak()`.
+async fn get_once(
+    client: &Client,
+    base: &str,
+    project: &str,
+    id: &str,
+) -> Result<dli_client::model::EnhancedConnection, ApiError> {
+    project_at(client, base, project, ak(), ONE_ATTEMPT)
+        .enhanced_connection(id, &CancellationToken::new())
+        .await
+        .map_err(attempt_error)
+}
+
 /// `n` reads of the seed connection at once through one client, each with
 /// retries by `policy`.
 async fn reads_at_once(
@@ -46,16 +93,14 @@ async fn reads_at_once(
     n: usize,
     policy: RetryPolicy,
 ) -> Vec<Result<dli_client::model::EnhancedConnection, RetryError>> {
-    let base = endpoint::resolve(Some(&fake.url()), None, None).unwrap();
+    let project = project_at(client, &fake.url(), PROJECT, ak(), policy);
     let mut reads = tokio::task::JoinSet::new();
     for _ in 0..n {
-        let (client, base) = (client.clone(), base.clone());
+        let project = project.clone();
         reads.spawn(async move {
-            let creds = ak();
-            retry::with_retries(policy, &CancellationToken::new(), || {
-                client.get_enhanced_connection(&base, &creds, PROJECT, SEED_ID)
-            })
-            .await
+            project
+                .enhanced_connection(SEED_ID, &CancellationToken::new())
+                .await
         });
     }
     reads.join_all().await
@@ -72,10 +117,10 @@ async fn get(
         ..options()
     })
     .unwrap();
-    let base = endpoint::resolve(Some(&fake.url()), None, None).unwrap();
-    client
-        .get_enhanced_connection(&base, creds, PROJECT, id)
+    project_at(&client, &fake.url(), PROJECT, creds.clone(), ONE_ATTEMPT)
+        .enhanced_connection(id, &CancellationToken::new())
         .await
+        .map_err(attempt_error)
 }
 
 /// The client's options in these tests.
@@ -153,10 +198,8 @@ async fn bad_signature_is_an_authentication_error() {
 async fn gateway_404_means_wrong_endpoint() {
     let fake = RunningFake::start(fixture_with(json!({}))).await.unwrap();
     let client = Client::new(&options()).unwrap();
-    let base =
-        endpoint::resolve(Some(&format!("{}/wrong-prefix", fake.url())), None, None).unwrap();
-    let err = client
-        .get_enhanced_connection(&base, &ak(), PROJECT, SEED_ID)
+    let base = format!("{}/wrong-prefix", fake.url());
+    let err = get_once(&client, &base, PROJECT, SEED_ID)
         .await
         .unwrap_err();
     assert_eq!(err.kind, ErrorKind::WrongEndpoint);
@@ -167,9 +210,7 @@ async fn gateway_404_means_wrong_endpoint() {
 async fn wrong_project_is_refused() {
     let fake = RunningFake::start(fixture_with(json!({}))).await.unwrap();
     let client = Client::new(&options()).unwrap();
-    let base = endpoint::resolve(Some(&fake.url()), None, None).unwrap();
-    let err = client
-        .get_enhanced_connection(&base, &ak(), "other-project", SEED_ID)
+    let err = get_once(&client, &fake.url(), "other-project", SEED_ID)
         .await
         .unwrap_err();
     assert_eq!(err.kind, ErrorKind::Forbidden);
@@ -302,9 +343,8 @@ async fn connection_refused_is_a_transport_error() {
     let port = listener.local_addr().unwrap().port();
     drop(listener);
     let client = Client::new(&options()).unwrap();
-    let base = endpoint::resolve(Some(&format!("http://127.0.0.1:{port}")), None, None).unwrap();
-    let err = client
-        .get_enhanced_connection(&base, &ak(), PROJECT, SEED_ID)
+    let base = format!("http://127.0.0.1:{port}");
+    let err = get_once(&client, &base, PROJECT, SEED_ID)
         .await
         .unwrap_err();
     assert_eq!(err.kind, ErrorKind::Transport);
@@ -327,13 +367,10 @@ async fn get_with_retries(
     policy: RetryPolicy,
 ) -> Result<dli_client::model::EnhancedConnection, RetryError> {
     let client = Client::new(&options()).unwrap();
-    let base = endpoint::resolve(Some(base), None, None).unwrap();
     let _ = fake;
-    let creds = ak();
-    retry::with_retries(policy, &CancellationToken::new(), || {
-        client.get_enhanced_connection(&base, &creds, PROJECT, id)
-    })
-    .await
+    project_at(&client, base, PROJECT, ak(), policy)
+        .enhanced_connection(id, &CancellationToken::new())
+        .await
 }
 
 #[tokio::test]
@@ -882,4 +919,150 @@ async fn a_timeout_past_any_clock_is_no_panic() {
     let fake = RunningFake::start(fixture_with(json!({}))).await.unwrap();
     let connection = get(&fake, &ak(), SEED_ID, Duration::MAX).await.unwrap();
     assert_eq!(connection.id.as_deref(), Some(SEED_ID));
+}
+
+/// A fake whose gateway answers the first signed request with `503
+/// Retry-After: 8`, and whose ECS metadata service hands out credentials
+/// that live `lifetime` seconds.
+async fn fake_with_short_lived_ecs_credentials(
+    lifetime: u64,
+    top: serde_json::Value,
+) -> RunningFake {
+    let mut fixture = fixture_where(json!({}), top);
+    fixture.ecs_metadata = Some(dli_fake::fixture::EcsMetadata {
+        agency: true,
+        lifetime_seconds: Some(lifetime),
+    });
+    RunningFake::start(fixture).await.unwrap()
+}
+
+fn ecs_provider(fake: &RunningFake) -> Arc<CredentialProvider> {
+    let endpoint = reqwest::Url::parse(&fake.url()).unwrap();
+    Arc::new(CredentialProvider::new(Source::EcsMetadata(endpoint)))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn credentials_are_taken_after_the_pause_and_the_pause_holds_for_the_user() {
+    // Credentials live 15 s and a request may take 1 s (+10 s margin): they
+    // serve until 4 s after they were handed out. The first read's answer
+    // is `503 Retry-After: 8`, which pauses every read of the user.
+    let fake = fake_with_short_lived_ecs_credentials(
+        15,
+        json!({"first_statuses": [503], "first_retry_after": 8}),
+    )
+    .await;
+    let client = Client::new(&ClientOptions {
+        timeout: Duration::from_secs(1),
+        ..options()
+    })
+    .unwrap();
+    let base = endpoint::resolve(Some(&fake.url()), None, None).unwrap();
+    let project = client.project(
+        base,
+        PROJECT,
+        ecs_provider(&fake),
+        RetryPolicy {
+            max_retries: 1,
+            ..RetryPolicy::default()
+        },
+    );
+    let read = || {
+        let project = project.clone();
+        tokio::spawn(async move {
+            project
+                .enhanced_connection(SEED_ID, &CancellationToken::new())
+                .await
+        })
+    };
+    let first = read();
+    let paused_at = loop {
+        if let Some(r) = fake.state.requests().iter().find(|r| r.status == 503) {
+            break r.at;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    };
+    // One read while the credentials still serve: it must not take them
+    // before its wait, since they are stale when the pause ends.
+    let during = read();
+    // One once they no longer serve: fresh credentials are another key,
+    // but the same user, whose pause holds.
+    tokio::time::sleep(Duration::from_millis(4500)).await;
+    let after = read();
+    for read in [first, during, after] {
+        read.await
+            .unwrap()
+            .expect("every read succeeds after the pause");
+    }
+    let requests = fake.state.requests();
+    let answered: Vec<_> = requests
+        .iter()
+        .filter(|r| r.status == 200 && r.path.starts_with("/v2.0/"))
+        .collect();
+    assert_eq!(answered.len(), 3, "{requests:#?}");
+    for r in &answered {
+        assert!(
+            r.at.duration_since(paused_at) >= Duration::from_millis(7500),
+            "sent {:?} into the pause: {requests:#?}",
+            r.at.duration_since(paused_at)
+        );
+        assert_eq!(
+            r.access_key.as_deref(),
+            Some("TMP00000000000000002"),
+            "signed with credentials chosen before the wait: {requests:#?}"
+        );
+    }
+    let fetched = requests
+        .iter()
+        .filter(|r| r.path == "/openstack/latest/securitykey")
+        .count();
+    assert_eq!(fetched, 2, "one fetch of fresh credentials: {requests:#?}");
+}
+
+#[tokio::test]
+async fn credentials_that_cannot_last_a_request_are_an_error_saying_so() {
+    // They live 5 s; a request may take 10 s (+10 s margin).
+    let fake = fake_with_short_lived_ecs_credentials(5, json!({})).await;
+    let client = Client::new(&ClientOptions {
+        timeout: Duration::from_secs(10),
+        ..options()
+    })
+    .unwrap();
+    let error = ecs_provider(&fake)
+        .credentials(&client, fast_policy(), &CancellationToken::new())
+        .await
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("sooner than a request may take"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn a_credential_fetch_ends_when_no_read_waits_for_it() {
+    // A metadata service that accepts and never answers.
+    let hole = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let endpoint = reqwest::Url::parse(&format!("http://{}", hole.local_addr().unwrap())).unwrap();
+    let provider = Arc::new(CredentialProvider::new(Source::EcsMetadata(endpoint)));
+    let client = Client::new(&options()).unwrap();
+    let cancel = CancellationToken::new();
+    let read = {
+        let (provider, client, cancel) = (provider.clone(), client.clone(), cancel.clone());
+        tokio::spawn(async move { provider.credentials(&client, fast_policy(), &cancel).await })
+    };
+    let (mut socket, _) = hole.accept().await.unwrap();
+    // The only read gives up (as StopProvider makes every read do).
+    cancel.cancel();
+    assert!(read.await.unwrap().is_err());
+    // The fetch is dropped with it: its connection closes at once, long
+    // before the metadata service's 3 s timeout and the retries after it.
+    use tokio::io::AsyncReadExt;
+    let closed = tokio::time::timeout(Duration::from_secs(1), async {
+        let mut buffer = [0u8; 1024];
+        while socket.read(&mut buffer).await.unwrap_or(0) > 0 {}
+    })
+    .await;
+    assert!(
+        closed.is_ok(),
+        "the fetch went on with no read waiting for it"
+    );
 }

@@ -47,6 +47,12 @@ pub struct Fixture {
     /// are revoked: every later request signed with them gets a 401.
     #[serde(default)]
     pub revoke_keys_after: Option<u64>,
+    /// After this many requests signed with the first temporary
+    /// credentials handed out (by IAM or the metadata service) are
+    /// accepted, their token is revoked: every later request signed with
+    /// them gets a 401. Credentials handed out after them stay valid.
+    #[serde(default)]
+    pub revoke_first_token_after: Option<u64>,
     /// How the list API misbehaves.
     #[serde(default)]
     pub list_faults: ListFaults,

@@ -247,6 +247,13 @@ async fn answer(
                     "Incorrect IAM authentication information: the access key has been revoked",
                 );
             }
+            if state.first_token_revoked(&credential.access_key) {
+                return error(
+                    StatusCode::UNAUTHORIZED,
+                    "APIGW.0301",
+                    "Incorrect IAM authentication information: the security token has been revoked",
+                );
+            }
             if let Some(status) = usize::try_from(signed)
                 .ok()
                 .and_then(|i| state.fixture.first_statuses.get(i))

@@ -41,6 +41,8 @@ pub struct FakeState {
     /// Requests that reached the front (the proxy), and the gateway.
     pub(crate) front_seen: AtomicU64,
     pub(crate) signed_seen: AtomicU64,
+    /// Requests signed with the first temporary credentials handed out.
+    first_token_uses: AtomicU64,
     /// List requests so far, and the connections deleted meanwhile.
     pub(crate) list_requests: AtomicU64,
     pub(crate) removed: Mutex<std::collections::HashSet<String>>,
@@ -59,6 +61,7 @@ impl FakeState {
             windows: Mutex::default(),
             front_seen: AtomicU64::new(0),
             signed_seen: AtomicU64::new(0),
+            first_token_uses: AtomicU64::new(0),
             list_requests: AtomicU64::new(0),
             removed: Mutex::default(),
         })
@@ -90,6 +93,23 @@ impl FakeState {
         };
         issued.push(credential.clone());
         credential
+    }
+
+    /// Whether a request signed with `access_key` (its signature checked)
+    /// meets the revoked token of the first temporary credentials handed
+    /// out (`revoke_first_token_after`); counts it if not.
+    pub(crate) fn first_token_revoked(&self, access_key: &str) -> bool {
+        let Some(after) = self.fixture.revoke_first_token_after else {
+            return false;
+        };
+        let issued = self.issued.lock().unwrap_or_else(|e| e.into_inner());
+        if issued
+            .first()
+            .is_none_or(|first| first.access_key != access_key)
+        {
+            return false;
+        }
+        self.first_token_uses.fetch_add(1, Ordering::Relaxed) >= after
     }
 
     /// Keys the gateway accepts now: the fixture's and those handed out.

@@ -147,10 +147,14 @@ impl Context {
         }
     }
 
+    /// Where the credentials come from, or why there are none.
+    pub fn credential_provider(&self) -> Result<&Arc<CredentialProvider>, Diagnostic> {
+        self.credentials.as_ref().map_err(Clone::clone)
+    }
+
     /// The credentials to sign with now (fetching temporary ones if due).
     pub async fn credentials(&self, cancel: &CancellationToken) -> Result<Credentials, Diagnostic> {
-        let provider = self.credentials.as_ref().map_err(Clone::clone)?;
-        provider
+        self.credential_provider()?
             .credentials(&self.client, self.retry_policy(), cancel)
             .await
             .map_err(|e| auth_failure(&e))
@@ -163,7 +167,7 @@ impl Context {
         &self,
         own: &Own<'_>,
         target: &Target,
-        credentials: &Credentials,
+        credentials: &Arc<CredentialProvider>,
         cancel: &CancellationToken,
     ) -> Result<String, Diagnostic> {
         if let Some(project_id) = own.value {

@@ -1,13 +1,12 @@
 //! The enhanced-connection calls, one attempt each: a connection, its
-//! privileges, and a page of the list.
+//! privileges, and a page of the list ([`super::ProjectClient`] retries them).
 
 use reqwest::Url;
 
 use super::model::{ConnectionList, ConnectionPrivileges, EnhancedConnection, ListQuery};
 use crate::endpoint::under;
 use crate::error::ApiError;
-use crate::transport::Client;
-use dli_signer::Credentials;
+use crate::transport::{Client, Signing};
 
 /// `{base}/v2.0/{project_id}/datasource/enhanced-connections/{tail…}`, in
 /// one go: an empty segment stays a segment.
@@ -20,45 +19,45 @@ fn connections_url(base: &Url, project_id: &str, tail: &[&str]) -> Url {
 impl Client {
     /// `GET /v2.0/{project_id}/datasource/enhanced-connections/{connection_id}`:
     /// one connection.
-    pub async fn get_enhanced_connection(
+    pub(crate) async fn enhanced_connection(
         &self,
         base: &Url,
-        credentials: &Credentials,
+        signing: &impl Signing,
         project_id: &str,
         connection_id: &str,
     ) -> Result<EnhancedConnection, ApiError> {
         let url = connections_url(base, project_id, &[connection_id]);
-        self.get_json(url, &[], credentials, Some(project_id), "a connection")
+        self.get_json(url, &[], signing, Some(project_id), "a connection")
             .await
     }
 
     /// `GET …/enhanced-connections/{connection_id}/privileges`: which
     /// projects hold which rights on a connection.
-    pub async fn get_enhanced_connection_privileges(
+    pub(crate) async fn enhanced_connection_privileges(
         &self,
         base: &Url,
-        credentials: &Credentials,
+        signing: &impl Signing,
         project_id: &str,
         connection_id: &str,
     ) -> Result<ConnectionPrivileges, ApiError> {
         let url = connections_url(base, project_id, &[connection_id, "privileges"]);
-        self.get_json(url, &[], credentials, Some(project_id), "a privilege list")
+        self.get_json(url, &[], signing, Some(project_id), "a privilege list")
             .await
     }
 
     /// `GET /v2.0/{project_id}/datasource/enhanced-connections?…`: one page
     /// of the list (see [`crate::paging`] for every page).
-    pub async fn list_enhanced_connections(
+    pub(crate) async fn enhanced_connections_page(
         &self,
         base: &Url,
-        credentials: &Credentials,
+        signing: &impl Signing,
         project_id: &str,
         query: &ListQuery,
     ) -> Result<ConnectionList, ApiError> {
         let url = connections_url(base, project_id, &[]);
         let pairs = query.pairs();
         let what = "a connection list";
-        self.get_json(url, &pairs, credentials, Some(project_id), what)
+        self.get_json(url, &pairs, signing, Some(project_id), what)
             .await
     }
 }

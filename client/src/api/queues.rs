@@ -5,16 +5,15 @@ use reqwest::Url;
 use super::model::{QueueList, QueueType, tags_pair};
 use crate::endpoint::under;
 use crate::error::ApiError;
-use crate::transport::Client;
-use dli_signer::Credentials;
+use crate::transport::{Client, Signing};
 
 impl Client {
     /// `GET /v1.0/{project_id}/queues?queue_type=…&tags=…`: every queue of
     /// `queue_type` with all of `tags`.
-    pub async fn list_queues(
+    pub(crate) async fn queues(
         &self,
         base: &Url,
-        credentials: &Credentials,
+        signing: &impl Signing,
         project_id: &str,
         queue_type: QueueType,
         tags: &[(String, String)],
@@ -22,7 +21,7 @@ impl Client {
         let url = under(base, &["v1.0", project_id, "queues"]);
         let mut pairs = vec![("queue_type".to_owned(), queue_type.as_str().to_owned())];
         pairs.extend(tags_pair(tags));
-        self.get_json(url, &pairs, credentials, Some(project_id), "a queue list")
+        self.get_json(url, &pairs, signing, Some(project_id), "a queue list")
             .await
     }
 }

@@ -9,8 +9,7 @@ use serde::Deserialize;
 use super::temporary::{self, Temporary};
 use crate::endpoint::under;
 use crate::error::{ApiError, ErrorKind};
-use crate::transport::{Client, Outcome, Request};
-use dli_signer::Credentials;
+use crate::transport::{Client, Outcome, Request, Signing};
 
 /// A project as IAM lists it.
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
@@ -36,13 +35,13 @@ impl Outcome for Projects {
 pub(crate) async fn projects_named(
     client: &Client,
     auth_url: &Url,
-    credentials: &Credentials,
+    signing: &impl Signing,
     name: &str,
 ) -> Result<Vec<Project>, ApiError> {
     let url = under(auth_url, &["projects"]);
     let query = [("name".to_owned(), name.to_owned())];
     let answer: Projects = client
-        .get_json(url, &query, credentials, None, "a project list")
+        .get_json(url, &query, signing, None, "a project list")
         .await?;
     Ok(answer.projects)
 }
@@ -63,7 +62,7 @@ pub struct AssumeRole {
 pub(crate) async fn assume_role(
     client: &Client,
     auth_url: &Url,
-    credentials: &Credentials,
+    signing: &impl Signing,
     role: &AssumeRole,
 ) -> Result<Temporary, ApiError> {
     let mut url = auth_url.clone();
@@ -84,7 +83,7 @@ pub(crate) async fn assume_role(
         project_id: None,
         json_body: Some(&body),
     };
-    let answer = client.send(request, credentials).await?;
+    let answer = client.send(request, signing).await?;
     temporary::decode(&answer.body)
         .map_err(|why| answer.failure(ErrorKind::Undecodable, format!("IAM's answer: {why}")))
 }

@@ -11,4 +11,5 @@ mod temporary;
 
 pub use iam::AssumeRole;
 pub use project::{ProjectError, ProjectLookup};
+pub(crate) use source::FromProvider;
 pub use source::{AuthError, CredentialProvider, IN_FLIGHT_MARGIN, RENEWAL_RETRY_EVERY, Source};

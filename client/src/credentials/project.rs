@@ -2,7 +2,8 @@
 //! endpoint and project name runs on its own task, and the reads that need
 //! it wait for that one. Only a project found is kept; a failure reaches the
 //! reads that waited for that look-up, and the next read looks up again. A
-//! waiting read that is cancelled leaves the look-up running for the others.
+//! waiting read that is cancelled leaves the look-up running for the others;
+//! once none waits (StopProvider cancels them all), it ends.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -11,10 +12,10 @@ use reqwest::Url;
 use tokio_util::sync::CancellationToken;
 
 use super::iam;
+use super::source::{CredentialProvider, FromProvider};
 use crate::transport::Client;
-use crate::transport::flight::{self, Told};
+use crate::transport::flight::{self, Ended, Flight, Told};
 use crate::transport::retry::{self, RetryError, RetryPolicy};
-use dli_signer::Credentials;
 
 /// Why no project ID could be had.
 #[derive(Clone, Debug, thiserror::Error)]
@@ -47,10 +48,11 @@ pub enum ProjectError {
         /// Their IDs.
         ids: Vec<String>,
     },
-    /// The waiting read was cancelled; the look-up goes on for others.
+    /// The waiting read was cancelled; the look-up goes on while others
+    /// wait for it.
     #[error("cancelled while the project was looked up")]
     Cancelled,
-    /// The look-up's task ended without an answer.
+    /// The look-up's task ended without an answer (it panicked).
     #[error("the project look-up ended without an answer")]
     NoAnswer,
 }
@@ -62,57 +64,64 @@ pub struct ProjectLookup {
     found: Arc<Mutex<HashMap<String, LookUp>>>,
 }
 
+/// How one look-up ended.
+type LookedUp = Result<String, ProjectError>;
+
 /// A project found, or the one look-up in flight that reads wait for.
 #[derive(Debug)]
 enum LookUp {
     Found(String),
-    InFlight(Told<Result<String, ProjectError>>),
+    InFlight(Flight<LookedUp>),
 }
 
 /// One look-up's question.
 struct Question {
     auth_url: Url,
     name: String,
-    credentials: Credentials,
+    credentials: Arc<CredentialProvider>,
     policy: RetryPolicy,
 }
 
 impl ProjectLookup {
     /// The ID of the project named `name` in IAM at `auth_url`: found
-    /// before, or from the look-up in flight, or from one started now with
-    /// `credentials` and `policy`.
+    /// before, or from the look-up in flight, or from one started now, each
+    /// of its attempts signed with `credentials` of that moment.
     pub async fn project_id(
         &self,
         client: &Client,
         policy: RetryPolicy,
         auth_url: &Url,
         name: &str,
-        credentials: &Credentials,
+        credentials: &Arc<CredentialProvider>,
         cancel: &CancellationToken,
     ) -> Result<String, ProjectError> {
         let key = format!("{auth_url} {name}");
-        let told = {
-            let mut found = self.found.lock().unwrap_or_else(|e| e.into_inner());
-            match found.get(&key) {
-                Some(LookUp::Found(id)) => return Ok(id.clone()),
-                Some(LookUp::InFlight(told)) => told.clone(),
-                None => {
-                    let question = Question {
-                        auth_url: auth_url.clone(),
-                        name: name.to_owned(),
-                        credentials: credentials.clone(),
-                        policy,
-                    };
-                    let told = self.start(key.clone(), client, question);
-                    found.insert(key, LookUp::InFlight(told.clone()));
-                    told
+        loop {
+            let told = {
+                let mut found = self.found.lock().unwrap_or_else(|e| e.into_inner());
+                match found.get(&key) {
+                    Some(LookUp::Found(id)) => return Ok(id.clone()),
+                    Some(LookUp::InFlight(flight)) => flight.join(),
+                    None => {
+                        let question = Question {
+                            auth_url: auth_url.clone(),
+                            name: name.to_owned(),
+                            credentials: Arc::clone(credentials),
+                            policy,
+                        };
+                        let (flight, told) = self.start(key.clone(), client, question);
+                        found.insert(key.clone(), LookUp::InFlight(flight));
+                        told
+                    }
                 }
+            };
+            match flight::wait(told, cancel).await {
+                Some(Ended::Done(result)) => return result,
+                // No read waited for a moment: look again.
+                Some(Ended::Abandoned) => continue,
+                Some(Ended::Panicked) => return Err(ProjectError::NoAnswer),
+                None => return Err(ProjectError::Cancelled),
             }
-        };
-        match flight::wait(told, cancel).await {
-            Ok(Some(result)) => result,
-            Ok(None) => Err(ProjectError::NoAnswer),
-            Err(()) => Err(ProjectError::Cancelled),
         }
     }
 
@@ -123,15 +132,16 @@ impl ProjectLookup {
         key: String,
         client: &Client,
         question: Question,
-    ) -> Told<Result<String, ProjectError>> {
+    ) -> (Flight<LookedUp>, Told<LookedUp>) {
         let found = Arc::clone(&self.found);
         let client = client.clone();
         let look_up = async move { look_up(&client, question).await };
-        flight::start(look_up, move |result| {
+        // It ends when no read waits for it any more (StopProvider too).
+        flight::start(look_up, flight::Lifetime::WhileWaitedFor, move |ended| {
             let mut found = found.lock().unwrap_or_else(|e| e.into_inner());
-            match result {
-                Ok(id) => found.insert(key, LookUp::Found(id.clone())),
-                Err(_) => found.remove(&key),
+            match ended {
+                Ended::Done(Ok(id)) => found.insert(key, LookUp::Found(id.clone())),
+                _ => found.remove(&key),
             };
         })
     }
@@ -147,10 +157,16 @@ async fn look_up(client: &Client, question: Question) -> Result<String, ProjectE
     } = question;
     tracing::debug!(project_name = name, "looking up the project in IAM");
     // The look-up serves every read that waits for it: none of them can
-    // cancel it.
+    // cancel it (it ends when none waits any more).
     let never = CancellationToken::new();
+    let signing = FromProvider {
+        provider: &credentials,
+        client,
+        policy,
+        cancel: &never,
+    };
     let found = retry::with_retries(policy, &never, || {
-        iam::projects_named(client, &auth_url, &credentials, &name)
+        iam::projects_named(client, &auth_url, &signing, &name)
     })
     .await;
     let found = match found {

@@ -24,7 +24,8 @@ use super::metadata;
 use super::temporary::{self, Temporary};
 use crate::error::{ApiError, ErrorKind};
 use crate::transport::Client;
-use crate::transport::flight::{self, Told};
+use crate::transport::Signing;
+use crate::transport::flight::{self, Ended, Flight, Lifetime, Told};
 use crate::transport::retry::{self, RetryError, RetryPolicy};
 use dli_signer::Credentials;
 
@@ -80,7 +81,7 @@ struct State {
     /// Temporary credentials and when to renew them.
     cached: Option<(Temporary, OffsetDateTime)>,
     /// The fetch in flight, if any.
-    fetching: Option<Told<Result<Temporary, AuthError>>>,
+    fetching: Option<Flight<Result<Temporary, AuthError>>>,
     /// When the last fetch failed, to pace renewals beside valid
     /// credentials.
     failed_at: Option<Instant>,
@@ -120,13 +121,54 @@ impl CredentialProvider {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Whether `temporary` stays valid for longer than a request may take.
+    fn lasts_a_request(&self, temporary: &Temporary, client: &Client) -> bool {
+        let left = temporary.expires_at - (self.now)();
+        left > client.timeout().saturating_add(IN_FLIGHT_MARGIN)
+    }
+
     /// The cached credentials if they stay valid for longer than a request
     /// may take.
     fn still_valid(&self, state: &State, client: &Client) -> Option<Credentials> {
         let (temporary, _) = state.cached.as_ref()?;
-        let left = temporary.expires_at - (self.now)();
-        let needed = client.timeout().saturating_add(IN_FLIGHT_MARGIN);
-        (left > needed).then(|| temporary.credentials.clone())
+        self.lasts_a_request(temporary, client)
+            .then(|| temporary.credentials.clone())
+    }
+
+    /// Whose requests the gateway counts together: the key's owner, the
+    /// instance's agency, or the agency assumed (whatever temporary key
+    /// each renewal brings).
+    pub fn user(&self) -> String {
+        match &self.source {
+            Source::Fixed(credentials) => credentials.access_key.clone(),
+            Source::EcsMetadata(endpoint) => format!("the ECS agency of {endpoint}"),
+            Source::AssumeRole { role, .. } => {
+                format!("agency {} of {}", role.agency_name, role.domain_name)
+            }
+        }
+    }
+
+    /// Whether credentials the gateway stops accepting can be replaced:
+    /// fetched ones can, a key given as is cannot.
+    pub fn renewable(&self) -> bool {
+        !matches!(self.source, Source::Fixed(_))
+    }
+
+    /// The gateway refused `credentials` after it had accepted them (a
+    /// revoked token): if they are the cached ones, drop them, so that the
+    /// next read fetches fresh ones (one fetch, however many reads met the
+    /// refusal).
+    pub fn forget(&self, credentials: &Credentials) {
+        let mut state = self.state();
+        if state
+            .cached
+            .as_ref()
+            .is_some_and(|(cached, _)| cached.credentials == *credentials)
+        {
+            tracing::debug!("dropping revoked temporary credentials");
+            state.cached = None;
+            state.failed_at = None;
+        }
     }
 
     /// Credentials to sign with now. `Box::pin`: an assumed role fetches its
@@ -141,39 +183,70 @@ impl CredentialProvider {
             if let Source::Fixed(credentials) = &self.source {
                 return Ok(credentials.clone());
             }
-            let outcome = match self.step(client, policy) {
-                Step::Ready(result) => return result,
-                Step::Wait(outcome) => outcome,
-            };
-            let Ok(ended) = flight::wait(outcome, cancel).await else {
-                return Err(AuthError {
-                    wanted: self.wanted(),
-                    error: Box::new(RetryError::Cancelled { attempts: 0 }),
-                });
-            };
-            // A read waits only when no valid credentials are cached, so a
-            // failed fetch is its error.
-            match ended {
-                Some(Ok(fresh)) => Ok(fresh.credentials),
-                Some(Err(error)) => Err(error),
-                None => Err(AuthError {
-                    wanted: self.wanted(),
-                    error: Box::new(RetryError::Failed {
-                        error: ApiError::unanswered(
-                            ErrorKind::Transport,
-                            "",
-                            "the credential fetch ended without an answer".into(),
-                        ),
-                        attempts: 0,
-                    }),
-                }),
+            loop {
+                let told = match self.step(client, policy, cancel) {
+                    Step::Ready(result) => return result,
+                    Step::Wait(told) => told,
+                };
+                // A read waits only when no valid credentials are cached, so a
+                // failed fetch is its error.
+                match flight::wait(told, cancel).await {
+                    None => return Err(self.failed(RetryError::Cancelled { attempts: 0 })),
+                    Some(Ended::Done(Ok(fresh))) if self.lasts_a_request(&fresh, client) => {
+                        return Ok(fresh.credentials);
+                    }
+                    Some(Ended::Done(Ok(fresh))) => return Err(self.too_short(&fresh, client)),
+                    Some(Ended::Done(Err(error))) => return Err(error),
+                    // Nobody waited for a moment (or a renewal's starter
+                    // was cancelled): look again, and fetch if need be.
+                    Some(Ended::Abandoned) => continue,
+                    Some(Ended::Panicked) => {
+                        return Err(self.failed(RetryError::Failed {
+                            error: ApiError::unanswered(
+                                ErrorKind::Transport,
+                                "",
+                                "the credential fetch ended without an answer".into(),
+                            ),
+                            attempts: 0,
+                        }));
+                    }
+                }
             }
+        })
+    }
+
+    fn failed(&self, error: RetryError) -> AuthError {
+        AuthError {
+            wanted: self.wanted(),
+            error: Box::new(error),
+        }
+    }
+
+    /// Fresh credentials that expire before a request could end.
+    fn too_short(&self, fresh: &Temporary, client: &Client) -> AuthError {
+        self.failed(RetryError::Failed {
+            error: ApiError::unanswered(
+                ErrorKind::NoCredentials,
+                "",
+                format!(
+                    "the credentials handed out expire at {}, sooner than a request may take                      (the request timeout of {:?} plus {:?}); lower the request timeout",
+                    fresh.expires_at,
+                    client.timeout(),
+                    IN_FLIGHT_MARGIN
+                ),
+            ),
+            attempts: 1,
         })
     }
 
     /// Decides under the lock: the cached credentials (renewing them
     /// beside the read when due), or waiting for a fetch, joined or started.
-    fn step(self: &Arc<Self>, client: &Client, policy: RetryPolicy) -> Step {
+    fn step(
+        self: &Arc<Self>,
+        client: &Client,
+        policy: RetryPolicy,
+        cancel: &CancellationToken,
+    ) -> Step {
         let mut state = self.state();
         if let Some(valid) = self.still_valid(&state, client) {
             let renew_at = state.cached.as_ref().map(|(_, at)| *at);
@@ -185,13 +258,18 @@ impl CredentialProvider {
                 .is_none_or(|at| at.elapsed() >= RENEWAL_RETRY_EVERY);
             if state.fetching.is_none() && renewal_due {
                 tracing::debug!("renewing temporary credentials beside the reads");
-                self.start_fetch(&mut state, client, policy);
+                // Nobody waits for it: it lives as long as the read that
+                // started it may (StopProvider ends it).
+                let lifetime = Lifetime::Until(cancel.clone());
+                drop(self.start_fetch(&mut state, client, policy, lifetime));
             }
             return Step::Ready(Ok(valid));
         }
         match &state.fetching {
-            Some(fetching) => Step::Wait(fetching.clone()),
-            None => Step::Wait(self.start_fetch(&mut state, client, policy)),
+            Some(fetching) => Step::Wait(fetching.join()),
+            None => {
+                Step::Wait(self.start_fetch(&mut state, client, policy, Lifetime::WhileWaitedFor))
+            }
         }
     }
 
@@ -202,6 +280,7 @@ impl CredentialProvider {
         state: &mut State,
         client: &Client,
         policy: RetryPolicy,
+        lifetime: Lifetime,
     ) -> Told<Result<Temporary, AuthError>> {
         let this = Arc::clone(self);
         let settled = Arc::clone(self);
@@ -209,18 +288,18 @@ impl CredentialProvider {
         let renewing = client.clone();
         let fetched_at = (self.now)();
         // Not the starting read's token: its cancellation must not end the
-        // fetch others wait for. The fetch is bounded by its own retries.
+        // fetch others wait for. The flight's lifetime bounds it.
         let fetch = async move { this.fetch(&client, policy, &CancellationToken::new()).await };
-        let told = flight::start(fetch, move |result| {
+        let (flight, told) = flight::start(fetch, lifetime, move |ended| {
             let mut state = settled.state();
             state.fetching = None;
-            match result {
-                Ok(fresh) => {
+            match ended {
+                Ended::Done(Ok(fresh)) => {
                     let renew_at = temporary::renew_at(fetched_at, fresh.expires_at);
                     state.cached = Some((fresh.clone(), renew_at));
                     state.failed_at = None;
                 }
-                Err(error) => {
+                Ended::Done(Err(error)) => {
                     if settled.still_valid(&state, &renewing).is_some() {
                         tracing::warn!(
                             error = %describe(error),
@@ -232,9 +311,13 @@ impl CredentialProvider {
                     }
                     state.failed_at = Some(Instant::now());
                 }
+                Ended::Abandoned => {
+                    tracing::debug!("the credential fetch ended: no read waits for it any more");
+                }
+                Ended::Panicked => state.failed_at = Some(Instant::now()),
             }
         });
-        state.fetching = Some(told.clone());
+        state.fetching = Some(flight);
         told
     }
 
@@ -266,33 +349,68 @@ impl CredentialProvider {
                     metadata::ecs_credentials(&client.metadata_http, endpoint)
                 })
                 .await
-                .map_err(|error| AuthError {
-                    wanted: self.wanted(),
-                    error: Box::new(error),
-                })
+                .map_err(|error| self.failed(error))
             }
             Source::AssumeRole {
                 base,
                 auth_url,
                 role,
             } => {
-                let permanent = base.credentials(client, policy, cancel).await?;
                 tracing::debug!(
                     agency = role.agency_name.as_str(),
                     domain = role.domain_name.as_str(),
                     duration_seconds = role.duration_seconds,
                     "assuming agency"
                 );
+                // Each attempt signs with the base's credentials of its own
+                // moment (renewed too, when the base is itself temporary).
+                let signing = FromProvider {
+                    provider: base,
+                    client,
+                    policy,
+                    cancel,
+                };
                 retry::with_retries(policy, cancel, || {
-                    iam::assume_role(client, auth_url, &permanent, role)
+                    iam::assume_role(client, auth_url, &signing, role)
                 })
                 .await
-                .map_err(|error| AuthError {
-                    wanted: self.wanted(),
-                    error: Box::new(error),
-                })
+                .map_err(|error| self.failed(error))
             }
         }
+    }
+}
+
+/// Signing with a provider's credentials: each attempt asks for them after
+/// its wait, and renewable ones the gateway refuses after accepting them
+/// are dropped so that fresh ones are fetched.
+pub(crate) struct FromProvider<'a> {
+    pub(crate) provider: &'a Arc<CredentialProvider>,
+    pub(crate) client: &'a Client,
+    pub(crate) policy: RetryPolicy,
+    pub(crate) cancel: &'a CancellationToken,
+}
+
+impl Signing for FromProvider<'_> {
+    fn user(&self) -> String {
+        self.provider.user()
+    }
+
+    async fn credentials(&self) -> Result<Credentials, ApiError> {
+        self.provider
+            .credentials(self.client, self.policy, self.cancel)
+            .await
+            .map_err(|e| {
+                let message = format!("Asking for {} failed: {}", e.wanted, e.error);
+                ApiError::unanswered(ErrorKind::NoCredentials, "", message)
+            })
+    }
+
+    fn renewable(&self) -> bool {
+        self.provider.renewable()
+    }
+
+    fn forget(&self, credentials: &Credentials) {
+        self.provider.forget(credentials);
     }
 }
 

@@ -45,7 +45,8 @@ impl ClientOptions {
     }
 }
 
-/// The credential gates and paces every call shares, by key and endpoint.
+/// The credential gates and paces every call shares: gates by key, paces
+/// by endpoint and user.
 #[derive(Debug, Default)]
 pub(super) struct Guards {
     gates: Mutex<HashMap<String, Arc<Gate>>>,
@@ -70,10 +71,12 @@ impl Guards {
         gates.entry(key).or_default().clone()
     }
 
-    pub(super) fn limiter(&self, host: &str, access_key: &str) -> Arc<Limiter> {
+    /// The pace of a user at an endpoint: the gateway limits the user, so
+    /// renewed credentials keep the pace (and any pause) of the old ones.
+    pub(super) fn limiter(&self, host: &str, user: &str) -> Arc<Limiter> {
         let mut limiters = self.limiters.lock().unwrap_or_else(|e| e.into_inner());
         limiters
-            .entry(format!("{host} {access_key}"))
+            .entry(format!("{host} {user}"))
             .or_default()
             .clone()
     }

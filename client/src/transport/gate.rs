@@ -9,6 +9,11 @@
 //! and were never answered (a timeout, a reset), a key not yet proven may
 //! have two: the gateway may have counted them as failed signatures, so
 //! after the second the key is refused for the process as after a 401.
+//!
+//! Renewable credentials (from an agency or the ECS metadata service) that
+//! the gateway refuses after it had accepted them were revoked, or expired
+//! early: their gate is closed as revoked, and every read that meets it
+//! asks for fresh credentials instead of failing.
 
 use std::sync::Mutex;
 
@@ -22,6 +27,8 @@ enum Verdict {
     },
     Proven,
     Refused(ApiError),
+    /// Accepted, then refused: fresh credentials may do.
+    Revoked(ApiError),
 }
 
 impl Default for Verdict {
@@ -43,6 +50,23 @@ pub(crate) struct Gate {
     prover: tokio::sync::Mutex<()>,
 }
 
+/// Why a gate lets no request through.
+#[derive(Debug)]
+pub(crate) enum Closed {
+    /// The key is refused for the process.
+    Refused(ApiError),
+    /// The credentials were accepted, then refused: ask for fresh ones.
+    Revoked(ApiError),
+}
+
+impl Closed {
+    pub(crate) fn into_error(self) -> ApiError {
+        match self {
+            Closed::Refused(e) | Closed::Revoked(e) => e,
+        }
+    }
+}
+
 /// What a request may do.
 pub(crate) enum Pass<'a> {
     /// The key is proven: send freely.
@@ -60,11 +84,12 @@ impl Gate {
     }
 
     /// Waits for the right to send (cancellable by dropping the future).
-    pub(crate) async fn enter(&self) -> Result<Pass<'_>, ApiError> {
+    pub(crate) async fn enter(&self) -> Result<Pass<'_>, Closed> {
         loop {
             match self.verdict() {
                 Verdict::Proven => return Ok(Pass::Open),
-                Verdict::Refused(error) => return Err(error),
+                Verdict::Refused(error) => return Err(Closed::Refused(error)),
+                Verdict::Revoked(error) => return Err(Closed::Revoked(error)),
                 Verdict::Unproven { .. } => {}
             }
             let guard = self.prover.lock().await;
@@ -85,7 +110,7 @@ impl Gate {
         let verdict = match (outcome, &*current) {
             // A refusal is for good: an answer to a request sent before
             // it does not undo it.
-            (_, Verdict::Refused(_)) => return,
+            (_, Verdict::Refused(_) | Verdict::Revoked(_)) => return,
             (Ok(()), _) => Verdict::Proven,
             (Err(e), _) if e.status == Some(401) => Verdict::Refused((*e).clone()),
             (Err(e), _) if e.proves_signature() => Verdict::Proven,
@@ -112,6 +137,15 @@ impl Gate {
             error.message
         );
         *self.verdict.lock().unwrap_or_else(|e| e.into_inner()) = Verdict::Refused(refusal);
+    }
+
+    /// The gateway answered a request with these proven, renewable
+    /// credentials with a 401: close the gate as revoked (a refusal stays).
+    pub(crate) fn revoke(&self, error: &ApiError) {
+        let mut current = self.verdict.lock().unwrap_or_else(|e| e.into_inner());
+        if !matches!(*current, Verdict::Refused(_)) {
+            *current = Verdict::Revoked(error.clone());
+        }
     }
 }
 
@@ -172,7 +206,7 @@ mod tests {
         };
         gate.settle(&Err(&refusal()));
         drop(guard);
-        let err = gate.enter().await.err().unwrap();
+        let err = gate.enter().await.err().unwrap().into_error();
         assert_eq!(err.code.as_deref(), Some("APIGW.0301"));
     }
 
@@ -224,7 +258,7 @@ mod tests {
         gate.settle(&Ok(()));
         assert!(matches!(gate.enter().await, Ok(Pass::Open)));
         gate.refuse(&refusal(), "GET /v2.0/p/datasource/enhanced-connections/c1");
-        let err = gate.enter().await.err().unwrap();
+        let err = gate.enter().await.err().unwrap().into_error();
         assert!(
             err.message
                 .contains("refused on GET /v2.0/p/datasource/enhanced-connections/c1"),
@@ -279,7 +313,12 @@ mod tests {
         gate.settle(&Err(&timed_out));
         assert!(matches!(gate.enter().await, Ok(Pass::Prove(_))));
         gate.settle(&Err(&timed_out));
-        let err = gate.enter().await.err().expect("refused after two");
+        let err = gate
+            .enter()
+            .await
+            .err()
+            .expect("refused after two")
+            .into_error();
         assert_eq!(err.kind, ErrorKind::Unverified);
         assert!(
             err.message.starts_with(
@@ -290,6 +329,21 @@ mod tests {
         // An answer that comes late does not undo it.
         gate.settle(&Ok(()));
         assert!(gate.enter().await.is_err());
+    }
+
+    #[tokio::test]
+    async fn a_revoked_gate_asks_for_fresh_credentials_and_a_refusal_stays() {
+        let gate = Gate::default();
+        gate.settle(&Ok(()));
+        gate.revoke(&refusal());
+        assert!(matches!(gate.enter().await, Err(Closed::Revoked(_))));
+        // Nothing reopens it.
+        gate.settle(&Ok(()));
+        assert!(matches!(gate.enter().await, Err(Closed::Revoked(_))));
+        let refused = Gate::default();
+        refused.refuse(&refusal(), "GET /");
+        refused.revoke(&refusal());
+        assert!(matches!(refused.enter().await, Err(Closed::Refused(_))));
     }
 
     #[tokio::test]

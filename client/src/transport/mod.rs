@@ -11,6 +11,7 @@ mod pace;
 mod resolve;
 pub mod retry;
 mod send;
+mod signing;
 
 pub(crate) use body::{BodyError, read_at_most};
 pub use client::{Client, ClientBuildError, ClientOptions, MAX_TIMEOUT};
@@ -20,3 +21,4 @@ pub(crate) use decode::{Outcome, reported_failure};
 #[cfg(feature = "fuzzing")]
 pub(crate) use pace::{Limiter, Turn, stated_limit};
 pub(crate) use send::Request;
+pub(crate) use signing::Signing;

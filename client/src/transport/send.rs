@@ -11,9 +11,10 @@ use serde::de::DeserializeOwned;
 use super::body::{BodyError, read_at_most};
 use super::client::{Client, error_chain};
 use super::decode::{Outcome, decode_as};
-use super::gate::Pass;
+use super::gate::{Closed, Pass};
 use super::pace::{self, Limiter};
 use super::resolve::UnresolvedHost;
+use super::signing::Signing;
 use crate::endpoint;
 use crate::error::{self, ApiError, ErrorKind};
 use dli_signer::{self as signer, Credentials};
@@ -28,7 +29,7 @@ impl Client {
         &self,
         url: Url,
         query: &[(String, String)],
-        credentials: &Credentials,
+        signing: &impl Signing,
         project_id: Option<&str>,
         what: &str,
     ) -> Result<T, ApiError> {
@@ -41,7 +42,7 @@ impl Client {
                     project_id,
                     json_body: None,
                 },
-                credentials,
+                signing,
             )
             .await?;
         let value: T = decode_as(&answer.body).map_err(|e| {
@@ -61,30 +62,45 @@ impl Client {
 
     /// Signs and sends one request; a 2xx answer comes back whole, anything
     /// else as a classified error (by status first, then by body). It first
-    /// waits for its turn in the shared pace of its endpoint and key (as
-    /// long as the gateway asked), then passes the key's credential gate.
-    /// The attempt's request timeout starts once the pace lets it go and
-    /// covers the wait at the gate: a request that waited there while
-    /// another read's request proved nothing (a black hole) goes out with
-    /// what is left of it, or not at all when little is left. One let
-    /// through by a key proven meanwhile gets a whole timeout of its own,
-    /// since the gateway answers. A pause asked for while it waited at the
-    /// gate voids its turn, and it waits again.
+    /// waits for its turn in the shared pace of its endpoint and user (as
+    /// long as the gateway asked), then takes the credentials of this
+    /// moment and passes their gate. The attempt's request timeout starts
+    /// once it has its credentials and covers the wait at the gate: a
+    /// request that waited there while another read's request proved
+    /// nothing (a black hole) goes out with what is left of it, or not at
+    /// all when little is left. One let through by a key proven meanwhile
+    /// gets a whole timeout of its own, since the gateway answers. A pause
+    /// asked for while it waited at the gate voids its turn, and it waits
+    /// again. Renewable credentials that the gateway refuses after
+    /// accepting them are replaced once, and the request sent again.
     pub(crate) async fn send(
         &self,
         request: Request<'_>,
-        credentials: &Credentials,
+        signing: &impl Signing,
     ) -> Result<Answer, ApiError> {
         let host = endpoint::host_header(&request.url);
-        let limiter = self.guards.limiter(&host, &credentials.access_key);
-        let gate = self.guards.gate(credentials);
-        let (pass, deadline) = loop {
+        let limiter = self.guards.limiter(&host, &signing.user());
+        let line = format!("{} {}", request.method, request.url.path());
+        let mut renewed = false;
+        loop {
             let turn = wait_for_turn(&limiter).await;
-            let deadline = after(Instant::now(), self.timeout);
             // A turn dropped unused (a gate timeout, a refusal, the read
             // cancelled) goes back to the pace.
+            let credentials = signing.credentials().await.map_err(|e| ApiError {
+                host: host.clone(),
+                ..e
+            })?;
+            let gate = self.guards.gate(&credentials);
+            let deadline = after(Instant::now(), self.timeout);
             let pass = match tokio::time::timeout_at(deadline.into(), gate.enter()).await {
-                Ok(pass) => pass?,
+                Ok(Ok(pass)) => pass,
+                Ok(Err(Closed::Revoked(_))) if !renewed && signing.renewable() => {
+                    tracing::debug!("these credentials were revoked: asking for fresh ones");
+                    signing.forget(&credentials);
+                    renewed = true;
+                    continue;
+                }
+                Ok(Err(closed)) => return Err(closed.into_error()),
                 Err(_) => return Err(self.gate_timeout(&host)),
             };
             let now = Instant::now();
@@ -102,41 +118,54 @@ impl Client {
                 Pass::Prove(_) => deadline,
             };
             turn.used();
-            break (pass, deadline);
-        };
-        let started = Instant::now();
-        let line = format!("{} {}", request.method, request.url.path());
-        let mut in_flight = matches!(pass, Pass::Prove(_)).then(|| InFlightProof {
-            gate: &gate,
-            host: &host,
-            settled: false,
-        });
-        let result = self.send_now(request, credentials, &host, deadline).await;
-        match &result {
-            Err(e) => match unavailable_for(e) {
-                Some(wait) => limiter.pause(Instant::now(), wait),
-                None if e.kind == ErrorKind::Throttled => limiter.throttled(
-                    started,
-                    Instant::now(),
-                    e.retry_after.as_ref().map(|r| r.wait),
-                    pace::stated_limit(&e.message),
-                ),
-                None if e.proves_signature() => limiter.accepted(started),
-                None => {}
-            },
-            Ok(_) => limiter.accepted(started),
+            let started = Instant::now();
+            let mut in_flight = matches!(pass, Pass::Prove(_)).then(|| InFlightProof {
+                gate: &gate,
+                host: &host,
+                settled: false,
+            });
+            let result = self
+                .send_now(request.clone(), &credentials, &host, deadline)
+                .await;
+            match &result {
+                Err(e) => match unavailable_for(e) {
+                    Some(wait) => limiter.pause(Instant::now(), wait),
+                    None if e.kind == ErrorKind::Throttled => limiter.throttled(
+                        started,
+                        Instant::now(),
+                        e.retry_after.as_ref().map(|r| r.wait),
+                        pace::stated_limit(&e.message),
+                    ),
+                    None if e.proves_signature() => limiter.accepted(started),
+                    None => {}
+                },
+                Ok(_) => limiter.accepted(started),
+            }
+            // Accepted before, refused now: a revoked (or early expired)
+            // token, which fresh credentials replace.
+            let revoked = matches!((&result, &pass), (Err(e), Pass::Open) if e.status == Some(401))
+                && signing.renewable();
+            match (&result, &pass) {
+                (Err(e), _) if revoked => gate.revoke(e),
+                // A 401 refuses the key whenever it comes: a key revoked
+                // mid-run is not sent again by every read.
+                (Err(e), _) if e.status == Some(401) => gate.refuse(e, &line),
+                (_, Pass::Prove(_holding)) => gate.settle(&result.as_ref().map(|_| ())),
+                _ => {}
+            }
+            if let Some(proof) = &mut in_flight {
+                proof.settled = true;
+            }
+            drop(in_flight);
+            drop(pass);
+            if revoked && !renewed {
+                tracing::debug!("the gateway refused credentials it had accepted: renewing them");
+                signing.forget(&credentials);
+                renewed = true;
+                continue;
+            }
+            return result;
         }
-        match (&result, &pass) {
-            // A 401 refuses the key whenever it comes: a key revoked
-            // mid-run is not sent again by every read.
-            (Err(e), _) if e.status == Some(401) => gate.refuse(e, &line),
-            (_, Pass::Prove(_holding)) => gate.settle(&result.as_ref().map(|_| ())),
-            _ => {}
-        }
-        if let Some(proof) = &mut in_flight {
-            proof.settled = true;
-        }
-        result
     }
 
     /// This attempt waited its whole timeout behind another read's request
@@ -401,6 +430,7 @@ async fn wait_for_turn(limiter: &Limiter) -> HeldTurn<'_> {
 }
 
 /// One request to sign and send.
+#[derive(Clone)]
 pub(crate) struct Request<'a> {
     pub(crate) method: reqwest::Method,
     pub(crate) url: Url,

@@ -167,7 +167,9 @@ pub fn read_failure(error: &RetryError, cx: &ReadContext<'_>) -> Diagnostic {
             format!("DLI rejected the request for {id}"),
             format!("{} in {}: {said}", e.host, cx.place()),
         ),
-        ErrorKind::NoCredentials => Diagnostic::error("Cannot get credentials", e.message.clone()),
+        ErrorKind::NoCredentials => {
+            Diagnostic::error("Cannot get credentials", format!("{}.", e.message))
+        }
         ErrorKind::Redirected => Diagnostic::error(
             format!("{} redirected the request for {id}", e.host),
             format!(
