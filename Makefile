@@ -1,5 +1,5 @@
 # The two commands of the README, plus the checks they are built from.
-.PHONY: demo test tools lint cross release docs bench fuzz
+.PHONY: demo test tools lint cross release docs bench bench-ab fuzz
 
 demo:
 	./scripts/demo.sh
@@ -65,6 +65,10 @@ docs:
 
 bench:
 	python3 bench/bench.py
+
+# AB_REV=<rev>: the bench's figures, alternating runs against that build.
+bench-ab:
+	AB_REV=$(AB_REV) python3 bench/ab.py
 
 FUZZ_SECONDS ?= 120
 fuzz:

@@ -164,6 +164,10 @@ pub(crate) fn redirect_message(status: u16, location: Option<&str>, from: &reqwe
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.kind == ErrorKind::NoCredentials {
+            // Nothing went to the host: the message says what failed.
+            return f.write_str(&self.message);
+        }
         match self.status {
             Some(status) => write!(f, "{} answered HTTP {status}", self.host)?,
             None => write!(f, "request to {} failed", self.host)?,

@@ -932,6 +932,7 @@ async fn fake_with_short_lived_ecs_credentials(
     fixture.ecs_metadata = Some(dli_fake::fixture::EcsMetadata {
         agency: true,
         lifetime_seconds: Some(lifetime),
+        same_credentials: false,
     });
     RunningFake::start(fixture).await.unwrap()
 }
@@ -1065,4 +1066,60 @@ async fn a_credential_fetch_ends_when_no_read_waits_for_it() {
         closed.is_ok(),
         "the fetch went on with no read waiting for it"
     );
+}
+
+#[tokio::test]
+async fn a_read_cancelled_before_it_asks_starts_no_fetch() {
+    let hole = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let endpoint = reqwest::Url::parse(&format!("http://{}", hole.local_addr().unwrap())).unwrap();
+    let provider = Arc::new(CredentialProvider::new(Source::EcsMetadata(endpoint)));
+    let client = Client::new(&options()).unwrap();
+    let cancelled = CancellationToken::new();
+    cancelled.cancel();
+    assert!(
+        provider
+            .credentials(&client, fast_policy(), &cancelled)
+            .await
+            .is_err()
+    );
+    let accepted = tokio::time::timeout(Duration::from_millis(300), hole.accept()).await;
+    assert!(
+        accepted.is_err(),
+        "a fetch was started for a read that had given up"
+    );
+}
+
+#[tokio::test]
+async fn a_revoked_token_handed_out_again_is_an_error_saying_so() {
+    // The metadata service serves one set of credentials until it rotates
+    // them, and the gateway revokes them after one accepted request.
+    let mut fixture = fixture_where(json!({}), json!({"revoke_first_token_after": 1}));
+    fixture.ecs_metadata = Some(dli_fake::fixture::EcsMetadata {
+        agency: true,
+        lifetime_seconds: None,
+        same_credentials: true,
+    });
+    let fake = RunningFake::start(fixture).await.unwrap();
+    let client = Client::new(&options()).unwrap();
+    let base = endpoint::resolve(Some(&fake.url()), None, None).unwrap();
+    let project = client.project(base, PROJECT, ecs_provider(&fake), fast_policy());
+    let cancel = CancellationToken::new();
+    project.enhanced_connection(SEED_ID, &cancel).await.unwrap();
+    let error = project
+        .enhanced_connection(SEED_ID, &cancel)
+        .await
+        .unwrap_err();
+    let RetryError::Failed { error, .. } = error else {
+        panic!("{error}")
+    };
+    assert_eq!(error.kind, ErrorKind::NoCredentials, "{error}");
+    assert!(
+        error
+            .to_string()
+            .contains("handed out again the temporary credentials the gateway had just refused"),
+        "{error}"
+    );
+    let requests = fake.state.requests();
+    let refused = requests.iter().filter(|r| r.status == 401).count();
+    assert_eq!(refused, 1, "the revoked token went out once: {requests:#?}");
 }

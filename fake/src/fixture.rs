@@ -151,6 +151,10 @@ pub struct EcsMetadata {
     /// Lifetime of the credentials it hands out, in seconds (default 3600).
     #[serde(default)]
     pub lifetime_seconds: Option<u64>,
+    /// Hands out the same credentials every time (the real service serves
+    /// one set until it rotates them), not new ones per request.
+    #[serde(default)]
+    pub same_credentials: bool,
 }
 
 /// `count` connections named `{name_prefix}-{index:05}`, ACTIVE, created one

@@ -53,7 +53,10 @@ pub fn security_key(state: &FakeState, headers: &HeaderMap) -> Response {
             "Please configure Cloud Service Agency first",
         );
     }
-    let credential = state.issue();
+    let credential = match state.first_issued() {
+        Some(first) if metadata.same_credentials => first,
+        _ => state.issue(),
+    };
     json_response(
         StatusCode::OK,
         iam::credential_body(&credential, metadata.lifetime_seconds.unwrap_or(3600)),

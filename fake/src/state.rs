@@ -112,6 +112,12 @@ impl FakeState {
         self.first_token_uses.fetch_add(1, Ordering::Relaxed) >= after
     }
 
+    /// The first temporary credentials handed out, if any.
+    pub(crate) fn first_issued(&self) -> Option<FixtureCredential> {
+        let issued = self.issued.lock().unwrap_or_else(|e| e.into_inner());
+        issued.first().cloned()
+    }
+
     /// Keys the gateway accepts now: the fixture's and those handed out.
     pub(crate) fn accepted_credentials(&self) -> Vec<FixtureCredential> {
         let issued = self.issued.lock().unwrap_or_else(|e| e.into_inner());

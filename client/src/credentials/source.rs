@@ -81,10 +81,28 @@ struct State {
     /// Temporary credentials and when to renew them.
     cached: Option<(Temporary, OffsetDateTime)>,
     /// The fetch in flight, if any.
-    fetching: Option<Flight<Result<Temporary, AuthError>>>,
-    /// When the last fetch failed, to pace renewals beside valid
-    /// credentials.
+    fetching: Option<InFlight>,
+    /// When the last fetch failed (or was abandoned), to pace renewals
+    /// beside valid credentials.
     failed_at: Option<Instant>,
+    /// Counts the cached credentials the gateway refused after accepting
+    /// them: a fetch started before a refusal may bring credentials issued
+    /// before it, so it serves no read that met the refusal.
+    refusals: u64,
+    /// The credentials last refused: a source that hands them out again
+    /// (a metadata service that has not rotated them) is an error.
+    refused: Option<Credentials>,
+    /// Tells fetches apart, so that one only clears its own slot.
+    fetches: u64,
+}
+
+/// The one fetch in flight.
+#[derive(Debug)]
+struct InFlight {
+    id: u64,
+    /// `State::refusals` when it started.
+    refusals: u64,
+    flight: Flight<Result<Temporary, AuthError>>,
 }
 
 /// Hands out current credentials from a [`Source`].
@@ -98,7 +116,11 @@ pub struct CredentialProvider {
 /// What a read does after looking at the state.
 enum Step {
     Ready(Result<Credentials, AuthError>),
-    Wait(Told<Result<Temporary, AuthError>>),
+    /// Wait for the fetch started after `refusals` refusals.
+    Wait {
+        told: Told<Result<Temporary, AuthError>>,
+        refusals: u64,
+    },
 }
 
 impl CredentialProvider {
@@ -168,6 +190,8 @@ impl CredentialProvider {
             tracing::debug!("dropping revoked temporary credentials");
             state.cached = None;
             state.failed_at = None;
+            state.refusals += 1;
+            state.refused = Some(credentials.clone());
         }
     }
 
@@ -184,14 +208,24 @@ impl CredentialProvider {
                 return Ok(credentials.clone());
             }
             loop {
-                let told = match self.step(client, policy, cancel) {
+                if cancel.is_cancelled() {
+                    // Before a fetch is started for a read that cannot wait.
+                    return Err(self.failed(RetryError::Cancelled { attempts: 0 }));
+                }
+                let (told, refusals) = match self.step(client, policy, cancel) {
                     Step::Ready(result) => return result,
-                    Step::Wait(told) => told,
+                    Step::Wait { told, refusals } => (told, refusals),
                 };
                 // A read waits only when no valid credentials are cached, so a
                 // failed fetch is its error.
                 match flight::wait(told, cancel).await {
                     None => return Err(self.failed(RetryError::Cancelled { attempts: 0 })),
+                    // Credentials were refused while it was fetched: what it
+                    // brought may be from before; look again.
+                    Some(Ended::Done(Ok(_))) if self.state().refusals != refusals => continue,
+                    Some(Ended::Done(Ok(fresh))) if self.was_refused(&fresh.credentials) => {
+                        return Err(self.refused_again());
+                    }
                     Some(Ended::Done(Ok(fresh))) if self.lasts_a_request(&fresh, client) => {
                         return Ok(fresh.credentials);
                     }
@@ -215,6 +249,24 @@ impl CredentialProvider {
         })
     }
 
+    fn was_refused(&self, credentials: &Credentials) -> bool {
+        self.state().refused.as_ref() == Some(credentials)
+    }
+
+    /// The source handed out again the credentials the gateway refused.
+    fn refused_again(&self) -> AuthError {
+        self.failed(RetryError::Failed {
+            error: ApiError::unanswered(
+                ErrorKind::NoCredentials,
+                "",
+                "it handed out again the temporary credentials the gateway had just refused \
+                 (revoked); they are not sent again. Try again once the source has rotated them"
+                    .into(),
+            ),
+            attempts: 1,
+        })
+    }
+
     fn failed(&self, error: RetryError) -> AuthError {
         AuthError {
             wanted: self.wanted(),
@@ -229,7 +281,8 @@ impl CredentialProvider {
                 ErrorKind::NoCredentials,
                 "",
                 format!(
-                    "the credentials handed out expire at {}, sooner than a request may take                      (the request timeout of {:?} plus {:?}); lower the request timeout",
+                    "the credentials handed out expire at {}, sooner than a request may take \
+                     (the request timeout of {:?} plus {:?}); lower the request timeout",
                     fresh.expires_at,
                     client.timeout(),
                     IN_FLIGHT_MARGIN
@@ -258,19 +311,22 @@ impl CredentialProvider {
                 .is_none_or(|at| at.elapsed() >= RENEWAL_RETRY_EVERY);
             if state.fetching.is_none() && renewal_due {
                 tracing::debug!("renewing temporary credentials beside the reads");
-                // Nobody waits for it: it lives as long as the read that
-                // started it may (StopProvider ends it).
-                let lifetime = Lifetime::Until(cancel.clone());
+                // Started for nobody in particular: it lives while the
+                // read that started it may (StopProvider ends it), then
+                // while a read waits for it.
+                let lifetime = Lifetime::StarterOrWaiters(cancel.clone());
                 drop(self.start_fetch(&mut state, client, policy, lifetime));
             }
             return Step::Ready(Ok(valid));
         }
-        match &state.fetching {
-            Some(fetching) => Step::Wait(fetching.join()),
-            None => {
-                Step::Wait(self.start_fetch(&mut state, client, policy, Lifetime::WhileWaitedFor))
-            }
-        }
+        let refusals = state.refusals;
+        let told = match &state.fetching {
+            Some(fetching) if fetching.refusals == refusals => fetching.flight.join(),
+            // None, or one started before a refusal (its outcome is not
+            // kept): a fetch of its own.
+            _ => self.start_fetch(&mut state, client, policy, Lifetime::WhileWaitedFor),
+        };
+        Step::Wait { told, refusals }
     }
 
     /// Starts the one fetch, on its own task; its outcome is kept if it is
@@ -290,10 +346,24 @@ impl CredentialProvider {
         // Not the starting read's token: its cancellation must not end the
         // fetch others wait for. The flight's lifetime bounds it.
         let fetch = async move { this.fetch(&client, policy, &CancellationToken::new()).await };
+        state.fetches += 1;
+        let (id, refusals) = (state.fetches, state.refusals);
         let (flight, told) = flight::start(fetch, lifetime, move |ended| {
             let mut state = settled.state();
-            state.fetching = None;
+            if state.fetching.as_ref().is_some_and(|f| f.id == id) {
+                state.fetching = None;
+            }
             match ended {
+                Ended::Done(Ok(_)) if state.refusals != refusals => {
+                    tracing::debug!("credentials fetched before a refusal are not kept");
+                }
+                Ended::Done(Ok(fresh)) if state.refused.as_ref() == Some(&fresh.credentials) => {
+                    tracing::warn!(
+                        "the credential source handed out again the credentials the gateway \
+                         refused; they are not kept"
+                    );
+                    state.failed_at = Some(Instant::now());
+                }
                 Ended::Done(Ok(fresh)) => {
                     let renew_at = temporary::renew_at(fetched_at, fresh.expires_at);
                     state.cached = Some((fresh.clone(), renew_at));
@@ -311,13 +381,19 @@ impl CredentialProvider {
                     }
                     state.failed_at = Some(Instant::now());
                 }
+                // Not started again for every read: as after a failure.
                 Ended::Abandoned => {
                     tracing::debug!("the credential fetch ended: no read waits for it any more");
+                    state.failed_at = Some(Instant::now());
                 }
                 Ended::Panicked => state.failed_at = Some(Instant::now()),
             }
         });
-        state.fetching = Some(flight);
+        state.fetching = Some(InFlight {
+            id,
+            refusals,
+            flight,
+        });
         told
     }
 

@@ -3,11 +3,13 @@
 //! dropped by its owner before anyone is told, then told to every read
 //! waiting for it. The credential fetch and IAM's project look-up use it.
 //!
-//! A fetch that reads wait for ends as soon as none waits any more (every
-//! one was cancelled, e.g. by StopProvider); one that nobody waits for (a
-//! renewal beside valid credentials) ends when its starter's token is
-//! cancelled. Either way, and when it panics, its owner's `settle` runs,
-//! so that no slot stays set after the fetch is gone.
+//! A fetch ends early once no read waits for it any more (every one was
+//! cancelled, e.g. by StopProvider). One started for nobody in particular
+//! (a renewal beside valid credentials) also keeps going while the read
+//! that started it may still be served: until that read's token is
+//! cancelled, and then until no read waits for it. Either way, and when it
+//! panics, its owner's `settle` runs, so that no slot stays set after the
+//! fetch is gone.
 
 use std::sync::Arc;
 
@@ -46,8 +48,9 @@ impl<T> Flight<T> {
 pub(crate) enum Lifetime {
     /// As long as a read waits for it.
     WhileWaitedFor,
-    /// Until this token is cancelled (or the fetch ends).
-    Until(CancellationToken),
+    /// Until this token (its starter's) is cancelled, then as long as a
+    /// read waits for it.
+    StarterOrWaiters(CancellationToken),
 }
 
 /// Tells the owner and the waiting reads how the fetch ended, exactly
@@ -90,20 +93,27 @@ where
 {
     let (tell, told) = watch::channel(None);
     let tell = Arc::new(tell);
-    let ending = Ending {
-        tell: Arc::clone(&tell),
-        settle: Some(settle),
-    };
+    let for_task = Arc::clone(&tell);
     tokio::spawn(async move {
-        let ended = match lifetime {
-            Lifetime::WhileWaitedFor => tokio::select! {
-                outcome = fetch => Ended::Done(outcome),
-                () = ending.tell.closed() => Ended::Abandoned,
-            },
-            Lifetime::Until(token) => tokio::select! {
-                outcome = fetch => Ended::Done(outcome),
-                () = token.cancelled() => Ended::Abandoned,
-            },
+        // Made in the task: a task dropped unpolled (the runtime shutting
+        // down) must not settle under the lock its starter holds.
+        let ending = Ending {
+            tell: for_task,
+            settle: Some(settle),
+        };
+        let starter = match lifetime {
+            Lifetime::WhileWaitedFor => None,
+            Lifetime::StarterOrWaiters(token) => Some(token),
+        };
+        let unwanted = async {
+            if let Some(token) = &starter {
+                token.cancelled().await;
+            }
+            ending.tell.closed().await;
+        };
+        let ended = tokio::select! {
+            outcome = fetch => Ended::Done(outcome),
+            () = unwanted => Ended::Abandoned,
         };
         ending.end(ended);
     });
@@ -176,20 +186,30 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_fetch_nobody_waits_for_ends_with_its_starters_token() {
+    async fn a_renewal_lives_while_its_starter_may_be_served_then_while_waited_for() {
         let (seen, settle) = settled();
         let stop = CancellationToken::new();
         let (flight, told) = start(
             std::future::pending(),
-            Lifetime::Until(stop.clone()),
+            Lifetime::StarterOrWaiters(stop.clone()),
             settle,
         );
         drop(told);
         tokio::time::sleep(Duration::from_millis(20)).await;
         assert!(seen.lock().unwrap().is_empty(), "ended with no reason");
+        // A read waits for it when its starter is cancelled: it goes on.
+        let waiting = flight.join();
         stop.cancel();
-        let ended = wait(flight.join(), &CancellationToken::new()).await;
-        assert!(matches!(ended, Some(Ended::Abandoned)), "{ended:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert!(seen.lock().unwrap().is_empty(), "ended while waited for");
+        drop(waiting);
+        tokio::time::timeout(Duration::from_secs(5), async {
+            while seen.lock().unwrap().is_empty() {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        })
+        .await
+        .expect("never ended");
         assert_eq!(*seen.lock().unwrap(), ["Abandoned"]);
     }
 

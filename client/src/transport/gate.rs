@@ -139,12 +139,18 @@ impl Gate {
         *self.verdict.lock().unwrap_or_else(|e| e.into_inner()) = Verdict::Refused(refusal);
     }
 
-    /// The gateway answered a request with these proven, renewable
+    /// The gateway answered `request` with these proven, renewable
     /// credentials with a 401: close the gate as revoked (a refusal stays).
-    pub(crate) fn revoke(&self, error: &ApiError) {
+    pub(crate) fn revoke(&self, error: &ApiError, request: &str) {
+        let mut revocation = error.clone();
+        revocation.message = format!(
+            "{} (these temporary credentials were refused on {request} after the gateway had \
+             accepted them, and are not sent again)",
+            error.message
+        );
         let mut current = self.verdict.lock().unwrap_or_else(|e| e.into_inner());
         if !matches!(*current, Verdict::Refused(_)) {
-            *current = Verdict::Revoked(error.clone());
+            *current = Verdict::Revoked(revocation);
         }
     }
 }
@@ -335,14 +341,14 @@ mod tests {
     async fn a_revoked_gate_asks_for_fresh_credentials_and_a_refusal_stays() {
         let gate = Gate::default();
         gate.settle(&Ok(()));
-        gate.revoke(&refusal());
+        gate.revoke(&refusal(), "GET /");
         assert!(matches!(gate.enter().await, Err(Closed::Revoked(_))));
         // Nothing reopens it.
         gate.settle(&Ok(()));
         assert!(matches!(gate.enter().await, Err(Closed::Revoked(_))));
         let refused = Gate::default();
         refused.refuse(&refusal(), "GET /");
-        refused.revoke(&refusal());
+        refused.revoke(&refusal(), "GET /");
         assert!(matches!(refused.enter().await, Err(Closed::Refused(_))));
     }
 

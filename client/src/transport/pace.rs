@@ -1,5 +1,5 @@
-//! One request rate for every call that shares an endpoint and an access
-//! key: the gateway limits a key, not a read. Unlimited until the gateway
+//! One request rate for every call that shares an endpoint and a user:
+//! the gateway limits a user, not a read. Unlimited until the gateway
 //! throttles (429); then everyone pauses (for its `Retry-After`, or
 //! [`DEFAULT_PAUSE`]), resumes a little below the rate the gateway just
 //! accepted, and speeds up gradually while it keeps accepting.
@@ -71,7 +71,7 @@ struct State {
     epoch: u64,
 }
 
-/// The shared pace of one endpoint and key.
+/// The shared pace of one endpoint and user.
 #[derive(Debug, Default)]
 pub(crate) struct Limiter {
     state: Mutex<State>,

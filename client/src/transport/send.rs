@@ -1,7 +1,8 @@
 //! The signed transport, one place for every call: a turn in the pace of
-//! the endpoint and key, the key's credential gate, the signature, the
-//! request with its time bound, and the answer read within the body limit
-//! and classified (a 2xx answer whole, anything else as an [`ApiError`]).
+//! the endpoint and user, the credentials of that moment, their gate, the
+//! signature, the request with its time bound, and the answer read within
+//! the body limit and classified (a 2xx answer whole, anything else as an
+//! [`ApiError`]).
 
 use std::time::{Duration, Instant};
 
@@ -18,6 +19,15 @@ use super::signing::Signing;
 use crate::endpoint;
 use crate::error::{self, ApiError, ErrorKind};
 use dli_signer::{self as signer, Credentials};
+
+/// A turn in the pace is used only if the credentials were at hand within
+/// this; after a longer wait for them (a fetch), the request takes another.
+const TURN_KEPT_FOR: Duration = Duration::from_millis(100);
+
+/// A request let through the gate with a whole timeout after waiting there
+/// longer than this picks its credentials again: they were handed out to
+/// last one timeout plus `IN_FLIGHT_MARGIN` (10 s) from before the wait.
+const REPICK_AFTER: Duration = Duration::from_secs(5);
 
 /// Bodies larger than this are refused rather than buffered.
 pub(crate) const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
@@ -86,12 +96,20 @@ impl Client {
             let turn = wait_for_turn(&limiter).await;
             // A turn dropped unused (a gate timeout, a refusal, the read
             // cancelled) goes back to the pace.
+            let asked = Instant::now();
             let credentials = signing.credentials().await.map_err(|e| ApiError {
                 host: host.clone(),
                 ..e
             })?;
+            if asked.elapsed() > TURN_KEPT_FOR {
+                // It waited for a fetch: its turn's moment is gone, and
+                // every read that waited with it would go out at once.
+                // Another turn, now that the credentials are at hand.
+                continue;
+            }
             let gate = self.guards.gate(&credentials);
-            let deadline = after(Instant::now(), self.timeout);
+            let at_gate = Instant::now();
+            let deadline = after(at_gate, self.timeout);
             let pass = match tokio::time::timeout_at(deadline.into(), gate.enter()).await {
                 Ok(Ok(pass)) => pass,
                 Ok(Err(Closed::Revoked(_))) if !renewed && signing.renewable() => {
@@ -108,6 +126,11 @@ impl Client {
                 tracing::debug!(
                     "a pause began while this request waited at the gate: waiting again"
                 );
+                continue;
+            }
+            if matches!(pass, Pass::Open) && now.duration_since(at_gate) > REPICK_AFTER {
+                // Let through with a whole timeout of its own after a long
+                // wait: credentials picked before that wait may not last it.
                 continue;
             }
             let deadline = match pass {
@@ -146,7 +169,7 @@ impl Client {
             let revoked = matches!((&result, &pass), (Err(e), Pass::Open) if e.status == Some(401))
                 && signing.renewable();
             match (&result, &pass) {
-                (Err(e), _) if revoked => gate.revoke(e),
+                (Err(e), _) if revoked => gate.revoke(e, &line),
                 // A 401 refuses the key whenever it comes: a key revoked
                 // mid-run is not sent again by every read.
                 (Err(e), _) if e.status == Some(401) => gate.refuse(e, &line),
@@ -158,11 +181,16 @@ impl Client {
             }
             drop(in_flight);
             drop(pass);
-            if revoked && !renewed {
-                tracing::debug!("the gateway refused credentials it had accepted: renewing them");
+            if revoked {
+                // Dropped either way: other reads fetch fresh ones.
                 signing.forget(&credentials);
-                renewed = true;
-                continue;
+                if !renewed {
+                    tracing::debug!(
+                        "the gateway refused credentials it had accepted: renewing them"
+                    );
+                    renewed = true;
+                    continue;
+                }
             }
             return result;
         }

@@ -167,9 +167,10 @@ pub fn read_failure(error: &RetryError, cx: &ReadContext<'_>) -> Diagnostic {
             format!("DLI rejected the request for {id}"),
             format!("{} in {}: {said}", e.host, cx.place()),
         ),
-        ErrorKind::NoCredentials => {
-            Diagnostic::error("Cannot get credentials", format!("{}.", e.message))
-        }
+        ErrorKind::NoCredentials => Diagnostic::error(
+            "Cannot get credentials",
+            format!("{}.", e.message.trim_end_matches('.')),
+        ),
         ErrorKind::Redirected => Diagnostic::error(
             format!("{} redirected the request for {id}", e.host),
             format!(
