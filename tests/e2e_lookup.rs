@@ -284,3 +284,137 @@ async fn a_server_that_ignores_offset_is_a_clear_error_with_or_without_a_count()
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn twenty_connections_by_name_take_twenty_requests() {
+    // The filtered list is whole in its first page: the row found is the
+    // answer, with no read by id after it.
+    let fake = start(20).await;
+    let mut body = String::new();
+    for i in 0..20 {
+        body.push_str(&format!(
+            "data \"dli_enhanced_connection\" \"c{i}\" {{\n  name = \"bulk-{i:05}\"\n}}\n"
+        ));
+    }
+    for tf in terraforms() {
+        let before = fake.state.requests().len();
+        Workspace::new(&tf, &config(&fake, &body)).plan().await;
+        let requests = fake.state.requests();
+        let sent: Vec<_> = requests[before..]
+            .iter()
+            .filter(|r| r.path.starts_with("/v2.0/"))
+            .collect();
+        assert_eq!(sent.len(), 20, "{}: {sent:#?}", tf.display());
+        assert!(
+            sent.iter()
+                .all(|r| r.path.ends_with("/enhanced-connections")),
+            "no read by id: {sent:#?}"
+        );
+    }
+}
+
+/// Live connections with these ids, names and creation times, and
+/// `generated` more named `bulk-NNNNN`.
+async fn start_with(named: &[(&str, &str, i64)], generated: usize) -> RunningFake {
+    let connections: serde_json::Map<String, Value> = named
+        .iter()
+        .map(|(id, name, created)| {
+            (
+                id.to_string(),
+                connection(id, name, "ACTIVE", *created, json!({})),
+            )
+        })
+        .collect();
+    let fixture = json!({
+        "project_id": PROJECT,
+        "credentials": [{"access_key": AK, "secret_key": SK}],
+        "connections": connections,
+        "generate": {"count": generated, "name_prefix": "bulk"},
+    });
+    RunningFake::start(Fixture::from_json(&fixture.to_string()).unwrap())
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_name_matches_only_in_its_own_case_and_the_other_case_is_suggested_first() {
+    // DLI states no case rule for connection names and keeps them as
+    // created: "orders" and "Orders" are two connections.
+    let fake = start_with(
+        &[
+            (ORDERS_ARCHIVE, "orders_old", 1),
+            (ORDERS, "orders", 2),
+            (ORDERS_UPPER, "Orders", 3),
+        ],
+        0,
+    )
+    .await;
+    let found = r#"
+data "dli_enhanced_connection" "mixed" {
+  name = "Orders"
+}
+data "dli_enhanced_connection" "lower" {
+  name = "orders"
+}
+output "ids" {
+  value = [data.dli_enhanced_connection.mixed.connection_id, data.dli_enhanced_connection.lower.connection_id]
+}
+"#;
+    let missing = r#"
+data "dli_enhanced_connection" "c" {
+  name = "ORDERS"
+}
+"#;
+    for tf in terraforms() {
+        let out = Workspace::new(&tf, &config(&fake, found))
+            .apply_outputs()
+            .await;
+        assert_eq!(
+            out["ids"],
+            json!([ORDERS_UPPER, ORDERS]),
+            "{}",
+            tf.display()
+        );
+        let text = Workspace::new(&tf, &config(&fake, missing))
+            .plan_error()
+            .await;
+        for part in [
+            "Error: No enhanced connection named \"ORDERS\"",
+            "match only in the same case",
+            // DLI lists "orders_old" first; the names that differ only in
+            // case come before it.
+            "Similar names: \"orders\", \"Orders\", \"orders_old\"",
+        ] {
+            assert!(text.contains(part), "missing {part:?} in\n{text}");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_name_among_more_matches_than_a_page_is_then_read_by_id() {
+    // 151 connections contain "bulk": the list takes more than a page, so
+    // the one named exactly so is read by id after it.
+    const BULK: &str = "b0000000-0000-4000-8000-000000000001";
+    let fake = start_with(&[(BULK, "bulk", 0)], 150).await;
+    let body = r#"
+data "dli_enhanced_connection" "c" {
+  name = "bulk"
+}
+"#;
+    for tf in terraforms() {
+        let before = fake.state.requests().len();
+        Workspace::new(&tf, &config(&fake, body)).plan().await;
+        let requests = fake.state.requests();
+        let by_id: Vec<_> = requests[before..]
+            .iter()
+            .filter(|r| r.path.ends_with(&format!("/enhanced-connections/{BULK}")))
+            .collect();
+        assert_eq!(
+            by_id.len(),
+            1,
+            "{}: {:#?}",
+            tf.display(),
+            &requests[before..]
+        );
+    }
+}

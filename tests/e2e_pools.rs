@@ -156,3 +156,46 @@ data "dli_elastic_resource_pools" "all" {}
         tf.display()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pool_is_found_in_any_case_and_its_state_holds_dlis_name() {
+    // DLI lower-cases pool names when it creates them: the lookup compares
+    // without case, asks the list with the lowercase name, and keeps
+    // DLI's name in the state.
+    let fake = start_fake(json!({})).await;
+    let config = main_tf(
+        &fake.url(),
+        r#"
+data "dli_elastic_resource_pool" "upper" {
+  name = "LAKEHOUSE"
+}
+data "dli_elastic_resource_pool" "mixed" {
+  name = "LakeHouse_Dev"
+}
+output "names" {
+  value = [data.dli_elastic_resource_pool.upper.name, data.dli_elastic_resource_pool.mixed.name]
+}
+"#,
+    );
+    for tf in terraforms() {
+        let out = Workspace::new(&tf, &config).apply_outputs().await;
+        assert_eq!(
+            out["names"],
+            json!(["lakehouse", "lakehouse_dev"]),
+            "{}",
+            tf.display()
+        );
+    }
+    let asked: Vec<_> = fake
+        .state
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/elastic-resource-pools"))
+        .map(|r| r.query)
+        .collect();
+    assert!(!asked.is_empty());
+    assert!(
+        asked.iter().all(|q| q.contains("name=lakehouse")),
+        "the filter is sent in DLI's case: {asked:?}"
+    );
+}

@@ -159,3 +159,50 @@ data "dli_queue" "q" {
         tf.display()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_queue_is_found_in_any_case_and_its_state_holds_dlis_name() {
+    // DLI lower-cases queue names when it creates them, and compares them
+    // without case: so does the lookup, and the state holds DLI's name.
+    let fake = start_fake(json!({})).await;
+    let config = main_tf(
+        &fake.url(),
+        r#"
+data "dli_queue" "upper" {
+  name = "ETL_GENERAL"
+}
+data "dli_queue" "mixed" {
+  name = "Etl_General"
+}
+output "upper" { value = [data.dli_queue.upper.name, data.dli_queue.upper.id] }
+output "mixed" { value = data.dli_queue.mixed.name }
+"#,
+    );
+    let missing = main_tf(
+        &fake.url(),
+        r#"
+data "dli_queue" "q" {
+  name = "ETL"
+}
+"#,
+    );
+    for tf in terraforms() {
+        let shown = tf.display();
+        let out = Workspace::new(&tf, &config).apply_outputs().await;
+        assert_eq!(
+            out["upper"],
+            json!(["etl_general", "etl_general"]),
+            "{shown}"
+        );
+        assert_eq!(out["mixed"], json!("etl_general"), "{shown}");
+        let error = Workspace::new(&tf, &missing).plan_error().await;
+        assert!(
+            error.contains(r#"is named "ETL", in any case (DLI lower-cases queue names"#),
+            "{shown}: {error}"
+        );
+        assert!(
+            error.contains("Similar names: etl_general."),
+            "{shown}: {error}"
+        );
+    }
+}

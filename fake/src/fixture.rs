@@ -128,6 +128,10 @@ pub struct ListFaults {
     /// connection the request matches.
     #[serde(default)]
     pub delete_on_request: Option<usize>,
+    /// Delay before answering each list request, in milliseconds (the
+    /// latency a read by id has in its connection's `faults`).
+    #[serde(default)]
+    pub latency_ms: u64,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]

@@ -177,13 +177,16 @@ fn listed(response: &Value) -> Value {
 }
 
 /// The queue list's answer: the queues of `queue_type` (DLI's default is
-/// `sql`, so `general` queues need `general` or `all`) with all the tags.
+/// `sql`, so `general` queues need `general` or `all`) with all the tags;
+/// billing information (`charging_mode`) only with `with-charge-info=true`.
 pub fn queues_answer(queues: &[FixtureRow], pairs: &[(String, String)]) -> Result<Value, String> {
     let mut queue_type = "sql";
+    let mut with_charge_info = false;
     let mut tags: Vec<(String, String)> = Vec::new();
     for (key, value) in pairs {
         match key.as_str() {
             "queue_type" => queue_type = value.as_str(),
+            "with-charge-info" => with_charge_info = value == "true",
             "tags" => {
                 let request = ListRequest::parse(&[(key.clone(), value.clone())])?;
                 tags = request.tags;
@@ -196,14 +199,20 @@ pub fn queues_answer(queues: &[FixtureRow], pairs: &[(String, String)]) -> Resul
             "The parameter queue_type is invalid: {queue_type:?}"
         ));
     }
-    let listed: Vec<&Value> = queues
+    let listed: Vec<Value> = queues
         .iter()
         .filter(|q| {
             let kind = q.response.get("queue_type").and_then(Value::as_str);
             (queue_type == "all" || kind == Some(queue_type))
                 && tags.iter().all(|(k, v)| q.tags.get(k) == Some(v))
         })
-        .map(|q| &q.response)
+        .map(|q| {
+            let mut row = q.response.clone();
+            if let (false, Some(fields)) = (with_charge_info, row.as_object_mut()) {
+                fields.remove("charging_mode");
+            }
+            row
+        })
         .collect();
     Ok(json!({"is_success": true, "message": "", "queues": listed}))
 }

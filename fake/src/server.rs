@@ -315,6 +315,10 @@ async fn answer(
         Route::List { project } => match project_refusal(state, headers, project) {
             Some(refusal) => refusal,
             None => {
+                let latency = state.fixture.list_faults.latency_ms;
+                if latency > 0 {
+                    tokio::time::sleep(Duration::from_millis(latency)).await;
+                }
                 let pairs = verify::query_pairs(uri.query().unwrap_or(""));
                 match crate::list::ListRequest::parse(&pairs) {
                     Ok(request) => json_response(

@@ -1,4 +1,4 @@
-//! `dli_elastic_resource_pool`: one pool by its exact name, found through
+//! `dli_elastic_resource_pool`: one pool by its name (in any case), found through
 //! the pool list's fuzzy `name` filter (every page), so that a follow-up of
 //! a connection's `elastic_resource_pools[].name` needs nothing else.
 
@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use tfplugin::{Diagnostics, Model, ModelDataSource, Read, ReadRequest};
 
 use super::Context;
-use super::by_name::{ByName, pick};
+use super::by_name::{ByName, dli_name, pick};
 use super::connection::{Reader, diagnose};
 use super::pool::{PERMISSION, PoolDetails};
 use dli_client::model::ListQuery;
@@ -28,7 +28,7 @@ impl ModelDataSource<Context> for ElasticResourcePool {
     type Config = ByName;
     type State = State;
     const TYPE_NAME: &'static str = "dli_elastic_resource_pool";
-    const DESCRIPTION: &'static str = "Reads one DLI elastic resource pool by its exact name: \
+    const DESCRIPTION: &'static str = "Reads one DLI elastic resource pool by its name (in any case): \
         its status, CIDR in the VPC, CU figures and queues.";
 
     /// Checks what is known; unknown values are checked at read time.
@@ -46,11 +46,13 @@ impl ModelDataSource<Context> for ElasticResourcePool {
         let context = reader
             .context(
                 format!("the elastic resource pools named {name:?}"),
-                Some(ByName::NAME),
+                // A list: a name that matches none is no 404.
+                None,
             )
             .needing(PERMISSION);
+        // DLI's names are lowercase: so is the filter.
         let filter = ListQuery {
-            name: Some(name.to_owned()),
+            name: Some(name.to_ascii_lowercase()),
             ..ListQuery::default()
         };
         let found = reader
@@ -60,7 +62,10 @@ impl ModelDataSource<Context> for ElasticResourcePool {
         let pool = pick(found, name, "elastic resource pool", &context.place())?;
         let location = reader.location();
         Ok(State {
-            config: ByName { location, ..config },
+            config: ByName {
+                name: dli_name(&pool, name),
+                location,
+            },
             details: PoolDetails::from_api(pool),
         }
         .into())

@@ -98,7 +98,7 @@ impl ModelDataSource<Context> for Queues {
         let tags = tags_of(&filter.tags);
         let reader = Reader::at(cx, &filter.location, cancel).await?;
         let context = reader
-            .context(format!("the {type_name} queues"), None)
+            .context(queues_subject(type_name), None)
             .needing(PERMISSION);
         let found = reader
             .queues(kind, &tags, cancel)
@@ -125,6 +125,15 @@ impl ModelDataSource<Context> for Queues {
             queues,
         }
         .into())
+    }
+}
+
+/// What a queue list read is about, in errors: `the queues` for every
+/// type, else `the sql queues`.
+fn queues_subject(type_name: &str) -> String {
+    match type_name {
+        "all" => "the queues".to_owned(),
+        one => format!("the {one} queues"),
     }
 }
 

@@ -1,8 +1,9 @@
 # Follow a connection to the elastic resource pool bound to it, and stop the
 # plan when the pool's CIDR overlaps the subnet the connection reaches: DLI
-# refuses such a pool. Provider functions need Terraform 1.8 or OpenTofu 1.7.
+# refuses such a pool. Provider functions need Terraform 1.8 (OpenTofu has
+# them from 1.7; one constraint covers both CLIs from 1.8).
 terraform {
-  required_version = ">= 1.7"
+  required_version = ">= 1.8"
   required_providers {
     dli = { source = "dli-community/dli" }
   }

@@ -96,14 +96,23 @@ pub fn read_failure(error: &RetryError, cx: &ReadContext<'_>) -> Diagnostic {
     };
     let said = dli_said(e);
     match e.kind {
-        ErrorKind::NotFound => at_id(Diagnostic::error(
-            format!("{} not found in {}", cx.subject_capitalized(), cx.place()),
-            format!(
-                "DLI answered: {said}. Check {}, and that project_id and region are the ones \
-                 it was created in.",
-                cx.id_attribute.unwrap_or("the name")
+        ErrorKind::NotFound => match cx.id_attribute {
+            Some(attribute) => at_id(Diagnostic::error(
+                format!("{} not found in {}", cx.subject_capitalized(), cx.place()),
+                format!(
+                    "DLI answered: {said}. Check {attribute}, and that project_id and region \
+                     are the ones it was created in."
+                ),
+            )),
+            // A list has nothing to check but where it was asked.
+            None => Diagnostic::error(
+                format!("Cannot list {} in {}", cx.subject, cx.place()),
+                format!(
+                    "DLI answered not found: {said}. Check that project_id and region are \
+                     right."
+                ),
             ),
-        )),
+        },
         ErrorKind::WrongEndpoint => Diagnostic::error(
             format!("No DLI API at {}", e.host),
             format!(

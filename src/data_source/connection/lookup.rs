@@ -1,12 +1,26 @@
 //! Which connection a data source means: exactly one of `connection_id`
 //! (a UUID) and `name` (matched exactly, among connections not `DELETED`),
-//! checked before the read and resolved to an id during it.
+//! checked before the read and resolved during it.
+//!
+//! DLI's API reference states no case rule for connection names ("Creating
+//! an Enhanced Datasource Connection",
+//! <https://support.huaweicloud.com/en-us/api-dli/dli_02_0187.html>: digits,
+//! letters and underscores, up to 64 characters; nothing lower-cased, unlike
+//! queue and pool names), so a name matches as written.
+//!
+//! A list row carries every field of the single connection's answer: the
+//! official SDK's row model (`EnhancedConnection`) has every field of its
+//! answer model (`ShowEnhancedConnectionResponse`) but the envelope's
+//! `is_success` and `message`, and more (`isPrivis`, `ipv6_enable`). So
+//! when the filtered list is whole in its first page, the row found is the
+//! answer, in one round trip.
 
 use tokio_util::sync::CancellationToken;
 
 use super::{Reader, diagnose, validate_location};
 use crate::data_source::Location;
-use dli_client::model::{self, ListQuery};
+use dli_client::model::{self, EnhancedConnection, ListQuery};
+use dli_client::paging::PAGE_SIZE;
 use tfplugin::{Diagnostic, Diagnostics, Known, Model};
 
 /// How many similar names a not-found error suggests.
@@ -57,6 +71,38 @@ pub fn validate(lookup: &Lookup) -> Diagnostics {
     problems
 }
 
+/// The connection `lookup` names, as far as finding it told.
+pub enum Found {
+    /// Its id: read it by id.
+    Id(String),
+    /// Its row in a list read whole in one page: the answer a read by id
+    /// would give.
+    Row(String, Box<EnhancedConnection>),
+}
+
+impl Found {
+    pub fn into_id(self) -> String {
+        match self {
+            Found::Id(id) | Found::Row(id, _) => id,
+        }
+    }
+}
+
+/// The connection `lookup` names, and the attribute it came from
+/// (`connection_id`, or `name` once found).
+pub async fn find(
+    reader: &Reader<'_>,
+    lookup: &Lookup,
+    cancel: &CancellationToken,
+) -> Result<(Found, &'static str), Diagnostics> {
+    let id = lookup.connection_id.as_deref_known();
+    match (id, lookup.name.as_deref_known()) {
+        (Some(id), _) => Ok((Found::Id(id.to_owned()), Lookup::CONNECTION_ID)),
+        (None, Some(name)) => Ok((find_by_name(reader, name, cancel).await?, Lookup::NAME)),
+        (None, None) => Err(neither_set().into()),
+    }
+}
+
 /// The id of the connection `lookup` names, and the attribute it came
 /// from (`connection_id`, or `name` once found).
 pub async fn connection_id(
@@ -64,12 +110,8 @@ pub async fn connection_id(
     lookup: &Lookup,
     cancel: &CancellationToken,
 ) -> Result<(String, &'static str), Diagnostics> {
-    let id = lookup.connection_id.as_deref_known();
-    match (id, lookup.name.as_deref_known()) {
-        (Some(id), _) => Ok((id.to_owned(), Lookup::CONNECTION_ID)),
-        (None, Some(name)) => Ok((find_by_name(reader, name, cancel).await?, Lookup::NAME)),
-        (None, None) => Err(neither_set().into()),
-    }
+    let (found, attribute) = find(reader, lookup, cancel).await?;
+    Ok((found.into_id(), attribute))
 }
 
 fn neither_set() -> Diagnostic {
@@ -102,15 +144,16 @@ fn connection_id_problem(id: &str) -> Option<Diagnostic> {
     })
 }
 
-/// The id of the one live connection named exactly `name`.
+/// The one live connection named exactly `name`.
 async fn find_by_name(
     reader: &Reader<'_>,
     name: &str,
     cancel: &CancellationToken,
-) -> Result<String, Diagnostic> {
+) -> Result<Found, Diagnostic> {
     let context = reader.context(
         format!("the enhanced connections named {name:?}"),
-        Some(Lookup::NAME),
+        // A list: a name that matches none is no 404.
+        None,
     );
     let filter = ListQuery {
         name: Some(name.to_owned()),
@@ -120,6 +163,9 @@ async fn find_by_name(
         .list(&filter, cancel)
         .await
         .map_err(|e| diagnose::list_failure(&e, &context))?;
+    // Fewer rows than a page: the list ended on its first page (a list of
+    // several pages has a whole first page), so the rows are one answer.
+    let one_page = found.len() < PAGE_SIZE as usize;
     let live = |c: &&model::EnhancedConnection| c.status.as_deref() != Some("DELETED");
     let matches: Vec<&model::EnhancedConnection> = found
         .iter()
@@ -127,22 +173,31 @@ async fn find_by_name(
         .filter(|c| c.name.as_deref() == Some(name))
         .collect();
     match matches.as_slice() {
-        [one] => one.id.clone().ok_or_else(|| {
-            Diagnostic::error(
-                format!("Connection {name:?} has no ID"),
-                format!(
-                    "DLI listed a connection named {name:?} in {} without its ID.",
-                    context.place()
-                ),
-            )
-        }),
+        [one] => {
+            let id = one.id.clone().ok_or_else(|| {
+                Diagnostic::error(
+                    format!("Connection {name:?} has no ID"),
+                    format!(
+                        "DLI listed a connection named {name:?} in {} without its ID.",
+                        context.place()
+                    ),
+                )
+            })?;
+            Ok(match one_page {
+                true => Found::Row(id, Box::new((*one).clone())),
+                false => Found::Id(id),
+            })
+        }
         [] => {
+            // The same name in another case first: the likeliest slip.
             let mut similar: Vec<&str> = found
                 .iter()
                 .filter(live)
                 .filter_map(|c| c.name.as_deref())
                 .collect();
-            similar.dedup();
+            similar.sort_by_key(|other| !other.eq_ignore_ascii_case(name));
+            let mut seen = std::collections::HashSet::new();
+            similar.retain(|other| seen.insert(*other));
             similar.truncate(SUGGESTIONS);
             let hint = if similar.is_empty() {
                 String::new()
@@ -152,8 +207,9 @@ async fn find_by_name(
             Err(Diagnostic::error(
                 format!("No enhanced connection named {name:?}"),
                 format!(
-                    "No connection in {} is named exactly {name:?} (names are \
-                         case-sensitive; deleted connections do not count).{hint}",
+                    "No connection in {} is named exactly {name:?} (DLI keeps connection \
+                         names as they were created, and they match only in the same case; \
+                         deleted connections do not count).{hint}",
                     context.place()
                 ),
             )

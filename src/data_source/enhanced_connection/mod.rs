@@ -5,7 +5,7 @@
 use async_trait::async_trait;
 use tfplugin::{Diagnostics, Known, Model, ModelDataSource, Read, ReadRequest};
 
-use super::connection::lookup::{self, Lookup};
+use super::connection::lookup::{self, Found, Lookup};
 use super::connection::{Details, Reader, diagnose};
 use super::{Context, Location};
 use dli_client::model::EnhancedConnection as ApiConnection;
@@ -43,13 +43,22 @@ impl ModelDataSource<Context> for EnhancedConnection {
     ) -> Result<Read<State>, Diagnostics> {
         let (cx, cancel, config) = (request.configured, request.cancel, request.config);
         let reader = Reader::at(cx, &config.location, cancel).await?;
-        let (connection_id, id_attribute) = lookup::connection_id(&reader, &config, cancel).await?;
+        let (found, id_attribute) = lookup::find(&reader, &config, cancel).await?;
+        let (connection_id, connection) = match found {
+            // Found by name in one page: its row is the answer.
+            Found::Row(id, row) => (id, *row),
+            Found::Id(id) => {
+                let subject = format!("enhanced connection {id}");
+                let context = reader.context(subject, Some(id_attribute));
+                let connection = reader
+                    .get(&id, cancel)
+                    .await
+                    .map_err(|e| diagnose::read_failure(&e, &context))?;
+                (id, connection)
+            }
+        };
         let subject = format!("enhanced connection {connection_id}");
         let context = reader.context(subject, Some(id_attribute));
-        let connection = reader
-            .get(&connection_id, cancel)
-            .await
-            .map_err(|e| diagnose::read_failure(&e, &context))?;
         if connection.status.as_deref() == Some("DELETED") {
             return Err(diagnose::deleted(&connection, &connection_id, &context).into());
         }
@@ -143,6 +152,54 @@ mod tests {
         assert_eq!(state.attr(Lookup::NAME), &Value::from("orders"));
         assert_eq!(state.attr(Location::REGION), &Value::Null);
         assert_eq!(state.attr(Location::PROJECT_ID), &Value::from("p"));
+    }
+
+    #[test]
+    fn a_list_row_and_the_answer_by_id_map_to_the_same_state_field_by_field() {
+        // The fields both carry, as the SDK models them (`EnhancedConnection`
+        // and `ShowEnhancedConnectionResponse`).
+        let fields = serde_json::json!({
+            "id": ID,
+            "name": "orders",
+            "status": "ACTIVE",
+            "available_queue_info": [{
+                "peer_id": "q1", "status": "ACTIVE", "name": "etl", "err_msg": "",
+                "update_time": 1566889577861_i64
+            }],
+            "elastic_resource_pools": [{
+                "peer_id": "p1", "status": "ACTIVE", "name": "pool_a", "err_msg": "",
+                "update_time": 1566889577861_i64
+            }],
+            "dest_vpc_id": "22094d8f-c310-4621-913d-4c4d655d8495",
+            "dest_network_id": "78f2562a-36e4-4b39-95b9-f5aab22e1281",
+            "create_time": 1566888011125_i64,
+            "hosts": [{"name": "ecs-1", "ip": "192.168.0.1"}],
+            "ipv6_enable": false
+        });
+        // The answer by id: the fields in DLI's envelope.
+        let mut answer = fields.clone();
+        answer["is_success"] = serde_json::json!(true);
+        answer["message"] = serde_json::json!("");
+        let answer: ApiConnection = serde_json::from_value(answer).unwrap();
+        // The row, as the list answers it: no envelope, and `isPrivis`.
+        let mut row = fields;
+        row["isPrivis"] = serde_json::json!(true);
+        let list = serde_json::json!({
+            "is_success": true, "message": "", "count": 1, "connections": [row]
+        });
+        let list: dli_client::model::ConnectionList = serde_json::from_value(list).unwrap();
+        let row = list.connections.unwrap().remove(0);
+        let state = |connection: ApiConnection| {
+            State::of(connection, ID.into(), Location::of_read(Some("r"), "p")).to_value()
+        };
+        let (by_id, by_row) = (state(answer), state(row));
+        for attribute in DataSource::schema(&EnhancedConnection).attributes {
+            let name = attribute.name;
+            assert_eq!(by_id.attr(name), by_row.attr(name), "{name}");
+        }
+        for mapped in ["hosts", "queues", "elastic_resource_pools", "vpc_id"] {
+            assert_ne!(by_id.attr(mapped), &Value::Null, "{mapped} is not mapped");
+        }
     }
 
     #[test]

@@ -40,7 +40,7 @@ pub struct PoolDetails {
     pub prepay_cu: Option<i64>,
     /// Names of the queues in the pool, in DLI's order.
     pub queues: Vec<String>,
-    /// Why the pool `FAILED`; null otherwise.
+    /// Why the pool `FAILED`, as DLI sends it: otherwise null or empty, whichever DLI sent.
     pub fail_reason: Option<String>,
     /// The pool's resource ID.
     pub resource_id: Option<String>,

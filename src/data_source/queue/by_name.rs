@@ -1,4 +1,4 @@
-//! `dli_queue`: one queue by its exact name. DLI's single-queue GET lacks
+//! `dli_queue`: one queue by its name, in any case. DLI's single-queue GET lacks
 //! `cidr_in_vpc` and `is_restarting`, so it reads the queue list with
 //! `queue_type=all` (the list has no name filter and no pages) and picks
 //! the name.
@@ -8,7 +8,7 @@ use tfplugin::{Diagnostics, Model, ModelDataSource, Read, ReadRequest};
 
 use super::{PERMISSION, QueueDetails};
 use crate::data_source::Context;
-use crate::data_source::by_name::{ByName, pick};
+use crate::data_source::by_name::{ByName, dli_name, pick};
 use crate::data_source::connection::{Reader, diagnose};
 use dli_client::model::QueueType;
 
@@ -29,7 +29,7 @@ impl ModelDataSource<Context> for Queue {
     type Config = ByName;
     type State = State;
     const TYPE_NAME: &'static str = "dli_queue";
-    const DESCRIPTION: &'static str = "Reads one DLI queue by its exact name, of either type \
+    const DESCRIPTION: &'static str = "Reads one DLI queue by its name (in any case), of either type \
         (`sql` or `general`): its CUs, mode, pool, CIDRs and whether it is restarting.";
 
     /// Checks what is known; unknown values are checked at read time.
@@ -45,7 +45,8 @@ impl ModelDataSource<Context> for Queue {
         let name = config.known_name()?;
         let reader = Reader::at(cx, &config.location, cancel).await?;
         let context = reader
-            .context(format!("queue {name:?}"), Some(ByName::NAME))
+            // A list: a name that matches none is no 404.
+            .context("the queues".to_owned(), None)
             .needing(PERMISSION);
         let queues = reader
             .queues(QueueType::All, &[], cancel)
@@ -54,7 +55,10 @@ impl ModelDataSource<Context> for Queue {
         let queue = pick(queues, name, "queue", &context.place())?;
         let location = reader.location();
         Ok(State {
-            config: ByName { location, ..config },
+            config: ByName {
+                name: dli_name(&queue, name),
+                location,
+            },
             details: QueueDetails::from_api(queue),
         }
         .into())
