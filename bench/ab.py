@@ -13,7 +13,6 @@ import json
 import os
 import pathlib
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -50,12 +49,7 @@ def build_before(rev):
 
 def alternate(runs, before, after):
     """Medians of `before()` and `after()`, called in turn after one warm-up each."""
-    before(), after()
-    b, a = [], []
-    for _ in range(runs):
-        b.append(before())
-        a.append(after())
-    return statistics.median(b), statistics.median(a)
+    return bench.interleaved(before, after, runs=runs)
 
 
 def main():
