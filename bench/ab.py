@@ -26,27 +26,6 @@ AB_REV = os.environ.get("AB_REV", "")
 AB_DIR = bench.ROOT / "bench" / "results" / "tmp" / "ab-before-release"
 
 
-def build_before(rev):
-    """The provider at `rev`, with the release profile of that revision."""
-    binary = AB_DIR / "target" / "release" / "terraform-provider-dli"
-    stamp = AB_DIR / "rev"
-    if binary.exists() and stamp.exists() and stamp.read_text() == rev:
-        return binary
-    src = AB_DIR / "src"
-    shutil.rmtree(AB_DIR, ignore_errors=True)
-    AB_DIR.mkdir(parents=True)
-    subprocess.run(["git", "worktree", "prune"], cwd=bench.ROOT, check=True)
-    subprocess.run(["git", "worktree", "add", "--detach", src, rev], cwd=bench.ROOT, check=True,
-                   capture_output=True)
-    try:
-        subprocess.run(["cargo", "build", "--quiet", "--locked", "--release", "--bin", "terraform-provider-dli",
-                        "--target-dir", AB_DIR / "target"], cwd=src, check=True)
-    finally:
-        subprocess.run(["git", "worktree", "remove", "--force", src], cwd=bench.ROOT, check=True)
-    stamp.write_text(rev)
-    return binary
-
-
 def alternate(runs, before, after):
     """Medians of `before()` and `after()`, called in turn after one warm-up each."""
     return bench.interleaved(before, after, runs=runs)
@@ -57,7 +36,7 @@ def main():
         sys.exit("set AB_REV to the revision to compare with (e.g. AB_REV=127109f)")
     subprocess.run(["cargo", "build", "--quiet", "--locked", "--release", "--bins"], cwd=bench.ROOT, check=True)
     subprocess.run([bench.ROOT / "scripts" / "install-test-tools.sh"], check=True, stdout=subprocess.DEVNULL)
-    builds = {"before": build_before(AB_REV), "after": bench.OURS}
+    builds = {"before": bench.baseline_binary(AB_REV, AB_DIR, thin=False), "after": bench.OURS}
     tf = bench.terraform_cli()
     runs = bench.RUNS
     tmp = pathlib.Path(tempfile.mkdtemp(prefix="dli-bench-ab-"))

@@ -210,8 +210,10 @@ def plan_seconds(tf, d, fake_url="", sk=SK, expect_success=True, extra_env=None)
     return elapsed if expect_success is not None else (elapsed, out.returncode == 0)
 
 
-def baseline_binary(rev=BASELINE_REV, where=BASELINE_DIR):
-    """Builds the provider at `rev` (once; kept under bench/results/tmp)."""
+def baseline_binary(rev=BASELINE_REV, where=BASELINE_DIR, thin=True):
+    """Builds the provider at `rev` (once; kept under bench/results/tmp);
+    with thin LTO unless `thin` is false (its own release profile, for an
+    A/B of speed, size and memory)."""
     binary = where / "target" / "release" / "terraform-provider-dli"
     stamp = where / "rev"
     if binary.exists() and stamp.exists() and stamp.read_text() == rev:
@@ -224,7 +226,8 @@ def baseline_binary(rev=BASELINE_REV, where=BASELINE_DIR):
                    capture_output=True)
     try:
         # Thin LTO: the baseline's speed is not what is compared, its requests are.
-        env = dict(os.environ, CARGO_PROFILE_RELEASE_LTO="thin", CARGO_PROFILE_RELEASE_CODEGEN_UNITS="16")
+        thin_lto = {"CARGO_PROFILE_RELEASE_LTO": "thin", "CARGO_PROFILE_RELEASE_CODEGEN_UNITS": "16"}
+        env = dict(os.environ, **(thin_lto if thin else {}))
         subprocess.run(["cargo", "build", "--quiet", "--locked", "--release", "--bin", "terraform-provider-dli",
                         "--target-dir", where / "target"], cwd=src, env=env, check=True)
     finally:

@@ -56,7 +56,8 @@ impl ModelDataSource<Context> for ElasticResourcePool {
             ..ListQuery::default()
         };
         let found = reader
-            .pools(&filter, cancel)
+            .api
+            .elastic_resource_pools(&filter, cancel)
             .await
             .map_err(|e| diagnose::list_failure(&e, &context))?;
         let pool = pick(found, name, "elastic resource pool", &context.place())?;

@@ -68,7 +68,8 @@ impl ModelDataSource<Context> for ElasticResourcePools {
             .context("the elastic resource pools".into(), None)
             .needing(PERMISSION);
         let found = reader
-            .pools(&query, cancel)
+            .api
+            .elastic_resource_pools(&query, cancel)
             .await
             .map_err(|e| diagnose::list_failure(&e, &context))?;
         let names = found

@@ -76,7 +76,8 @@ impl ModelDataSource<Context> for EnhancedConnectionPrivileges {
             )
             .needing(PERMISSION);
         let answer = reader
-            .privileges(&connection_id, cancel)
+            .api
+            .enhanced_connection_privileges(&connection_id, cancel)
             .await
             .map_err(|e| diagnose::read_failure(&e, &context))?;
         let entries = answer.privileges.unwrap_or_default();

@@ -69,7 +69,8 @@ impl ModelDataSource<Context> for EnhancedConnections {
         let query = query_of(&filter.name, &filter.status, &filter.tags);
         let context = reader.context("the enhanced connections".into(), None);
         let mut found = reader
-            .list(&query, cancel)
+            .api
+            .enhanced_connections(&query, cancel)
             .await
             .map_err(|e| diagnose::list_failure(&e, &context))?;
         if query.status.is_none() {

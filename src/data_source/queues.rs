@@ -101,6 +101,7 @@ impl ModelDataSource<Context> for Queues {
             .context(queues_subject(type_name), None)
             .needing(PERMISSION);
         let found = reader
+            .api
             .queues(kind, &tags, cancel)
             .await
             .map_err(|e| diagnose::read_failure(&e, &context))?;

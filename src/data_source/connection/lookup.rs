@@ -160,7 +160,8 @@ async fn find_by_name(
         ..ListQuery::default()
     };
     let found = reader
-        .list(&filter, cancel)
+        .api
+        .enhanced_connections(&filter, cancel)
         .await
         .map_err(|e| diagnose::list_failure(&e, &context))?;
     // Fewer rows than a page: the list ended on its first page (a list of

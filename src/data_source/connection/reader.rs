@@ -9,18 +9,14 @@ use super::diagnose::ReadContext;
 use crate::data_source::{Context, Location, Own, Target};
 use dli_client::ProjectClient;
 use dli_client::endpoint;
-use dli_client::model::{
-    ConnectionPrivileges, ElasticResourcePool, EnhancedConnection, ListQuery, Queue, QueueType,
-};
-use dli_client::paging::ListError;
-use dli_client::retry::RetryError;
 use tfplugin::Diagnostic;
 
 pub struct Reader<'a> {
     cx: &'a Context,
     pub target: Target,
     pub project_id: String,
-    project: ProjectClient,
+    /// The DLI operations for this read's project and endpoint.
+    pub api: ProjectClient,
 }
 
 impl<'a> Reader<'a> {
@@ -50,7 +46,7 @@ impl<'a> Reader<'a> {
             .await?;
         endpoint::check_project_id(&project_id)
             .map_err(|why| Diagnostic::error("Invalid project_id", why).at(project.argument))?;
-        let project = cx.client.project(
+        let api = cx.client.project(
             target.base.clone(),
             project_id.clone(),
             credentials.clone(),
@@ -60,7 +56,7 @@ impl<'a> Reader<'a> {
             cx,
             target,
             project_id,
-            project,
+            api,
         })
     }
 
@@ -79,55 +75,5 @@ impl<'a> Reader<'a> {
             max_retries: self.cx.max_retries,
             permission: None,
         }
-    }
-
-    /// One connection by id.
-    pub async fn get(
-        &self,
-        connection_id: &str,
-        cancel: &CancellationToken,
-    ) -> Result<EnhancedConnection, RetryError> {
-        self.project
-            .enhanced_connection(connection_id, cancel)
-            .await
-    }
-
-    /// Who holds which rights on a connection.
-    pub async fn privileges(
-        &self,
-        connection_id: &str,
-        cancel: &CancellationToken,
-    ) -> Result<ConnectionPrivileges, RetryError> {
-        self.project
-            .enhanced_connection_privileges(connection_id, cancel)
-            .await
-    }
-
-    /// Every connection the filter matches.
-    pub async fn list(
-        &self,
-        filter: &ListQuery,
-        cancel: &CancellationToken,
-    ) -> Result<Vec<EnhancedConnection>, ListError<RetryError>> {
-        self.project.enhanced_connections(filter, cancel).await
-    }
-
-    /// Every elastic resource pool the filter matches.
-    pub async fn pools(
-        &self,
-        filter: &ListQuery,
-        cancel: &CancellationToken,
-    ) -> Result<Vec<ElasticResourcePool>, ListError<RetryError>> {
-        self.project.elastic_resource_pools(filter, cancel).await
-    }
-
-    /// Every queue of `queue_type` with all of `tags`.
-    pub async fn queues(
-        &self,
-        queue_type: QueueType,
-        tags: &[(String, String)],
-        cancel: &CancellationToken,
-    ) -> Result<Vec<Queue>, RetryError> {
-        self.project.queues(queue_type, tags, cancel).await
     }
 }

@@ -51,7 +51,8 @@ impl ModelDataSource<Context> for EnhancedConnection {
                 let subject = format!("enhanced connection {id}");
                 let context = reader.context(subject, Some(id_attribute));
                 let connection = reader
-                    .get(&id, cancel)
+                    .api
+                    .enhanced_connection(&id, cancel)
                     .await
                     .map_err(|e| diagnose::read_failure(&e, &context))?;
                 (id, connection)

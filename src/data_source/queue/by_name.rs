@@ -49,6 +49,7 @@ impl ModelDataSource<Context> for Queue {
             .context("the queues".to_owned(), None)
             .needing(PERMISSION);
         let queues = reader
+            .api
             .queues(QueueType::All, &[], cancel)
             .await
             .map_err(|e| diagnose::read_failure(&e, &context))?;
