@@ -11,6 +11,10 @@ tools:
 # 3.2 of a stock Mac lacks (make release runs there).
 SHELL_SCRIPTS = .ci/run $(wildcard scripts/*.sh)
 
+# The crates made for crates.io (the others say `publish = false`): `make
+# lint` packages each, building it from its package alone, and documents it.
+PUBLISHED = dli-signer dli-client tfplugin-derive tfplugin
+
 # The fuzz targets are outside the workspace (only cargo-fuzz builds them
 # for real): built plainly here, so that an API change cannot break them
 # unnoticed.
@@ -18,7 +22,8 @@ lint:
 	cargo fmt --all -- --check
 	cargo clippy --locked --all-targets -- -D warnings
 	cargo clippy --locked -p dli-client --features fuzzing -- -D warnings
-	RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps -p dli-client
+	RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps $(PUBLISHED:%=-p %)
+	cargo package --locked --allow-dirty $(PUBLISHED:%=-p %)
 	cargo build --locked --manifest-path fuzz/Cargo.toml --target-dir target/fuzz
 	shellcheck -S warning $(SHELL_SCRIPTS)
 	python3 scripts/check-bash3.py $(SHELL_SCRIPTS)

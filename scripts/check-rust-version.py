@@ -16,6 +16,10 @@ from pathlib import Path
 LET_CHAIN = re.compile(r"\b(?:if|while)\s+let\b[^{;]*?&&|&&\s*let\b", re.S)
 
 
+# The workspace's manifest, whose `[workspace.package]` members inherit.
+WORKSPACE_MANIFEST = Path(__file__).resolve().parent.parent / "Cargo.toml"
+
+
 def version(text):
     return tuple(int(part) for part in text.split("."))
 
@@ -29,6 +33,9 @@ def main(dirs):
             failures.append(f"{crate}/Cargo.toml declares no rust-version")
             continue
         needed, why = (1, 0), "nothing"
+        if re.search(r'^edition\.workspace\s*=\s*true', manifest, re.M):
+            # Inherited: the workspace's `[workspace.package]` declares it.
+            manifest += "\n" + WORKSPACE_MANIFEST.read_text()
         if re.search(r'^edition\s*=\s*"2024"', manifest, re.M):
             needed, why = (1, 85), "edition 2024"
         sources = [

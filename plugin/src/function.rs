@@ -90,3 +90,14 @@ impl FunctionError {
         }
     }
 }
+
+impl std::fmt::Display for FunctionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.argument {
+            Some(index) => write!(f, "argument {}: {}", index + 1, self.text),
+            None => f.write_str(&self.text),
+        }
+    }
+}
+
+impl std::error::Error for FunctionError {}

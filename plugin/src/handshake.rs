@@ -96,7 +96,7 @@ mod tests {
 
     #[test]
     fn protocol_version_matches_the_proto_file() {
-        let proto = include_str!("../../proto/tfplugin6.proto");
+        let proto = include_str!("../proto/tfplugin6.proto");
         assert!(proto.contains("package tfplugin6;"));
         assert_eq!(PROTOCOL_VERSION, 6);
     }

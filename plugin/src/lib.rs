@@ -23,7 +23,7 @@
 //! - `schema`, `diagnostics`, `codec`, `value`, `types`: what providers
 //!   declare and report, and Terraform values in msgpack and JSON.
 //!
-//! With the `test-support` feature, [`testing`] adds a go-plugin-like
+//! With the `test-support` feature, `testing` adds a go-plugin-like
 //! client and a driver for the Terraform and OpenTofu CLIs.
 #![warn(missing_docs, unreachable_pub)]
 

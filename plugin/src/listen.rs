@@ -105,40 +105,58 @@ pub(crate) fn refuse_unasked_plaintext(mtls: bool) -> Result<(), String> {
     Ok(())
 }
 
-/// A TCP listener on 127.0.0.1 only: on a free port of go-plugin's
-/// `PLUGIN_MIN_PORT`..=`PLUGIN_MAX_PORT`, else on any.
+/// A TCP listener on 127.0.0.1 only: on the first free port of go-plugin's
+/// `PLUGIN_MIN_PORT`..=`PLUGIN_MAX_PORT` (port 0 being any free port).
 pub(crate) async fn bind_loopback() -> Result<TcpListener, String> {
     let env = |name: &str| std::env::var(name).ok();
-    let (min, max) = port_range(env("PLUGIN_MIN_PORT"), env("PLUGIN_MAX_PORT"))?;
+    let ports = port_range(env("PLUGIN_MIN_PORT"), env("PLUGIN_MAX_PORT"))?;
     let mut last = None;
-    for port in min..=max {
+    for port in ports.clone() {
         match TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, port)).await {
             Ok(listener) => return Ok(listener),
             Err(e) => last = Some(e),
         }
     }
     let why = last.map_or_else(String::new, |e| format!(" (last: {e})"));
-    Err(format!("no free port on 127.0.0.1 in {min}..={max}{why}"))
+    Err(format!(
+        "couldn't bind plugin TCP listener on 127.0.0.1 in {}..={}{why}",
+        ports.start(),
+        ports.end()
+    ))
 }
 
-/// The ports to try, as go-plugin reads them: none set is any port (0);
-/// a value that is not a port, or a minimum above the maximum, is an error.
-fn port_range(min: Option<String>, max: Option<String>) -> Result<(u16, u16), String> {
-    let parse = |name: &str, value: Option<String>, default: u16| match value {
-        None => Ok(default),
+/// The ports to try, read as go-plugin reads them: an unset or empty
+/// variable is 0 (both unset: any free port); a value is a 32-bit integer,
+/// else an error; a minimum above the maximum is an error, so a minimum
+/// alone is one (the maximum is 0). go-plugin tries every number of the
+/// range and keeps the first it can bind: those outside 0..=65535 never
+/// bind, and 0 binds any free port.
+fn port_range(
+    min: Option<String>,
+    max: Option<String>,
+) -> Result<std::ops::RangeInclusive<u16>, String> {
+    let parse = |name: &str, value: Option<String>| match value.as_deref() {
+        None | Some("") => Ok(0),
         Some(text) => text
-            .trim()
-            .parse::<u16>()
-            .map_err(|_| format!("{name}={text:?} is not a port number")),
+            .parse::<i32>()
+            .map(i64::from)
+            .map_err(|e| format!("couldn't get value from {name}: {text:?}: {e}")),
     };
-    let min = parse("PLUGIN_MIN_PORT", min, 0)?;
-    let max = parse("PLUGIN_MAX_PORT", max, if min == 0 { 0 } else { u16::MAX })?;
+    let min = parse("PLUGIN_MIN_PORT", min)?;
+    let max = parse("PLUGIN_MAX_PORT", max)?;
     if min > max {
         return Err(format!(
-            "PLUGIN_MIN_PORT={min} is greater than PLUGIN_MAX_PORT={max}"
+            "PLUGIN_MIN_PORT value of {min} is greater than PLUGIN_MAX_PORT value of {max}"
         ));
     }
-    Ok((min, max))
+    let port = |n: i64| u16::try_from(n.clamp(0, i64::from(u16::MAX))).unwrap_or(u16::MAX);
+    if max < 0 || min > i64::from(u16::MAX) {
+        return Err(format!(
+            "couldn't bind plugin TCP listener: PLUGIN_MIN_PORT..PLUGIN_MAX_PORT ({min}..={max}) \
+             holds no port"
+        ));
+    }
+    Ok(port(min)..=port(max))
 }
 
 /// A listener the server accepts connections from.
@@ -196,24 +214,42 @@ mod tests {
         let range = |min: Option<&str>, max: Option<&str>| {
             port_range(min.map(str::to_owned), max.map(str::to_owned))
         };
-        assert_eq!(range(None, None), Ok((0, 0)));
-        assert_eq!(range(Some("10000"), Some("10010")), Ok((10000, 10010)));
-        assert_eq!(range(Some("10000"), None), Ok((10000, u16::MAX)));
-        assert_eq!(range(None, Some("10010")), Ok((0, 10010)));
+        // Unset and empty are 0: any free port.
+        assert_eq!(range(None, None), Ok(0..=0));
+        assert_eq!(range(Some(""), Some("")), Ok(0..=0));
+        assert_eq!(range(Some("10000"), Some("10010")), Ok(10000..=10010));
+        assert_eq!(range(None, Some("10010")), Ok(0..=10010));
+        // A minimum alone is above the maximum (0), as for go-plugin.
+        let alone = range(Some("10000"), None).unwrap_err();
+        assert_eq!(
+            alone,
+            "PLUGIN_MIN_PORT value of 10000 is greater than PLUGIN_MAX_PORT value of 0"
+        );
         assert!(
             range(Some("10010"), Some("10000"))
                 .unwrap_err()
                 .contains("greater")
         );
+        // Not an integer (go-plugin does not trim either).
+        for bad in ["port", " 10000", "99999999999"] {
+            let error = range(Some(bad), Some("10")).unwrap_err();
+            assert!(
+                error.starts_with("couldn't get value from PLUGIN_MIN_PORT"),
+                "{error}"
+            );
+        }
+        // Numbers no port has are tried and never bind: only real ports stay.
+        assert_eq!(range(Some("-5"), Some("70000")), Ok(0..=u16::MAX));
+        assert_eq!(range(Some("65000"), Some("70000")), Ok(65000..=u16::MAX));
         assert!(
-            range(Some("port"), None)
+            range(Some("-9"), Some("-1"))
                 .unwrap_err()
-                .contains("not a port")
+                .contains("holds no port")
         );
         assert!(
-            range(None, Some("70000"))
+            range(Some("70000"), Some("80000"))
                 .unwrap_err()
-                .contains("not a port")
+                .contains("holds no port")
         );
     }
 }

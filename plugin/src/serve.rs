@@ -323,12 +323,30 @@ fn debug_instructions(address: &str, network: &str, at: &str) -> String {
         .into_iter()
         .map(|a| (a, entry.clone()))
         .collect();
-    let reattach = serde_json::Value::Object(reattach);
+    let reattach = serde_json::Value::Object(reattach).to_string();
     format!(
         "Provider started. To attach Terraform or OpenTofu, set the TF_REATTACH_PROVIDERS \
-         environment variable with the following:\n\n\tTF_REATTACH_PROVIDERS='{reattach}'\n\n\
-         Press Ctrl-C to stop.\n"
+         environment variable with the following:\n\n{}\nPress Ctrl-C to stop.\n",
+        reattach_lines(&reattach, cfg!(windows))
     )
+}
+
+/// How to set `TF_REATTACH_PROVIDERS` to `reattach` (JSON) in the shells of
+/// the platform: a POSIX shell, or on Windows Command Prompt and PowerShell.
+fn reattach_lines(reattach: &str, windows: bool) -> String {
+    // Single quotes: the JSON holds none, but a quote is escaped all the same.
+    if windows {
+        format!(
+            "\tCommand Prompt:\tset \"TF_REATTACH_PROVIDERS={reattach}\"\n\
+             \tPowerShell:\t$env:TF_REATTACH_PROVIDERS='{}'\n",
+            reattach.replace('\'', "''")
+        )
+    } else {
+        format!(
+            "\tTF_REATTACH_PROVIDERS='{}'\n",
+            reattach.replace('\'', "'\\''")
+        )
+    }
 }
 
 /// Accepts connections until nobody listens for them, pausing after
@@ -412,6 +430,31 @@ mod tests {
             "{:?}",
             started.elapsed()
         );
+    }
+
+    #[test]
+    fn the_reattach_variable_is_set_in_each_platforms_shells() {
+        let json = r#"{"registry.terraform.io/ns/dli":{"Pid":1}}"#;
+        assert_eq!(
+            reattach_lines(json, false),
+            format!("\tTF_REATTACH_PROVIDERS='{json}'\n")
+        );
+        let windows = reattach_lines(json, true);
+        assert!(
+            windows.contains(&format!(
+                "\tCommand Prompt:\tset \"TF_REATTACH_PROVIDERS={json}\"\n"
+            )),
+            "{windows}"
+        );
+        assert!(
+            windows.contains(&format!(
+                "\tPowerShell:\t$env:TF_REATTACH_PROVIDERS='{json}'\n"
+            )),
+            "{windows}"
+        );
+        // A quote inside is escaped the way each shell escapes it.
+        assert!(reattach_lines("a'b", true).contains("'a''b'"));
+        assert!(reattach_lines("a'b", false).contains(r"'a'\''b'"));
     }
 
     #[test]

@@ -4,12 +4,13 @@
 //! ```ignore
 //! #[derive(Model)]
 //! struct Greeting {
-//!     /// Who to greet.                      (the attribute's description)
+//!     /// Who to greet. (The attribute's description.)
 //!     #[tf(required)]
 //!     name: String,
-//!     #[tf(computed, rename = "type")]      (the attribute is called `type`)
+//!     /// What kind of greeting.
+//!     #[tf(computed, rename = "type")] // The attribute is called `type`.
 //!     kind: String,
-//!     #[tf(flatten)]                        (Location's attributes, in place)
+//!     #[tf(flatten)] // Location's attributes, in place.
 //!     location: Location,
 //! }
 //! ```

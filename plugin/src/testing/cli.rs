@@ -47,13 +47,16 @@ pub fn default_registry(cli: &Path) -> &'static str {
     }
 }
 
+/// The platform's empty file: no CLI configuration.
+const NULL_DEVICE: &str = if cfg!(windows) { "NUL" } else { "/dev/null" };
+
 /// The `(major, minor)` version of `cli`, from `version -json` (OpenTofu
 /// keeps Terraform's key).
 pub fn version(cli: &Path) -> (u32, u32) {
     let run = || {
         std::process::Command::new(cli)
             .args(["version", "-json"])
-            .env("TF_CLI_CONFIG_FILE", "/dev/null")
+            .env("TF_CLI_CONFIG_FILE", NULL_DEVICE)
             .output()
     };
     // A CLI just written (a test's stand-in) can be busy for a moment while

@@ -1,10 +1,13 @@
 //! For providers' tests (feature `test-support`): a [`Harness`] that serves
 //! a provider in the test process, a client that launches and speaks to a
-//! provider binary the way Terraform's go-plugin client does, the wire
-//! types it speaks with, and a driver for the real Terraform and OpenTofu
-//! CLIs. No provider binary should enable it.
+//! provider binary the way Terraform's go-plugin client does (Unix only),
+//! the wire types it speaks with, and a driver for the real Terraform and
+//! OpenTofu CLIs. No provider binary should enable it.
 
 pub mod cli;
+// It launches providers as Terraform does on Unix: a umask, a file limit and
+// a process group set between fork and exec, signals, unix sockets.
+#[cfg(unix)]
 pub mod client;
 mod harness;
 
