@@ -58,6 +58,7 @@ type ByTypeName<C> = BTreeMap<&'static str, Box<dyn DataSource<C>>>;
 fn by_type_name<C>(data_sources: Vec<Box<dyn DataSource<C>>>) -> Result<ByTypeName<C>, String> {
     let mut by_name = BTreeMap::new();
     for ds in data_sources {
+        ds.check_declaration()?;
         let name = ds.type_name();
         if by_name.insert(name, ds).is_some() {
             return Err(format!("two data sources are named {name:?}"));

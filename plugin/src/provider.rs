@@ -67,6 +67,13 @@ pub trait DataSource<C>: Send + Sync {
         Vec::new()
     }
 
+    /// Checks the data source's own declaration when the provider starts
+    /// (and when a harness does): `Err` says what is wrong, naming the
+    /// attribute. Nothing to check by default.
+    fn check_declaration(&self) -> Result<(), String> {
+        Ok(())
+    }
+
     /// Reads with a wholly known config that [`DataSource::validate`] has
     /// accepted, and returns the state: an object of every attribute of the
     /// schema, wholly known. `cancel` fires when Terraform calls
@@ -170,6 +177,38 @@ where
 
     fn schema(&self) -> Schema {
         Schema::new(T::DESCRIPTION, T::State::attributes())
+    }
+
+    /// Every attribute of the config must be one of the state (the schema),
+    /// of the same type: a config field the state lacks (a forgotten
+    /// `#[tf(flatten)]`) would fail every read.
+    fn check_declaration(&self) -> Result<(), String> {
+        let state = T::State::attributes();
+        for wanted in T::Config::attributes() {
+            match state.iter().find(|a| a.name == wanted.name) {
+                None => {
+                    return Err(format!(
+                        "data source {}: its config's attribute {:?} is not in its state, \
+                         whose attributes are the schema; flatten the config into the state \
+                         (#[tf(flatten)]) or declare the attribute there",
+                        T::TYPE_NAME,
+                        wanted.name
+                    ));
+                }
+                Some(found) if found.ty != wanted.ty => {
+                    return Err(format!(
+                        "data source {}: attribute {:?} is {:?} in its config but {:?} in its \
+                         state",
+                        T::TYPE_NAME,
+                        wanted.name,
+                        wanted.ty,
+                        found.ty
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(())
     }
 
     fn validate(&self, config: &Value) -> Vec<Diagnostic> {

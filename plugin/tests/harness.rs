@@ -223,3 +223,38 @@ async fn a_model_provider_validates_and_configures_its_typed_block() {
         "Unexpected value type"
     );
 }
+
+/// A state that forgot to flatten its config.
+#[derive(Model)]
+struct ForgetfulState {
+    /// The repetitions.
+    #[tf(computed)]
+    echoes: Vec<String>,
+}
+
+struct Forgetful;
+
+#[async_trait]
+impl ModelDataSource<Option<i64>> for Forgetful {
+    type Config = EchoConfig;
+    type State = ForgetfulState;
+    const TYPE_NAME: &'static str = "echo_forgetful";
+    const DESCRIPTION: &'static str = "Forgets its config.";
+
+    async fn read(
+        &self,
+        _: ReadRequest<'_, Option<i64>, EchoConfig>,
+    ) -> Result<Read<ForgetfulState>, Diagnostics> {
+        Ok(ForgetfulState { echoes: Vec::new() }.into())
+    }
+}
+
+#[test]
+fn a_config_attribute_the_state_lacks_is_refused_when_the_provider_starts_naming_it() {
+    let error = DataSource::check_declaration(&Forgetful).unwrap_err();
+    assert!(
+        error.contains("echo_forgetful") && error.contains("\"word\" is not in its state"),
+        "{error}"
+    );
+    assert!(DataSource::check_declaration(&Echo).is_ok());
+}

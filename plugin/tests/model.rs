@@ -262,3 +262,26 @@ fn a_mode_on_the_struct_is_that_of_fields_without_their_own() {
         .collect();
     assert_eq!(modes, [("a", Mode::Computed), ("b", Mode::Required)]);
 }
+
+/// Descriptions written as expressions.
+#[derive(Debug, PartialEq, Model)]
+struct Documented {
+    #[doc = concat!("Read from ", "a macro.")]
+    #[tf(optional)]
+    from_macro: Option<String>,
+    /// First line,
+    #[doc = stringify!(then_an_expression)]
+    #[tf(optional)]
+    mixed: Option<String>,
+}
+
+#[test]
+fn a_description_given_as_an_expression_reaches_the_schema() {
+    let schema = Documented::attributes();
+    let by_name = |name: &str| schema.iter().find(|a| a.name == name).unwrap();
+    assert_eq!(by_name("from_macro").description, "Read from a macro.");
+    assert_eq!(
+        by_name("mixed").description,
+        "First line, then_an_expression"
+    );
+}

@@ -155,3 +155,40 @@ fn two_attributes_with_one_name_are_refused_through_flatten_too() {
         "two attributes of `M` have one name",
     );
 }
+
+#[test]
+fn a_name_terraform_refuses_is_a_compile_error_that_suggests_one() {
+    for (field, hint) in [
+        (
+            "#[tf(required, rename = \"Type\")]\n    pub kind: String",
+            "rename = \"type\"",
+        ),
+        (
+            "#[tf(required, rename = \"a-b\")]\n    pub a: String",
+            "rename = \"a_b\"",
+        ),
+        (
+            "#[tf(required)]\n    #[allow(non_snake_case)]\n    pub projectId: String",
+            "rename = \"project_id\"",
+        ),
+    ] {
+        let source =
+            format!("#[derive(Model)]\npub struct M {{\n    /// A field.\n    {field},\n}}\n");
+        fails_with(&source, "is no Terraform attribute name");
+        fails_with(&source, hint);
+    }
+}
+
+#[test]
+fn a_doubled_rename_is_refused_and_a_doc_from_an_expression_counts() {
+    fails_with(
+        "#[derive(Model)]\npub struct M {\n    /// A field.\n    \
+         #[tf(required, rename = \"a\", rename = \"b\")]\n    pub x: String,\n}\n",
+        "this option is given twice",
+    );
+    let (compiled, stderr) = compile(
+        "#[derive(Model)]\npub struct M {\n    #[doc = concat!(\"Its \", \"name.\")]\n    \
+         #[tf(required)]\n    pub name: String,\n}\n",
+    );
+    assert!(compiled, "{stderr}");
+}

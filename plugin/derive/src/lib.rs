@@ -21,9 +21,13 @@
 //! that gives none.
 //! Each attribute's name is also a constant of the struct, named after the
 //! field in capitals (`Greeting::NAME == "name"`), for diagnostics' paths.
-//! Every field needs a doc comment but flattened ones. Mistakes are compile
-//! errors: a missing or doubled mode, an unknown option, a type that is no
-//! Terraform type, two attributes with one name (through `flatten` too).
+//! Every field needs a doc comment but flattened ones (`#[doc = …]` with
+//! an expression, such as `include_str!`, counts). Mistakes are compile
+//! errors: a missing or doubled mode, a doubled option, an unknown option, a
+//! type that is no Terraform type, a name Terraform refuses (anything but
+//! lowercase letters, digits and underscores, such as a field `projectId`
+//! or `rename = "a-b"`: the error suggests one), two attributes with one
+//! name (through `flatten` too).
 
 use proc_macro::TokenStream;
 use proc_macro2::TokenStream as Tokens;
@@ -47,7 +51,7 @@ enum Role {
         name: String,
         mode: Tokens,
         sensitive: bool,
-        description: String,
+        description: Tokens,
     },
     Flatten,
 }
@@ -240,8 +244,11 @@ impl Options {
                 } else if meta.path.is_ident("flatten") {
                     flag(&mut options.flatten)
                 } else if meta.path.is_ident("rename") {
-                    options.rename = Some(meta.value()?.parse()?);
-                    Ok(())
+                    let name: LitStr = meta.value()?.parse()?;
+                    match options.rename.replace(name) {
+                        Some(_) => Err(meta.error("this option is given twice")),
+                        None => Ok(()),
+                    }
                 } else {
                     Err(meta.error(
                         "unknown option: expected required, optional, computed, sensitive, \
@@ -304,21 +311,33 @@ fn role(field: &syn::Field, default_mode: Option<&Tokens>) -> syn::Result<Role> 
         (Ok(None), Some(mode)) => mode.clone(),
         _ => return Err(syn::Error::new(field.span(), ONE_MODE)),
     };
-    let description = doc_comment(field);
-    if description.is_empty() {
+    let Some(description) = doc_comment(field) else {
         return Err(syn::Error::new(
             field.span(),
             "document the field: its doc comment is the attribute's description",
         ));
-    }
-    let name = match options.rename {
-        Some(name) => name.value(),
-        None => field
-            .ident
-            .as_ref()
-            .map(|i| i.to_string().trim_start_matches("r#").to_owned())
-            .unwrap_or_default(),
     };
+    let (name, span) = match &options.rename {
+        Some(name) => (name.value(), name.span()),
+        None => (
+            field
+                .ident
+                .as_ref()
+                .map(|i| i.to_string().trim_start_matches("r#").to_owned())
+                .unwrap_or_default(),
+            field.span(),
+        ),
+    };
+    if !is_attribute_name(&name) {
+        return Err(syn::Error::new(
+            span,
+            format!(
+                "`{name}` is no Terraform attribute name (Terraform refuses the whole schema): \
+                 use lowercase letters, digits and underscores, e.g. #[tf(rename = \"{}\")]",
+                attribute_name_like(&name)
+            ),
+        ));
+    }
     Ok(Role::Attribute {
         name,
         mode,
@@ -327,22 +346,72 @@ fn role(field: &syn::Field, default_mode: Option<&Tokens>) -> syn::Result<Role> 
     })
 }
 
-/// The field's doc comment, its lines joined by spaces.
-fn doc_comment(field: &syn::Field) -> String {
-    let lines: Vec<String> = field
-        .attrs
-        .iter()
-        .filter(|a| a.path().is_ident("doc"))
-        .filter_map(|a| match &a.meta {
-            syn::Meta::NameValue(nv) => match &nv.value {
-                syn::Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Str(text),
-                    ..
-                }) => Some(text.value().trim().to_owned()),
-                _ => None,
-            },
-            _ => None,
-        })
-        .collect();
-    lines.join(" ").trim().to_owned()
+/// Whether Terraform takes `name` as an attribute's name: lowercase
+/// letters, digits and underscores (its schema check, `^[a-z0-9_]+$`).
+fn is_attribute_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// A valid name close to `name`, for the error: `projectId` gives
+/// `project_id`, `a-b` gives `a_b`.
+fn attribute_name_like(name: &str) -> String {
+    let mut like = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 && !like.ends_with('_') {
+                like.push('_');
+            }
+            like.push(c.to_ascii_lowercase());
+        } else if c.is_ascii_alphanumeric() || c == '_' {
+            like.push(c);
+        } else if !like.ends_with('_') {
+            like.push('_');
+        }
+    }
+    if like.is_empty() { "name".into() } else { like }
+}
+
+/// The field's doc comment as the expression of its description: its lines
+/// joined by spaces. A line given as another expression (`#[doc =
+/// include_str!("…")]`) counts too, joined with `concat!`. `None` without
+/// one.
+fn doc_comment(field: &syn::Field) -> Option<Tokens> {
+    let mut texts: Vec<String> = Vec::new();
+    let mut parts: Vec<Tokens> = Vec::new();
+    for attr in field.attrs.iter().filter(|a| a.path().is_ident("doc")) {
+        let syn::Meta::NameValue(nv) = &attr.meta else {
+            continue;
+        };
+        match &nv.value {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(text),
+                ..
+            }) => {
+                let line = text.value().trim().to_owned();
+                if !line.is_empty() {
+                    parts.push(quote!(#line));
+                    texts.push(line);
+                }
+            }
+            other => parts.push(quote!(#other)),
+        }
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    if parts.len() == texts.len() {
+        let joined = texts.join(" ");
+        return Some(quote!(#joined));
+    }
+    let spaced = parts.iter().enumerate().map(|(i, part)| {
+        if i == 0 {
+            quote!(#part)
+        } else {
+            quote!(" ", #part)
+        }
+    });
+    Some(quote!(::std::concat!(#(#spaced),*)))
 }
