@@ -23,7 +23,7 @@ lint:
 	cargo clippy --locked --all-targets -- -D warnings
 	cargo clippy --locked -p dli-client --features fuzzing -- -D warnings
 	RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps $(PUBLISHED:%=-p %)
-	cargo package --locked --allow-dirty $(PUBLISHED:%=-p %)
+	cargo package --locked --allow-dirty --target-dir target/package-check $(PUBLISHED:%=-p %)
 	cargo build --locked --manifest-path fuzz/Cargo.toml --target-dir target/fuzz
 	shellcheck -S warning $(SHELL_SCRIPTS)
 	python3 scripts/check-bash3.py $(SHELL_SCRIPTS)
