@@ -1038,12 +1038,19 @@ async fn credentials_that_cannot_last_a_request_are_an_error_saying_so() {
     );
 }
 
-#[tokio::test]
-async fn a_credential_fetch_ends_when_no_read_waits_for_it() {
-    // A metadata service that accepts and never answers.
+/// A metadata service on 127.0.0.1 that accepts and never answers, and a
+/// provider of its credentials.
+async fn ecs_behind_a_black_hole() -> (tokio::net::TcpListener, Arc<CredentialProvider>) {
     let hole = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let endpoint = reqwest::Url::parse(&format!("http://{}", hole.local_addr().unwrap())).unwrap();
     let provider = Arc::new(CredentialProvider::new(Source::EcsMetadata(endpoint)));
+    (hole, provider)
+}
+
+#[tokio::test]
+async fn a_credential_fetch_ends_when_no_read_waits_for_it() {
+    // A metadata service that accepts and never answers.
+    let (hole, provider) = ecs_behind_a_black_hole().await;
     let client = Client::new(&options()).unwrap();
     let cancel = CancellationToken::new();
     let read = {
@@ -1070,9 +1077,7 @@ async fn a_credential_fetch_ends_when_no_read_waits_for_it() {
 
 #[tokio::test]
 async fn a_read_cancelled_before_it_asks_starts_no_fetch() {
-    let hole = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let endpoint = reqwest::Url::parse(&format!("http://{}", hole.local_addr().unwrap())).unwrap();
-    let provider = Arc::new(CredentialProvider::new(Source::EcsMetadata(endpoint)));
+    let (hole, provider) = ecs_behind_a_black_hole().await;
     let client = Client::new(&options()).unwrap();
     let cancelled = CancellationToken::new();
     cancelled.cancel();
