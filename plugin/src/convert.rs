@@ -4,62 +4,88 @@ use super::codec;
 use super::diagnostics::{AttributePath, Diagnostic, PathStep, Severity};
 use super::function::{FunctionError, Signature};
 use super::proto::tfplugin6 as pb;
-use super::schema::{Attribute, DescriptionKind, Mode, Schema};
+use super::schema::{Attribute, DescriptionKind, Mode, Nesting, Schema};
 use super::types::Type;
 use super::value::Value;
 
 pub(crate) fn schema(schema: &Schema) -> pb::Schema {
-    let block_types = schema
-        .blocks
-        .iter()
-        .map(|b| pb::schema::NestedBlock {
+    let mut block = block(schema.version, &schema.attributes, schema.description);
+    block
+        .block_types
+        .extend(schema.blocks.iter().map(|b| pb::schema::NestedBlock {
             type_name: b.name.to_owned(),
-            block: Some(pb::schema::Block {
-                version: schema.version,
-                attributes: attributes(&b.attributes),
-                block_types: Vec::new(),
-                description: b.description.to_owned(),
-                description_kind: pb::StringKind::Markdown as i32,
-                deprecated: false,
-            }),
+            block: Some(self::block(schema.version, &b.attributes, b.description)),
             nesting: pb::schema::nested_block::NestingMode::Single as i32,
             min_items: 0,
             max_items: 0,
-        })
-        .collect();
+        }));
     pb::Schema {
         version: schema.version,
-        block: Some(pb::schema::Block {
-            version: schema.version,
-            attributes: attributes(&schema.attributes),
-            block_types,
-            description: schema.description.to_owned(),
-            description_kind: pb::StringKind::Markdown as i32,
-            deprecated: false,
-        }),
+        block: Some(block),
     }
 }
 
-fn attributes(attributes: &[Attribute]) -> Vec<pb::schema::Attribute> {
-    attributes
-        .iter()
-        .map(|a| pb::schema::Attribute {
-            name: a.name.to_owned(),
-            // A nested attribute goes out as the type it implies, not as a
-            // `nested_type`: Terraform 1.0 panics on an attribute with both,
-            // and with `nested_type` alone it types a list of nested objects
-            // as one object, so `hosts[0]` fails ("This value does not have
-            // any indices"). Its fields' descriptions reach the docs.
-            r#type: a.ty.to_json_bytes(),
-            description: a.description.to_owned(),
-            required: a.mode == Mode::Required,
-            optional: matches!(a.mode, Mode::Optional | Mode::OptionalComputed),
-            computed: matches!(a.mode, Mode::Computed | Mode::OptionalComputed),
-            sensitive: a.sensitive,
-            description_kind: description_kind(a.description_kind) as i32,
-            deprecated: false,
-        })
-        .collect()
+/// A block of `attributes`: those the user writes as objects (see
+/// [`Attribute::is_block`]) as nested blocks, the others as attributes.
+fn block(version: i64, attributes: &[Attribute], description: &str) -> pb::schema::Block {
+    let (blocks, plain): (Vec<&Attribute>, Vec<&Attribute>) =
+        attributes.iter().partition(|a| a.is_block());
+    pb::schema::Block {
+        version,
+        attributes: plain.into_iter().map(attribute).collect(),
+        block_types: blocks
+            .into_iter()
+            .map(|a| nested_block(version, a))
+            .collect(),
+        description: description.to_owned(),
+        description_kind: pb::StringKind::Markdown as i32,
+        deprecated: false,
+    }
+}
+
+/// A nested attribute the user writes, as a nested block: required is at
+/// least one block (Terraform's schema check wants a single block's
+/// minimum and maximum alike).
+fn nested_block(version: i64, a: &Attribute) -> pb::schema::NestedBlock {
+    use pb::schema::nested_block::NestingMode;
+    let required = i64::from(a.mode == Mode::Required);
+    let (nested_attributes, nesting) = match &a.nested {
+        Some(nested) => (&nested.attributes[..], nested.nesting),
+        None => (&[][..], Nesting::Single),
+    };
+    let (nesting, min_items, max_items) = match nesting {
+        Nesting::Single => (NestingMode::Single, required, required),
+        Nesting::List => (NestingMode::List, required, 0),
+        Nesting::Set => (NestingMode::Set, required, 0),
+        Nesting::Map => (NestingMode::Map, 0, 0),
+    };
+    pb::schema::NestedBlock {
+        type_name: a.name.to_owned(),
+        block: Some(block(version, nested_attributes, a.description)),
+        nesting: nesting as i32,
+        min_items,
+        max_items,
+    }
+}
+
+fn attribute(a: &Attribute) -> pb::schema::Attribute {
+    pb::schema::Attribute {
+        name: a.name.to_owned(),
+        // A nested attribute set by the provider goes out as the type it
+        // implies, not as a `nested_type`: Terraform 1.0 panics on an
+        // attribute with both, and with `nested_type` alone it types a
+        // list of nested objects as one object, so `hosts[0]` fails ("This
+        // value does not have any indices"). Its fields' descriptions reach
+        // the docs.
+        r#type: a.ty.to_json_bytes(),
+        description: a.description.to_owned(),
+        required: a.mode == Mode::Required,
+        optional: matches!(a.mode, Mode::Optional | Mode::OptionalComputed),
+        computed: matches!(a.mode, Mode::Computed | Mode::OptionalComputed),
+        sensitive: a.sensitive,
+        description_kind: description_kind(a.description_kind) as i32,
+        deprecated: false,
+    }
 }
 
 pub(crate) fn function(signature: &Signature) -> pb::Function {
@@ -252,6 +278,41 @@ mod tests {
             br#"["list",["object",{"ip":"string","name":"string"}]]"#
         );
         assert!(hosts.computed && hosts.description == "Hosts.");
+    }
+
+    #[test]
+    fn nested_inputs_go_out_as_blocks_keeping_their_fields_modes() {
+        use crate::schema::Nesting;
+        use pb::schema::nested_block::NestingMode;
+        let fields = || {
+            vec![
+                Attribute::new("name", Type::String, Mode::Required, "n"),
+                Attribute::new("tag", Type::String, Mode::Optional, "t"),
+            ]
+        };
+        let filter = Attribute::nested("filter", Nesting::Single, fields(), Mode::Required, "F.");
+        let rule = Attribute::nested("rule", Nesting::List, fields(), Mode::Optional, "R.");
+        let hosts = Attribute::nested("hosts", Nesting::List, fields(), Mode::Computed, "H.");
+        let block = schema(&Schema::new("d", vec![filter, rule, hosts]))
+            .block
+            .unwrap();
+        let names: Vec<_> = block.attributes.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["hosts"]);
+        let [filter, rule] = &block.block_types[..] else {
+            panic!("{:?}", block.block_types);
+        };
+        // A required single block: exactly one (min and max alike).
+        assert_eq!(filter.nesting, NestingMode::Single as i32);
+        assert_eq!((filter.min_items, filter.max_items), (1, 1));
+        assert_eq!(
+            (rule.nesting, rule.min_items, rule.max_items),
+            (NestingMode::List as i32, 0, 0)
+        );
+        let inner = filter.block.as_ref().unwrap();
+        assert_eq!(inner.description, "F.");
+        let tag = &inner.attributes[1];
+        assert!(tag.name == "tag" && tag.optional && !tag.required);
+        assert!(inner.attributes[0].required);
     }
 
     #[test]

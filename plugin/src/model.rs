@@ -24,6 +24,10 @@ use super::value::{Known, Number, Value};
             struct that derives Model"
 )]
 pub trait AttrValue: Sized {
+    /// Whether it holds model objects, and how, for the derive's
+    /// compile-time checks.
+    const SHAPE: Shape = Shape::Values;
+
     /// Its Terraform type.
     fn ty() -> Type;
 
@@ -139,6 +143,70 @@ const fn each_once(root: &Names, names: &Names) -> bool {
 /// it at compile time.
 pub const fn distinct(names: &Names) -> bool {
     each_once(names, names)
+}
+
+/// What a field's type holds: plain values, or model objects nested as
+/// `nesting` (`deep` when a collection of them is itself in a collection).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// No model objects.
+    Values,
+    /// Model objects.
+    Objects {
+        /// How the outermost collection holds them (`Single`: one object).
+        nesting: Nesting,
+        /// Whether they are in a collection of collections.
+        deep: bool,
+    },
+}
+
+impl Shape {
+    /// One model object.
+    pub const OBJECT: Shape = Shape::Objects {
+        nesting: Nesting::Single,
+        deep: false,
+    };
+
+    /// The shape of a collection (`nesting`) of values of this shape.
+    pub const fn within(self, nesting: Nesting) -> Shape {
+        match self {
+            Shape::Values => Shape::Values,
+            Shape::Objects {
+                nesting: Nesting::Single,
+                deep,
+            } => Shape::Objects { nesting, deep },
+            Shape::Objects { .. } => Shape::Objects {
+                nesting,
+                deep: true,
+            },
+        }
+    }
+
+    /// Why a field of this shape and `mode` cannot be served on every CLI
+    /// (the user writes model objects as nested blocks, see
+    /// [`Attribute::is_block`]), and what to write instead; `None` when it
+    /// can. The derive turns the reason into a compile error.
+    pub const fn unservable(self, mode: Mode) -> Option<&'static str> {
+        let Shape::Objects { nesting, deep } = self else {
+            return None;
+        };
+        match (mode, nesting, deep) {
+            (Mode::Computed, _, _) => None,
+            (Mode::OptionalComputed, _, _) => Some(
+                "a nested model the user writes cannot also be computed (it is written as a \
+                 block, which only the user sets): make it #[tf(optional)] or #[tf(computed)]",
+            ),
+            (_, _, true) => Some(
+                "a collection of collections of models cannot be written by the user on every \
+                 CLI: wrap the inner collection in a model of its own (a field of it)",
+            ),
+            (_, Nesting::Map, _) => Some(
+                "a map of models cannot be written by the user on every CLI: use a Vec of \
+                 models with a key attribute, or make it #[tf(computed)]",
+            ),
+            _ => None,
+        }
+    }
 }
 
 /// The schema attribute of a field of type `T`: a nested attribute when `T`
@@ -336,6 +404,8 @@ impl AttrValue for f64 {
 }
 
 impl<T: AttrValue> AttrValue for Vec<T> {
+    const SHAPE: Shape = T::SHAPE.within(Nesting::List);
+
     fn ty() -> Type {
         Type::list(T::ty())
     }
@@ -359,6 +429,8 @@ impl<T: AttrValue> AttrValue for Vec<T> {
 }
 
 impl<T: AttrValue> AttrValue for BTreeMap<String, T> {
+    const SHAPE: Shape = T::SHAPE.within(Nesting::Map);
+
     fn ty() -> Type {
         Type::map(T::ty())
     }
@@ -394,6 +466,8 @@ impl<T: AttrValue> AttrValue for BTreeMap<String, T> {
 /// Null or a value; a value unknown until apply is an error (use
 /// [`Known`] where that must pass).
 impl<T: AttrValue> AttrValue for Option<T> {
+    const SHAPE: Shape = T::SHAPE;
+
     fn ty() -> Type {
         T::ty()
     }
@@ -417,6 +491,8 @@ impl<T: AttrValue> AttrValue for Option<T> {
 
 /// Unknown, null or a value, kept apart.
 impl<T: AttrValue> AttrValue for Known<T> {
+    const SHAPE: Shape = T::SHAPE;
+
     fn ty() -> Type {
         T::ty()
     }
@@ -444,6 +520,8 @@ impl<T: AttrValue> AttrValue for Known<T> {
 
 /// No attributes: the config of a provider that takes none.
 impl AttrValue for () {
+    const SHAPE: Shape = Shape::OBJECT;
+
     fn ty() -> Type {
         object_type(&[])
     }

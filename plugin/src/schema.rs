@@ -113,6 +113,15 @@ impl Attribute {
         }
     }
 
+    /// Whether it goes to Terraform as a nested block: objects the user
+    /// writes (a required or optional nested attribute). Every CLI reads a
+    /// block's attributes with their own modes, while Terraform 1.0 makes
+    /// every attribute of an object-typed argument required, and types a
+    /// list `nested_type` as one object.
+    pub fn is_block(&self) -> bool {
+        self.nested.is_some() && matches!(self.mode, Mode::Required | Mode::Optional)
+    }
+
     /// Marks the attribute sensitive.
     pub fn sensitive(mut self) -> Self {
         self.sensitive = true;
@@ -181,22 +190,67 @@ impl Schema {
     }
 
     /// `value` as Terraform sends a config of this schema: every attribute
-    /// and block present, those not given null.
+    /// and block present, those not given null (a list or set of blocks
+    /// not written, empty), and so in every block written.
     pub fn with_nulls(&self, value: &Value) -> Value {
-        let mut complete = match value {
-            Value::Object(attributes) => attributes.clone(),
-            _ => Default::default(),
+        let object = match value {
+            Value::Object(_) => value.clone(),
+            _ => Value::Object(Default::default()),
         };
-        let names =
-            (self.attributes.iter().map(|a| a.name)).chain(self.blocks.iter().map(|b| b.name));
-        for name in names {
-            complete.entry(name.to_owned()).or_insert(Value::Null);
+        let mut complete = with_nulls(&self.attributes, &object);
+        if let Value::Object(attributes) = &mut complete {
+            for block in &self.blocks {
+                let given = attributes
+                    .entry(block.name.to_owned())
+                    .or_insert(Value::Null);
+                *given = with_nulls(&block.attributes, given);
+            }
         }
-        Value::Object(complete)
+        complete
     }
 
     /// The attribute called `name`.
     pub fn attribute(&self, name: &str) -> Option<&Attribute> {
         self.attributes.iter().find(|a| a.name == name)
     }
+}
+
+/// The object `value` (null stays null) with each of `attributes` present,
+/// as Terraform sends it; see [`Schema::with_nulls`].
+fn with_nulls(attributes: &[Attribute], value: &Value) -> Value {
+    let Value::Object(given) = value else {
+        return value.clone();
+    };
+    let mut complete = given.clone();
+    for attribute in attributes {
+        let entry = complete.entry(attribute.name.to_owned());
+        let value = entry.or_insert(Value::Null);
+        let Some(nested) = attribute.nested.as_ref().filter(|_| attribute.is_block()) else {
+            continue;
+        };
+        *value = match (nested.nesting, &*value) {
+            (Nesting::List, Value::Null) => Value::List(Vec::new()),
+            (Nesting::Set, Value::Null) => Value::Set(Vec::new()),
+            (_, Value::List(objects)) => Value::List(
+                objects
+                    .iter()
+                    .map(|o| with_nulls(&nested.attributes, o))
+                    .collect(),
+            ),
+            (_, Value::Set(objects)) => Value::Set(
+                objects
+                    .iter()
+                    .map(|o| with_nulls(&nested.attributes, o))
+                    .collect(),
+            ),
+            (_, Value::Map(objects)) => Value::Map(
+                objects
+                    .iter()
+                    .map(|(k, o)| (k.clone(), with_nulls(&nested.attributes, o)))
+                    .collect(),
+            ),
+            (_, object) => with_nulls(&nested.attributes, object),
+        };
+    }
+    Value::Object(complete)
 }

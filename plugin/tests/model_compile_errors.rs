@@ -192,3 +192,39 @@ fn a_doubled_rename_is_refused_and_a_doc_from_an_expression_counts() {
     );
     assert!(compiled, "{stderr}");
 }
+
+const INNER: &str = "#[derive(Model)]\npub struct Inner {\n    /// A name.\n    #[tf(required)]\n    \
+                     pub name: String,\n}\n";
+
+#[test]
+fn a_nested_input_no_cli_can_take_is_refused_saying_what_to_write() {
+    let field = |options: &str, ty: &str| {
+        format!(
+            "{INNER}#[derive(Model)]\npub struct Outer {{\n    /// Objects.\n    \
+             #[tf({options})]\n    pub inner: {ty},\n}}\n"
+        )
+    };
+    fails_with(
+        &field("optional", "std::collections::BTreeMap<String, Inner>"),
+        "use a Vec of models with a key attribute",
+    );
+    fails_with(
+        &field("required", "Vec<Vec<Inner>>"),
+        "wrap the inner collection in a model of its own",
+    );
+    fails_with(
+        &field("optional, computed", "Option<Inner>"),
+        "make it #[tf(optional)] or #[tf(computed)]",
+    );
+    // What every CLI takes: one block or a list of them, written by the
+    // user; and any nesting the provider sets.
+    for (options, ty) in [
+        ("optional", "Option<Inner>"),
+        ("required", "Vec<Inner>"),
+        ("computed", "std::collections::BTreeMap<String, Vec<Inner>>"),
+    ] {
+        let source = field(options, ty);
+        let (compiled, stderr) = compile(&source);
+        assert!(compiled, "{source}\n{stderr}");
+    }
+}

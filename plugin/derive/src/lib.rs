@@ -86,6 +86,7 @@ fn model(input: &DeriveInput) -> syn::Result<Tokens> {
     let mut field_idents = Vec::new();
     let mut locals = Vec::new();
     let mut name_consts = Vec::new();
+    let mut shape_checks = Vec::new();
     for (index, field) in fields.named.iter().enumerate() {
         let field_ident = field.ident.as_ref().expect("named fields have names");
         let ty = &field.ty;
@@ -125,6 +126,14 @@ fn model(input: &DeriveInput) -> syn::Result<Tokens> {
                     #[doc = #doc]
                     #[allow(dead_code)]
                     pub const #konst: &'static str = #name;
+                });
+                // Spanned at the field, so the error points at it.
+                shape_checks.push(quote::quote_spanned! {field.span()=>
+                    const _: () = if let ::std::option::Option::Some(why) =
+                        <#ty as #krate::model::AttrValue>::SHAPE.unservable(#mode)
+                    {
+                        ::std::panic!("{}", why);
+                    };
                 });
                 attributes.push(quote! {
                     attributes.push(#krate::model::attribute::<#ty>(
@@ -183,6 +192,8 @@ fn model(input: &DeriveInput) -> syn::Result<Tokens> {
         }
 
         impl #krate::model::AttrValue for #ident {
+            const SHAPE: #krate::model::Shape = #krate::model::Shape::OBJECT;
+
             fn ty() -> #krate::Type {
                 #krate::model::object_type(&<#ident as #krate::model::Model>::attributes())
             }
@@ -202,6 +213,8 @@ fn model(input: &DeriveInput) -> syn::Result<Tokens> {
                 #krate::model::Model::to_value(self)
             }
         }
+
+        #(#shape_checks)*
 
         const _: () = ::std::assert!(
             #krate::model::distinct(&<#ident as #krate::model::Model>::NAME_TREE),

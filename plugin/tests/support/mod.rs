@@ -10,16 +10,23 @@ use tfplugin::{Attribute, Mode, Schema, Type};
 
 /// `examples/hello.rs`, which `cargo test` builds beside the tests.
 pub fn hello() -> PathBuf {
+    example("hello")
+}
+
+/// The example `examples/<name>.rs`, which `cargo test` builds beside the
+/// tests.
+pub fn example(name: &str) -> PathBuf {
     let exe = std::env::current_exe().unwrap();
-    // target/<profile>/deps/<test> → target/<profile>/examples/hello
+    // target/<profile>/deps/<test> → target/<profile>/examples/<name>
     let path = exe
         .parent()
         .and_then(Path::parent)
         .unwrap()
-        .join("examples/hello");
+        .join("examples")
+        .join(name);
     assert!(
         path.is_file(),
-        "{} is missing: cargo test builds it (cargo build -p tfplugin --example hello)",
+        "{} is missing: cargo test builds it (cargo build -p tfplugin --example {name})",
         path.display()
     );
     path
@@ -38,9 +45,21 @@ pub fn terraforms() -> Vec<PathBuf> {
 /// A workspace whose dev_overrides point `example/hello` at the example,
 /// under the name the CLIs look for (`terraform-provider-hello`).
 pub fn workspace(terraform: &Path, main_tf: &str) -> (cli::Workspace, tempfile::TempDir) {
+    workspace_of("hello", terraform, main_tf)
+}
+
+/// A workspace whose dev_overrides point `example/<name>` at the example
+/// `<name>`, under the name the CLIs look for.
+pub fn workspace_of(
+    name: &str,
+    terraform: &Path,
+    main_tf: &str,
+) -> (cli::Workspace, tempfile::TempDir) {
     let bin_dir = tempfile::tempdir().unwrap();
-    std::os::unix::fs::symlink(hello(), bin_dir.path().join("terraform-provider-hello")).unwrap();
-    let workspace = cli::Workspace::new(terraform, main_tf, &[("example/hello", bin_dir.path())]);
+    let linked = bin_dir.path().join(format!("terraform-provider-{name}"));
+    std::os::unix::fs::symlink(example(name), linked).unwrap();
+    let source = format!("example/{name}");
+    let workspace = cli::Workspace::new(terraform, main_tf, &[(&source, bin_dir.path())]);
     (workspace, bin_dir)
 }
 

@@ -1,0 +1,72 @@
+//! Inputs nested in models (`examples/search.rs`) under the real CLIs:
+//! written as blocks, each field keeps its own mode on every CLI the tests
+//! run (Terraform 1.0 makes every attribute of an object-typed argument
+//! required, so an optional field left out would fail there).
+
+mod support;
+
+use serde_json::json;
+
+use support::*;
+
+const REQUIRED: &str = r#"
+terraform {
+  required_providers {
+    search = { source = "example/search" }
+  }
+}
+"#;
+
+fn config(body: &str) -> String {
+    format!(
+        "{REQUIRED}\ndata \"search_items\" \"s\" {{\n{body}\n}}\n\
+         output \"summary\" {{ value = data.search_items.s.summary }}\n"
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_optional_field_of_a_nested_input_may_be_left_out_or_set_on_every_cli() {
+    let cases = [
+        (r#"filter { name = "n" }"#, "name n tag -"),
+        (
+            "filter {\n  name = \"n\"\n  tag  = \"t\"\n}",
+            "name n tag t",
+        ),
+        ("", "no filter"),
+        (
+            r#"rule { field = "a" }
+rule {
+  field  = "b"
+  values = ["x", "y"]
+}"#,
+            "no filter; a any; b in [x,y]",
+        ),
+    ];
+    for terraform in terraforms() {
+        let shown = terraform.display();
+        for (body, summary) in cases {
+            let (workspace, _bin) = workspace_of("search", &terraform, &config(body));
+            let outputs = workspace.apply_outputs().await;
+            assert_eq!(outputs, json!({ "summary": summary }), "{shown}: {body}");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_required_field_of_a_nested_input_is_required_by_every_cli() {
+    for terraform in terraforms() {
+        let shown = terraform.display();
+        let (workspace, _bin) =
+            workspace_of("search", &terraform, &config(r#"filter { tag = "t" }"#));
+        let error = workspace.plan_error().await;
+        assert!(
+            error.contains("Missing required argument") && error.contains("\"name\""),
+            "{shown}: {error}"
+        );
+        // Written as an attribute, the CLI says to write a block.
+        let (workspace, _bin) =
+            workspace_of("search", &terraform, &config(r#"filter = { name = "n" }"#));
+        let error = workspace.plan_error().await;
+        assert!(error.contains("block"), "{shown}: {error}");
+    }
+}
