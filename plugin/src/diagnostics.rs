@@ -1,6 +1,7 @@
 //! Diagnostics: everything a user should read about a failure. Provider
 //! errors always travel as diagnostics, never as gRPC errors.
 
+use super::value::Value;
 use std::fmt;
 
 /// How bad a diagnostic is.
@@ -39,6 +40,20 @@ impl AttributePath {
         let mut steps = self.0.clone();
         steps.push(step);
         AttributePath(steps)
+    }
+
+    /// The part of `value` this path leads to, if it holds one.
+    pub fn find<'a>(&self, value: &'a Value) -> Option<&'a Value> {
+        self.0
+            .iter()
+            .try_fold(value, |value, step| match (step, value) {
+                (PathStep::Attribute(name), Value::Object(attributes)) => attributes.get(name),
+                (PathStep::Key(key), Value::Map(entries)) => entries.get(key),
+                (PathStep::Index(i), Value::List(elements) | Value::Tuple(elements)) => {
+                    usize::try_from(*i).ok().and_then(|i| elements.get(i))
+                }
+                _ => None,
+            })
     }
 }
 

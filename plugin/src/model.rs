@@ -240,7 +240,9 @@ fn any_sensitive(nested: &NestedAttributes) -> bool {
 }
 
 /// The summary of the error for a value unknown until apply where the
-/// model needs it known: validation lets these pass, the read reports them.
+/// model needs it known. Validation lets any error about a value that is
+/// (partly) unknown pass, whatever its wording (see
+/// [`errors_about_known_values`]); the read reports them.
 pub const NOT_KNOWN_YET: &str = "Value not known yet";
 
 /// Reads the field `name` of type `T` from the object `value`.
@@ -254,10 +256,37 @@ pub fn field<T: AttrValue>(
     match T::decode(value.attr(name), &at) {
         Ok(field) => Some(field),
         Err(found) => {
-            problems.extend(found);
+            problems.extend(placed(found, &at));
             None
         }
     }
+}
+
+/// `found` with each diagnostic that names no attribute (a type's own
+/// decoder need not) placed at `at`, the value it was decoding.
+fn placed(found: Diagnostics, at: &AttributePath) -> Diagnostics {
+    found
+        .into_iter()
+        .map(|d| match d.attribute {
+            Some(_) => d,
+            None => d.at_path(at.clone()),
+        })
+        .collect()
+}
+
+/// Of the `problems` found decoding `config`, those about values that are
+/// known: an error at a path whose value is unknown, or holds an unknown,
+/// waits until the value is known (validation runs again then). Unknown
+/// is told by the value itself, never by an error's wording, so a type's
+/// own decoder that refuses `Value::Unknown` defers as the built-in ones do.
+pub fn errors_about_known_values(config: &Value, problems: Diagnostics) -> Vec<Diagnostic> {
+    problems
+        .into_iter()
+        .filter(|d| {
+            let at = d.attribute.as_ref().and_then(|path| path.find(config));
+            !at.is_some_and(Value::contains_unknown)
+        })
+        .collect()
 }
 
 /// The object type of a model's attributes.
@@ -316,9 +345,10 @@ fn decode_each<'a, T: AttrValue>(
     let mut problems = Diagnostics::new();
     let mut out = Vec::new();
     for (step, element) in elements {
-        match T::decode(element, &path.then(step.clone())) {
+        let at = path.then(step.clone());
+        match T::decode(element, &at) {
             Ok(decoded) => out.push((step, decoded)),
-            Err(found) => problems.extend(found),
+            Err(found) => problems.extend(placed(found, &at)),
         }
     }
     problems.into_result(out)
@@ -489,7 +519,9 @@ impl<T: AttrValue> AttrValue for Option<T> {
     }
 }
 
-/// Unknown, null or a value, kept apart.
+/// Unknown, null or a value, kept apart. A value with an unknown part
+/// (`["a", (known after apply)]`) is `Unknown` unless `T` keeps that part
+/// itself (`Vec<Known<String>>` keeps the known elements).
 impl<T: AttrValue> AttrValue for Known<T> {
     const SHAPE: Shape = T::SHAPE;
 
@@ -505,7 +537,11 @@ impl<T: AttrValue> AttrValue for Known<T> {
         match value {
             Value::Unknown => Ok(Known::Unknown),
             value if value.is_null() => Ok(Known::Null),
-            value => T::decode(value, path).map(Known::Value),
+            value => match T::decode(value, path) {
+                Ok(decoded) => Ok(Known::Value(decoded)),
+                Err(_) if value.contains_unknown() => Ok(Known::Unknown),
+                Err(problems) => Err(problems),
+            },
         }
     }
 

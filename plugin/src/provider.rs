@@ -250,18 +250,15 @@ where
 }
 
 /// Decodes a config into `M` and checks it with `check`. A value the model
-/// needs known that is not yet is checked later, when it is; every other
-/// problem decoding the config is reported now.
+/// needs known that is not yet (wholly or in part) is checked later, when
+/// it is; every other problem decoding the config is reported now.
 fn validate_model<M: Model>(
     config: &Value,
     check: impl FnOnce(&M) -> Diagnostics,
 ) -> Vec<Diagnostic> {
     match M::from_value(config) {
         Ok(config) => check(&config).into(),
-        Err(problems) => problems
-            .into_iter()
-            .filter(|d| d.summary != crate::model::NOT_KNOWN_YET)
-            .collect(),
+        Err(problems) => crate::model::errors_about_known_values(config, problems),
     }
 }
 
