@@ -1,7 +1,10 @@
 //! Inputs written as nested blocks: `data "search_items"` takes an optional
 //! `filter` block (a required `name`, an optional `tag`) and any number of
 //! `rule` blocks, and says what it was given. Each field keeps its own
-//! mode on every CLI.
+//! mode on every CLI. What it found (`matches`, lists by rule field) holds
+//! a sensitive `token` two collections deep, which the CLIs hide.
+use std::collections::BTreeMap;
+
 use tfplugin::{DataSource, Diagnostics, Model, ModelDataSource, ModelProvider};
 use tfplugin::{Read, ReadRequest, async_trait};
 
@@ -42,6 +45,18 @@ struct Search {
     config: SearchConfig,
     /// What the search was given, in words.
     summary: String,
+    /// What each rule found, by its field.
+    matches: BTreeMap<String, Vec<Match>>,
+}
+
+#[derive(Model)]
+#[tf(computed)]
+struct Match {
+    /// The item.
+    item: String,
+    /// A token to fetch it with.
+    #[tf(sensitive)]
+    token: String,
 }
 
 struct Items;
@@ -66,7 +81,14 @@ impl ModelDataSource<()> for Items {
             None => format!("{} any", r.field),
         });
         let summary = std::iter::once(filter).chain(rules).collect::<Vec<_>>();
+        let found = |field: &str| Match {
+            item: format!("{field}-1"),
+            token: format!("secret-{field}"),
+        };
+        let matches = req.config.rule.iter();
+        let matches = matches.map(|r| (r.field.clone(), vec![found(&r.field)]));
         Ok(Read::from(Search {
+            matches: matches.collect(),
             config: req.config,
             summary: summary.join("; "),
         }))

@@ -9,12 +9,22 @@ use super::types::Type;
 use super::value::Value;
 
 pub(crate) fn schema(schema: &Schema) -> pb::Schema {
-    let mut block = block(schema.version, &schema.attributes, schema.description);
+    let mut block = block(
+        schema.version,
+        &schema.attributes,
+        schema.description,
+        false,
+    );
     block
         .block_types
         .extend(schema.blocks.iter().map(|b| pb::schema::NestedBlock {
             type_name: b.name.to_owned(),
-            block: Some(self::block(schema.version, &b.attributes, b.description)),
+            block: Some(self::block(
+                schema.version,
+                &b.attributes,
+                b.description,
+                false,
+            )),
             nesting: pb::schema::nested_block::NestingMode::Single as i32,
             min_items: 0,
             max_items: 0,
@@ -26,16 +36,27 @@ pub(crate) fn schema(schema: &Schema) -> pb::Schema {
 }
 
 /// A block of `attributes`: those the user writes as objects (see
-/// [`Attribute::is_block`]) as nested blocks, the others as attributes.
-fn block(version: i64, attributes: &[Attribute], description: &str) -> pb::schema::Block {
+/// [`Attribute::is_block`]) as nested blocks, the others as attributes;
+/// all of them sensitive in a block declared sensitive (a block has no
+/// flag of its own).
+fn block(
+    version: i64,
+    attributes: &[Attribute],
+    description: &str,
+    sensitive: bool,
+) -> pb::schema::Block {
     let (blocks, plain): (Vec<&Attribute>, Vec<&Attribute>) =
         attributes.iter().partition(|a| a.is_block());
+    let attribute = |a: &Attribute| pb::schema::Attribute {
+        sensitive: sensitive || a.sensitive,
+        ..attribute(a)
+    };
     pb::schema::Block {
         version,
         attributes: plain.into_iter().map(attribute).collect(),
         block_types: blocks
             .into_iter()
-            .map(|a| nested_block(version, a))
+            .map(|a| nested_block(version, a, sensitive))
             .collect(),
         description: description.to_owned(),
         description_kind: pb::StringKind::Markdown as i32,
@@ -46,7 +67,7 @@ fn block(version: i64, attributes: &[Attribute], description: &str) -> pb::schem
 /// A nested attribute the user writes, as a nested block: required is at
 /// least one block (Terraform's schema check wants a single block's
 /// minimum and maximum alike).
-fn nested_block(version: i64, a: &Attribute) -> pb::schema::NestedBlock {
+fn nested_block(version: i64, a: &Attribute, sensitive: bool) -> pb::schema::NestedBlock {
     use pb::schema::nested_block::NestingMode;
     let required = i64::from(a.mode == Mode::Required);
     let (nested_attributes, nesting) = match &a.nested {
@@ -61,7 +82,12 @@ fn nested_block(version: i64, a: &Attribute) -> pb::schema::NestedBlock {
     };
     pb::schema::NestedBlock {
         type_name: a.name.to_owned(),
-        block: Some(block(version, nested_attributes, a.description)),
+        block: Some(block(
+            version,
+            nested_attributes,
+            a.description,
+            sensitive || a.sensitive,
+        )),
         nesting: nesting as i32,
         min_items,
         max_items,

@@ -218,14 +218,16 @@ pub fn attribute<T: AttrValue>(
     description: &'static str,
 ) -> Attribute {
     let attribute = match T::nested() {
-        Some(nested) => {
-            Attribute::nested(name, nested.nesting, nested.attributes, mode, description)
-        }
+        Some(nested) => Attribute::of_objects(name, nested, mode, description),
         None => Attribute::new(name, T::ty(), mode, description),
     };
-    // The attribute goes out as one object type, so a sensitive field
-    // inside makes the whole attribute sensitive, or Terraform would show it.
-    if sensitive || attribute.nested.as_ref().is_some_and(any_sensitive) {
+    // Set by the provider, the attribute goes out as one object type, so a
+    // sensitive field inside, at any depth, makes the whole attribute
+    // sensitive, or Terraform would show it. (A block keeps it on the
+    // field.)
+    let hidden_inside =
+        !attribute.is_block() && attribute.nested.as_ref().is_some_and(any_sensitive);
+    if sensitive || hidden_inside {
         attribute.sensitive()
     } else {
         attribute
@@ -298,6 +300,7 @@ pub fn object_type(attributes: &[Attribute]) -> Type {
 pub fn single_nested(attributes: Vec<Attribute>) -> Option<NestedAttributes> {
     Some(NestedAttributes {
         nesting: Nesting::Single,
+        within: Vec::new(),
         attributes,
     })
 }
@@ -354,10 +357,19 @@ fn decode_each<'a, T: AttrValue>(
     problems.into_result(out)
 }
 
-/// The objects of `T`, when it is one model object, nested as `nesting`.
+/// The objects of `T`, when it holds model objects, in a collection
+/// (`nesting`) of them: `T`'s own collection, if any, goes within.
 fn nested_as<T: AttrValue>(nesting: Nesting) -> Option<NestedAttributes> {
-    let nested = T::nested().filter(|n| n.nesting == Nesting::Single)?;
-    Some(NestedAttributes { nesting, ..nested })
+    let inner = T::nested()?;
+    let within = match inner.nesting {
+        Nesting::Single => inner.within,
+        outer => std::iter::once(outer).chain(inner.within).collect(),
+    };
+    Some(NestedAttributes {
+        nesting,
+        within,
+        attributes: inner.attributes,
+    })
 }
 
 impl AttrValue for String {

@@ -49,8 +49,27 @@ pub enum Nesting {
 pub struct NestedAttributes {
     /// How the objects nest.
     pub nesting: Nesting,
+    /// The collections between [`NestedAttributes::nesting`] and the
+    /// objects, outermost first: `[List]` for a list of lists of objects
+    /// (`Vec<Vec<M>>`), empty for one level. Only the provider sets such
+    /// attributes (see [`Attribute::is_block`]).
+    pub within: Vec<Nesting>,
     /// The attributes of each object.
     pub attributes: Vec<Attribute>,
+}
+
+impl NestedAttributes {
+    /// The type they imply, e.g. `list(object({...}))`.
+    pub fn ty(&self) -> Type {
+        let object = Type::object(self.attributes.iter().map(|a| (a.name, a.ty.clone())));
+        let nestings = std::iter::once(self.nesting).chain(self.within.iter().copied());
+        nestings.rev().fold(object, |inner, nesting| match nesting {
+            Nesting::Single => inner,
+            Nesting::List => Type::list(inner),
+            Nesting::Set => Type::set(inner),
+            Nesting::Map => Type::map(inner),
+        })
+    }
 }
 
 /// One attribute of a schema.
@@ -97,18 +116,25 @@ impl Attribute {
         mode: Mode,
         description: &'static str,
     ) -> Self {
-        let object = Type::object(attributes.iter().map(|a| (a.name, a.ty.clone())));
-        let ty = match nesting {
-            Nesting::Single => object,
-            Nesting::List => Type::list(object),
-            Nesting::Set => Type::set(object),
-            Nesting::Map => Type::map(object),
+        let nested = NestedAttributes {
+            nesting,
+            within: Vec::new(),
+            attributes,
         };
+        Attribute::of_objects(name, nested, mode, description)
+    }
+
+    /// A nested attribute of any depth (`list(list(object({...})))`): its
+    /// type is the one `nested` implies.
+    pub fn of_objects(
+        name: &'static str,
+        nested: NestedAttributes,
+        mode: Mode,
+        description: &'static str,
+    ) -> Self {
+        let ty = nested.ty();
         Attribute {
-            nested: Some(NestedAttributes {
-                nesting,
-                attributes,
-            }),
+            nested: Some(nested),
             ..Attribute::new(name, ty, mode, description)
         }
     }
@@ -119,7 +145,8 @@ impl Attribute {
     /// every attribute of an object-typed argument required, and types a
     /// list `nested_type` as one object.
     pub fn is_block(&self) -> bool {
-        self.nested.is_some() && matches!(self.mode, Mode::Required | Mode::Optional)
+        self.nested.as_ref().is_some_and(|n| n.within.is_empty())
+            && matches!(self.mode, Mode::Required | Mode::Optional)
     }
 
     /// Marks the attribute sensitive.

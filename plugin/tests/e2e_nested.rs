@@ -70,3 +70,29 @@ async fn a_required_field_of_a_nested_input_is_required_by_every_cli() {
         assert!(error.contains("block"), "{shown}: {error}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sensitive_field_two_collections_deep_is_hidden_by_every_cli() {
+    let with_output = |sensitive: &str| {
+        format!(
+            "{REQUIRED}\ndata \"search_items\" \"s\" {{\n  rule {{ field = \"a\" }}\n}}\n\
+             output \"matches\" {{\n  value = data.search_items.s.matches\n{sensitive}}}\n"
+        )
+    };
+    let (main_tf, hidden) = (with_output(""), with_output("  sensitive = true\n"));
+    for terraform in terraforms() {
+        let shown = terraform.display();
+        // An output of it must say it is sensitive, as for any secret.
+        let (workspace, _bin) = workspace_of("search", &terraform, &main_tf);
+        let error = workspace.plan_error().await;
+        assert!(error.contains("sensitive"), "{shown}: {error}");
+        assert!(!error.contains("secret-a"), "{shown}: {error}");
+        let (workspace, _bin) = workspace_of("search", &terraform, &hidden);
+        let plan = workspace.plan().await;
+        assert!(
+            !plan.stdout.contains("secret-a"),
+            "{shown}: {}",
+            plan.stdout
+        );
+    }
+}

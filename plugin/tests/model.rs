@@ -227,6 +227,12 @@ struct WithLogin {
     /// Logins.
     #[tf(computed)]
     logins: Vec<Login>,
+    /// Logins in shifts.
+    #[tf(computed)]
+    shifts: Vec<Vec<Login>>,
+    /// Logins in shifts, by team.
+    #[tf(computed)]
+    teams: BTreeMap<String, Vec<Login>>,
 }
 
 #[test]
@@ -234,6 +240,34 @@ fn a_sensitive_field_inside_makes_the_whole_nested_attribute_sensitive() {
     // It goes out as one object type: Terraform could hide only all of it.
     let attributes = WithLogin::attributes();
     assert!(attributes.iter().all(|a| a.sensitive), "{attributes:?}");
+}
+
+#[test]
+fn sensitivity_and_descriptions_reach_any_depth_of_nesting() {
+    let attributes = WithLogin::attributes();
+    let [_, _, shifts, teams] = &attributes[..] else {
+        panic!("{attributes:?}");
+    };
+    let login = Type::object([("password", Type::String), ("user", Type::String)]);
+    assert_eq!(shifts.ty, Type::list(Type::list(login.clone())));
+    assert_eq!(teams.ty, Type::map(Type::list(login)));
+    for deep in [shifts, teams] {
+        assert!(deep.sensitive, "{deep:?}");
+        let nested = deep.nested.as_ref().unwrap();
+        assert_eq!(nested.within, [Nesting::List]);
+        assert_eq!(nested.ty(), deep.ty);
+        let described: Vec<_> = nested
+            .attributes
+            .iter()
+            .map(|a| (a.name, a.description, a.sensitive))
+            .collect();
+        assert_eq!(
+            described,
+            [("user", "Who.", false), ("password", "The password.", true)]
+        );
+    }
+    assert_eq!(shifts.nested.as_ref().unwrap().nesting, Nesting::List);
+    assert_eq!(teams.nested.as_ref().unwrap().nesting, Nesting::Map);
 }
 
 #[test]
