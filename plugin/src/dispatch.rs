@@ -7,6 +7,7 @@ use std::sync::{Arc, RwLock};
 
 use tokio_util::sync::CancellationToken;
 
+use super::config_rules::{self, Rules};
 use super::diagnostics::Diagnostic;
 use super::function::{Function, FunctionError, Signature};
 use super::provider::{DataSource, Provider};
@@ -122,6 +123,10 @@ impl<P: Provider> Served<P> {
     }
 
     pub(crate) async fn validate_provider_config(&self, config: &Value) -> Vec<Diagnostic> {
+        let refused = config_rules::problems(&self.schemas.provider, config, Rules::Provider);
+        if !refused.is_empty() {
+            return refused;
+        }
         self.provider.validate(config).await
     }
 
@@ -146,9 +151,24 @@ impl<P: Provider> Served<P> {
         config: &Value,
     ) -> Vec<Diagnostic> {
         match self.data_source(type_name) {
-            Ok(ds) => ds.validate(config),
+            Ok(ds) => self.validate_with(ds, type_name, config),
             Err(d) => vec![d],
         }
+    }
+
+    /// The schema's rules, then the data source's own checks.
+    fn validate_with(
+        &self,
+        ds: &dyn DataSource<P::Configured>,
+        type_name: &str,
+        config: &Value,
+    ) -> Vec<Diagnostic> {
+        let schema = &self.schemas.data_sources[type_name];
+        let refused = config_rules::problems(schema, config, Rules::Provider);
+        if !refused.is_empty() {
+            return refused;
+        }
+        ds.validate(config)
     }
 
     /// The state and the read's warnings, or the errors.
@@ -175,7 +195,7 @@ impl<P: Provider> Served<P> {
         // when it chooses to: check it again, for every data source.
         // Its warnings are not repeated: ValidateDataResourceConfig showed
         // them.
-        let problems = ds.validate(config);
+        let problems = self.validate_with(ds, type_name, config);
         if problems.iter().any(Diagnostic::is_error) {
             return Err(problems);
         }

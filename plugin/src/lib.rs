@@ -31,6 +31,7 @@
 extern crate self as tfplugin;
 
 mod codec;
+mod config_rules;
 mod convert;
 mod diagnostics;
 mod dispatch;

@@ -46,7 +46,7 @@ impl ModelProvider for Echoes {
     const DESCRIPTION: &'static str = "Echoes.";
 
     fn data_sources(&self) -> Vec<Box<dyn DataSource<Option<i64>>>> {
-        vec![Box::new(Echo)]
+        vec![Box::new(Echo), Box::new(Tagged)]
     }
 
     fn validate(&self, config: &Config) -> Diagnostics {
@@ -257,4 +257,107 @@ fn a_config_attribute_the_state_lacks_is_refused_when_the_provider_starts_naming
         "{error}"
     );
     assert!(DataSource::check_declaration(&Echo).is_ok());
+}
+
+/// A filter, written as a block.
+#[derive(Model)]
+struct Filter {
+    /// The name to match.
+    #[tf(required)]
+    name: String,
+    /// A tag to match too.
+    #[tf(optional)]
+    tag: Option<String>,
+}
+
+#[derive(Model)]
+struct TaggedConfig {
+    /// The one filter.
+    #[tf(required)]
+    filter: Filter,
+    /// More filters.
+    #[tf(optional)]
+    more: Vec<Filter>,
+}
+
+#[derive(Model)]
+struct TaggedState {
+    #[tf(flatten)]
+    config: TaggedConfig,
+}
+
+struct Tagged;
+
+#[async_trait]
+impl ModelDataSource<Option<i64>> for Tagged {
+    type Config = TaggedConfig;
+    type State = TaggedState;
+    const TYPE_NAME: &'static str = "echo_tagged";
+    const DESCRIPTION: &'static str = "Echoes its filters.";
+
+    async fn read(
+        &self,
+        req: ReadRequest<'_, Option<i64>, TaggedConfig>,
+    ) -> Result<Read<TaggedState>, Diagnostics> {
+        Ok(TaggedState { config: req.config }.into())
+    }
+}
+
+/// Each problem as "summary at path".
+fn said(problems: &Diagnostics) -> Vec<String> {
+    problems
+        .iter()
+        .map(|d| match &d.attribute {
+            Some(path) => format!("{} at {path}", d.summary),
+            None => d.summary.clone(),
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_harness_refuses_what_the_cli_refuses_in_its_words() {
+    let harness = Harness::new(Echoes);
+    assert!(harness.configure(&Value::object([])).await.is_empty());
+    // A required argument not given.
+    let problems = harness.validate("echo", &Value::object([]));
+    assert_eq!(said(&problems), ["Missing required argument at word"]);
+    let detail = &problems.iter().next().unwrap().detail;
+    assert_eq!(
+        detail,
+        "The argument \"word\" is required, but no definition was found."
+    );
+    // A value for an attribute only the provider sets: the provider's own
+    // validation refuses it, under the CLI as here.
+    let echoes = Value::List(vec!["x".into()]);
+    let set = Value::object([("word", "hi".into()), ("echoes", echoes)]);
+    let problems = harness.validate("echo", &set);
+    assert_eq!(
+        said(&problems),
+        ["Value for unconfigurable attribute at echoes"]
+    );
+    assert!(harness.read("echo", &set).await.is_err());
+    // An unknown in a read's config: Terraform defers such a read.
+    let err = harness
+        .read("echo", &Value::object([("word", Value::Unknown)]))
+        .await
+        .unwrap_err();
+    assert_eq!(said(&err), ["Unknown value in a read's config"]);
+    // Blocks: a required one not written, one without its required field;
+    // an optional field left out is null, as the CLI sends it.
+    let problems = harness.validate("echo_tagged", &Value::object([]));
+    assert_eq!(said(&problems), ["Missing filter block at filter"]);
+    let nameless = Value::object([("tag", "t".into())]);
+    let config = Value::object([
+        ("filter", Value::object([("name", "n".into())])),
+        ("more", Value::List(vec![nameless])),
+    ]);
+    let problems = harness.validate("echo_tagged", &config);
+    assert_eq!(
+        said(&problems),
+        ["Missing required argument at more[0].name"]
+    );
+    let config = Value::object([("filter", Value::object([("name", "n".into())]))]);
+    let state = harness.read("echo_tagged", &config).await.unwrap();
+    assert_eq!(state.attr("filter").attr("tag"), &Value::Null);
+    assert_eq!(state.attr("more"), &Value::List(Vec::new()));
 }

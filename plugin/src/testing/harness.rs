@@ -1,13 +1,25 @@
 //! A provider served in the test process: no binary, no CLI, no socket.
 //! The harness calls what the gRPC services call, with the values
 //! Terraform would send: every attribute of the schema present (null when
-//! not given), configs and states round-tripped through msgpack with the
-//! schema's type, validation before configuring and before every read.
-//! Values may be unknown, as at plan time.
+//! not given; in a block written, those left out null; a list of blocks
+//! not written, empty), configs and states round-tripped through msgpack
+//! with the schema's type, validation before configuring and before every
+//! read. Values may be unknown, as at plan time, but not in a read's
+//! config (Terraform defers such a read to apply).
+//!
+//! What the CLI refuses before a provider sees a config, the harness
+//! refuses too, with the CLI's words: a required argument not given
+//! ("Missing required argument"), a required block not written ("Missing
+//! … block", "Insufficient … blocks"), an object for an object-typed
+//! argument without all its attributes ("Incorrect attribute value
+//! type"). A value for an attribute only the provider sets is refused by
+//! the provider's own validation ("Value for unconfigurable attribute"),
+//! here as under the CLI.
 
 use tokio_util::sync::CancellationToken;
 
 use crate::codec::{decode_msgpack, encode_msgpack};
+use crate::config_rules::{self, Rules};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::dispatch::{ProviderSchemas, Served};
 use crate::model::Model;
@@ -35,9 +47,10 @@ impl<P: Provider> Harness<P> {
     /// ValidateProviderConfig, then ConfigureProvider if that found no
     /// error, with `config` (an object; absent attributes are null).
     pub async fn configure(&self, config: &Value) -> Diagnostics {
-        let config = match as_sent(&self.served.schemas().provider, config) {
+        let schema = &self.served.schemas().provider;
+        let config = match as_sent_checked(schema, config) {
             Ok(config) => config,
-            Err(problem) => return problem.into(),
+            Err(problems) => return problems,
         };
         let mut diagnostics: Diagnostics =
             self.served.validate_provider_config(&config).await.into();
@@ -54,7 +67,7 @@ impl<P: Provider> Harness<P> {
                 .served
                 .validate_data_source_config(type_name, &config)
                 .into(),
-            Err(problem) => problem.into(),
+            Err(problems) => problems,
         }
     }
 
@@ -72,6 +85,14 @@ impl<P: Provider> Harness<P> {
         config: &Value,
     ) -> Result<(Value, Diagnostics), Diagnostics> {
         let config = self.as_sent_to(type_name, config)?;
+        if config.contains_unknown() {
+            return Err(Diagnostic::error(
+                "Unknown value in a read's config",
+                "Terraform never reads a data source whose config is not wholly known: it \
+                 defers the read to apply. Check such a config with `validate`.",
+            )
+            .into());
+        }
         let (state, warnings) = self
             .served
             .read_data_source(type_name, &config, CancellationToken::new())
@@ -100,9 +121,18 @@ impl<P: Provider> Harness<P> {
             .ok_or_else(|| Diagnostic::error("Unknown data source type", type_name.to_owned()))
     }
 
-    fn as_sent_to(&self, type_name: &str, config: &Value) -> Result<Value, Diagnostic> {
-        as_sent(self.schema_of(type_name)?, config)
+    fn as_sent_to(&self, type_name: &str, config: &Value) -> Result<Value, Diagnostics> {
+        as_sent_checked(self.schema_of(type_name)?, config)
     }
+}
+
+/// `config` as the CLI would send it, or what the CLI would say instead.
+fn as_sent_checked(schema: &Schema, config: &Value) -> Result<Value, Diagnostics> {
+    let refused = config_rules::problems(schema, config, Rules::Cli);
+    if !refused.is_empty() {
+        return Err(refused.into());
+    }
+    Ok(as_sent(schema, config)?)
 }
 
 /// `value` as it arrives over the wire under `schema`: absent attributes
