@@ -350,7 +350,11 @@ mod tests {
         let refused = served
             .read_data_source("a", &invalid, CancellationToken::new())
             .await;
-        assert_eq!(refused.unwrap_err()[0].summary, "n is computed");
+        // The schema's rule comes before the data source's own check.
+        assert_eq!(
+            refused.unwrap_err()[0].summary,
+            "Value for unconfigurable attribute"
+        );
         let unknown = served
             .read_data_source("b", &config, CancellationToken::new())
             .await;

@@ -3,7 +3,13 @@
 //! called with its arguments only, also on a provider that was never
 //! configured (Terraform calls functions while it validates), so it is
 //! handed no configured value.
+//!
+//! Declare one with Rust types ([`TypedFunction`]: its arguments a model,
+//! its result an [`AttrValue`]), or by hand ([`Function`]).
 
+use super::diagnostics::{Diagnostic, Diagnostics, PathStep};
+use super::model::{AttrValue, Model};
+use super::schema::Attribute;
 use super::types::Type;
 use super::value::Value;
 
@@ -18,6 +24,102 @@ pub trait Function: Send + Sync {
     /// Runs with one argument per parameter, each of its parameter's type:
     /// known and non-null unless the parameter allows otherwise.
     fn call(&self, arguments: &[Value]) -> Result<Value, FunctionError>;
+}
+
+/// A function declared with Rust types, as models are: its parameters are
+/// the fields of `Arguments` (each field's name, type and doc comment are
+/// the parameter's; `Option<T>` takes null, `Known<T>` also values unknown
+/// until apply), its result an [`AttrValue`]. The signature, the checks of
+/// null and unknown arguments, the decoding (an argument of the wrong kind
+/// is an error at that argument) and the result's encoding are derived.
+/// Every `TypedFunction` is a [`Function`].
+///
+/// ```ignore
+/// #[derive(Model)]
+/// #[tf(required)] // modes mean nothing to a function; one for every field
+/// struct ShoutArguments {
+///     /// What to shout.
+///     text: String,
+/// }
+///
+/// impl TypedFunction for Shout {
+///     type Arguments = ShoutArguments;
+///     type Returns = String;
+///     const NAME: &'static str = "shout";
+///     const SUMMARY: &'static str = "Shouts";
+///     const DESCRIPTION: &'static str = "`text` in capitals.";
+///
+///     fn call(&self, arguments: ShoutArguments) -> Result<String, FunctionError> {
+///         Ok(arguments.text.to_uppercase())
+///     }
+/// }
+/// ```
+pub trait TypedFunction: Send + Sync + 'static {
+    /// The parameters, in the order of its fields.
+    type Arguments: Model;
+    /// The result.
+    type Returns: AttrValue;
+
+    /// The name in HCL, e.g. `cidrs_overlap`.
+    const NAME: &'static str;
+    /// One line, for listings.
+    const SUMMARY: &'static str;
+    /// Markdown, for the docs.
+    const DESCRIPTION: &'static str;
+
+    /// Runs with the decoded arguments.
+    fn call(&self, arguments: Self::Arguments) -> Result<Self::Returns, FunctionError>;
+}
+
+impl<F: TypedFunction> Function for F {
+    fn name(&self) -> &'static str {
+        F::NAME
+    }
+
+    fn signature(&self) -> Signature {
+        let parameters = F::Arguments::attributes()
+            .into_iter()
+            .zip(F::Arguments::takes());
+        Signature {
+            parameters: parameters
+                .map(|(a, takes)| Parameter {
+                    allow_null: takes.null,
+                    allow_unknown: takes.unknown,
+                    ..Parameter::new(a.name, a.ty, a.description)
+                })
+                .collect(),
+            returns: F::Returns::ty(),
+            summary: F::SUMMARY,
+            description: F::DESCRIPTION,
+        }
+    }
+
+    fn call(&self, arguments: &[Value]) -> Result<Value, FunctionError> {
+        let parameters = F::Arguments::attributes();
+        let named = parameters.iter().zip(arguments);
+        let object = Value::object(named.map(|(p, argument)| (p.name, argument.clone())));
+        let decoded = F::Arguments::from_value(&object)
+            .map_err(|problems| argument_error(&parameters, problems))?;
+        TypedFunction::call(self, decoded).map(|result| result.encode())
+    }
+}
+
+/// The first error decoding the arguments, at the argument it is about.
+fn argument_error(parameters: &[Attribute], problems: Diagnostics) -> FunctionError {
+    let Some(error) = problems.into_iter().find(Diagnostic::is_error) else {
+        return FunctionError::new("The arguments could not be read.");
+    };
+    let index = error
+        .attribute
+        .as_ref()
+        .and_then(|path| match path.0.first() {
+            Some(PathStep::Attribute(name)) => parameters.iter().position(|p| p.name == name),
+            _ => None,
+        });
+    FunctionError {
+        text: format!("{}: {}", error.summary, error.detail),
+        argument: index,
+    }
 }
 
 /// What a function takes and gives.

@@ -30,6 +30,7 @@
 // The derive's code names `::tfplugin`, also inside this crate.
 extern crate self as tfplugin;
 
+mod bundle;
 mod codec;
 mod config_rules;
 mod convert;
@@ -53,10 +54,11 @@ mod value;
 #[cfg(feature = "test-support")]
 pub mod testing;
 
+pub use bundle::Bundle;
 pub use codec::{CodecError, decode_json, decode_msgpack, encode_msgpack};
 pub use diagnostics::{AttributePath, Diagnostic, Diagnostics, PathStep, Severity};
 pub use dispatch::ProviderSchemas;
-pub use function::{Function, FunctionError, Parameter, Signature};
+pub use function::{Function, FunctionError, Parameter, Signature, TypedFunction};
 pub use listen::{PLAINTEXT_TCP_VARIABLE, TRANSPORT_VARIABLE};
 pub use model::{AttrValue, Model};
 pub use provider::{DataSource, ModelDataSource, ModelProvider, Provider, Read, ReadRequest};

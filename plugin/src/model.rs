@@ -28,6 +28,11 @@ pub trait AttrValue: Sized {
     /// compile-time checks.
     const SHAPE: Shape = Shape::Values;
 
+    /// What it takes besides a value of its type: null (`Option`, `Known`),
+    /// unknown values (`Known`, wholly or in its parts). A typed function's
+    /// parameters say so to Terraform.
+    const TAKES: Takes = Takes::NOTHING_ELSE;
+
     /// Its Terraform type.
     fn ty() -> Type;
 
@@ -62,6 +67,13 @@ pub trait Model: AttrValue {
 
     /// Writes its fields into an object's attributes.
     fn encode_fields(&self, into: &mut BTreeMap<String, Value>);
+
+    /// What each attribute's type takes, in the order of
+    /// [`Model::attributes`]. The derive writes it; by default, nothing
+    /// but values.
+    fn takes() -> Vec<Takes> {
+        vec![Takes::NOTHING_ELSE; Self::attributes().len()]
+    }
 
     /// Reads a whole config or state.
     fn from_value(value: &Value) -> Result<Self, Diagnostics> {
@@ -143,6 +155,23 @@ const fn each_once(root: &Names, names: &Names) -> bool {
 /// it at compile time.
 pub const fn distinct(names: &Names) -> bool {
     each_once(names, names)
+}
+
+/// What a type takes besides values of its Terraform type.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Takes {
+    /// Null.
+    pub null: bool,
+    /// A value unknown until apply, wholly or in part.
+    pub unknown: bool,
+}
+
+impl Takes {
+    /// Only values of the type.
+    pub const NOTHING_ELSE: Takes = Takes {
+        null: false,
+        unknown: false,
+    };
 }
 
 /// What a field's type holds: plain values, or model objects nested as
@@ -447,6 +476,10 @@ impl AttrValue for f64 {
 
 impl<T: AttrValue> AttrValue for Vec<T> {
     const SHAPE: Shape = T::SHAPE.within(Nesting::List);
+    const TAKES: Takes = Takes {
+        null: false,
+        unknown: T::TAKES.unknown,
+    };
 
     fn ty() -> Type {
         Type::list(T::ty())
@@ -472,6 +505,10 @@ impl<T: AttrValue> AttrValue for Vec<T> {
 
 impl<T: AttrValue> AttrValue for BTreeMap<String, T> {
     const SHAPE: Shape = T::SHAPE.within(Nesting::Map);
+    const TAKES: Takes = Takes {
+        null: false,
+        unknown: T::TAKES.unknown,
+    };
 
     fn ty() -> Type {
         Type::map(T::ty())
@@ -509,6 +546,10 @@ impl<T: AttrValue> AttrValue for BTreeMap<String, T> {
 /// [`Known`] where that must pass).
 impl<T: AttrValue> AttrValue for Option<T> {
     const SHAPE: Shape = T::SHAPE;
+    const TAKES: Takes = Takes {
+        null: true,
+        unknown: T::TAKES.unknown,
+    };
 
     fn ty() -> Type {
         T::ty()
@@ -536,6 +577,10 @@ impl<T: AttrValue> AttrValue for Option<T> {
 /// itself (`Vec<Known<String>>` keeps the known elements).
 impl<T: AttrValue> AttrValue for Known<T> {
     const SHAPE: Shape = T::SHAPE;
+    const TAKES: Takes = Takes {
+        null: true,
+        unknown: true,
+    };
 
     fn ty() -> Type {
         T::ty()

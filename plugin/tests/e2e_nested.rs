@@ -1,7 +1,8 @@
-//! Inputs nested in models (`examples/search.rs`) under the real CLIs:
-//! written as blocks, each field keeps its own mode on every CLI the tests
-//! run (Terraform 1.0 makes every attribute of an object-typed argument
-//! required, so an optional field left out would fail there).
+//! Models nested in models (`examples/search.rs`) under the real CLIs:
+//! inputs written as blocks, each field keeping its own mode on every CLI
+//! the tests run (Terraform 1.0 makes every attribute of an object-typed
+//! argument required, so an optional field left out would fail there);
+//! outputs two collections deep, indexed and hidden where sensitive.
 
 mod support;
 
@@ -94,5 +95,21 @@ async fn a_sensitive_field_two_collections_deep_is_hidden_by_every_cli() {
             "{shown}: {}",
             plan.stdout
         );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nested_outputs_are_indexed_on_every_cli() {
+    // Terraform 1.0 types a list `nested_type` as one object, so `[0]`
+    // would fail there ("This value does not have any indices"). The
+    // attribute is sensitive as a whole (a token inside is).
+    let main_tf = format!(
+        "{REQUIRED}\ndata \"search_items\" \"s\" {{\n  rule {{ field = \"a\" }}\n}}\n\
+         output \"first\" {{ value = nonsensitive(data.search_items.s.matches[\"a\"][0].item) }}\n"
+    );
+    for terraform in terraforms() {
+        let (workspace, _bin) = workspace_of("search", &terraform, &main_tf);
+        let outputs = workspace.apply_outputs().await;
+        assert_eq!(outputs, json!({"first": "a-1"}), "{}", terraform.display());
     }
 }

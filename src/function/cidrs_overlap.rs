@@ -4,62 +4,44 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use tfplugin::{Function, FunctionError, Parameter, Signature, Type, Value};
+use tfplugin::{FunctionError, Model, TypedFunction};
 
 /// The function.
 pub struct CidrsOverlap;
 
-impl CidrsOverlap {
-    /// Its name in HCL.
-    pub const NAME: &'static str = "cidrs_overlap";
+/// Its arguments.
+#[derive(Model)]
+#[tf(required)]
+pub struct Arguments {
+    /// A CIDR block, IPv4 (`10.0.0.0/16`) or IPv6 (`fd00::/64`).
+    a: String,
+    /// A CIDR block, IPv4 (`10.0.0.0/16`) or IPv6 (`fd00::/64`).
+    b: String,
 }
 
-const PARAMETERS: [&str; 2] = ["a", "b"];
+impl TypedFunction for CidrsOverlap {
+    type Arguments = Arguments;
+    type Returns = bool;
+    const NAME: &'static str = "cidrs_overlap";
+    const SUMMARY: &'static str = "Whether two CIDR blocks share an address";
+    const DESCRIPTION: &'static str = "Whether the CIDR blocks `a` and `b` share at least one \
+        address. An IPv4 and an IPv6 block never overlap; an IPv4-mapped IPv6 block \
+        (`::ffff:10.0.0.0/104`) is IPv6. A block with host bits set is taken as its network \
+        (`10.0.0.7/24` is `10.0.0.0/24`), as Terraform's `cidrhost` does. A malformed block (a \
+        missing or out-of-range prefix length, leading zeros) is an error naming the argument \
+        and the value.";
 
-impl Function for CidrsOverlap {
-    fn name(&self) -> &'static str {
-        Self::NAME
-    }
-
-    fn signature(&self) -> Signature {
-        let block = |name| {
-            Parameter::new(
-                name,
-                Type::String,
-                "A CIDR block, IPv4 (`10.0.0.0/16`) or IPv6 (`fd00::/64`).",
-            )
-        };
-        Signature {
-            parameters: PARAMETERS.into_iter().map(block).collect(),
-            returns: Type::Bool,
-            summary: "Whether two CIDR blocks share an address",
-            description: "Whether the CIDR blocks `a` and `b` share at least one address. \
-                An IPv4 and an IPv6 block never overlap; an IPv4-mapped IPv6 block \
-                (`::ffff:10.0.0.0/104`) is IPv6. A block with host bits set is taken as its \
-                network (`10.0.0.7/24` is `10.0.0.0/24`), as Terraform's `cidrhost` does. A \
-                malformed block (a missing or out-of-range prefix length, leading zeros) is an \
-                error naming the argument and the value.",
-        }
-    }
-
-    fn call(&self, arguments: &[Value]) -> Result<Value, FunctionError> {
-        let mut blocks = Vec::with_capacity(PARAMETERS.len());
-        for (index, name) in PARAMETERS.into_iter().enumerate() {
-            let Some(Value::String(text)) = arguments.get(index) else {
-                return Err(FunctionError::at(
-                    index,
-                    format!("{name} must be a string."),
-                ));
-            };
-            let block = Block::parse(text).map_err(|why| {
+    fn call(&self, Arguments { a, b }: Arguments) -> Result<bool, FunctionError> {
+        let parse = |index, name, text: &str| {
+            Block::parse(text).map_err(|why| {
                 FunctionError::at(
                     index,
                     format!("{name} = {text:?} is not a CIDR block: {why}."),
                 )
-            })?;
-            blocks.push(block);
-        }
-        Ok(Value::Bool(blocks[0].overlaps(&blocks[1])))
+            })
+        };
+        let (a, b) = (parse(0, Arguments::A, &a)?, parse(1, Arguments::B, &b)?);
+        Ok(a.overlaps(&b))
     }
 }
 
@@ -138,9 +120,13 @@ fn mask(prefix: u32, bits: u32) -> u128 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tfplugin::{Function, Value};
 
     fn call(a: &str, b: &str) -> Result<Value, FunctionError> {
-        CidrsOverlap.call(&[Value::String(a.into()), Value::String(b.into())])
+        Function::call(
+            &CidrsOverlap,
+            &[Value::String(a.into()), Value::String(b.into())],
+        )
     }
 
     fn overlaps(a: &str, b: &str) -> bool {

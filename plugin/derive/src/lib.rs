@@ -87,6 +87,7 @@ fn model(input: &DeriveInput) -> syn::Result<Tokens> {
     let mut locals = Vec::new();
     let mut name_consts = Vec::new();
     let mut shape_checks = Vec::new();
+    let mut takes = Vec::new();
     for (index, field) in fields.named.iter().enumerate() {
         let field_ident = field.ident.as_ref().expect("named fields have names");
         let ty = &field.ty;
@@ -100,6 +101,9 @@ fn model(input: &DeriveInput) -> syn::Result<Tokens> {
                 flattened.push(quote!(&<#ty as #krate::model::Model>::NAME_TREE));
                 attributes.push(quote! {
                     attributes.extend(<#ty as #krate::model::Model>::attributes());
+                });
+                takes.push(quote! {
+                    takes.extend(<#ty as #krate::model::Model>::takes());
                 });
                 decoders.push(quote! {
                     let #local =
@@ -134,6 +138,9 @@ fn model(input: &DeriveInput) -> syn::Result<Tokens> {
                     {
                         ::std::panic!("{}", why);
                     };
+                });
+                takes.push(quote! {
+                    takes.push(<#ty as #krate::model::AttrValue>::TAKES);
                 });
                 attributes.push(quote! {
                     attributes.push(#krate::model::attribute::<#ty>(
@@ -170,6 +177,12 @@ fn model(input: &DeriveInput) -> syn::Result<Tokens> {
                 let mut attributes = ::std::vec::Vec::new();
                 #(#attributes)*
                 attributes
+            }
+
+            fn takes() -> ::std::vec::Vec<#krate::model::Takes> {
+                let mut takes = ::std::vec::Vec::new();
+                #(#takes)*
+                takes
             }
 
             fn decode_fields(

@@ -65,13 +65,11 @@ pub fn workspace_of(
 
 /// The example's data source schema, as its tests expect it.
 pub fn greeting_schema() -> Schema {
-    let letter = Type::object([("char", Type::String), ("position", Type::Number)]);
     Schema::new(
         "",
         vec![
             Attribute::new("name", Type::String, Mode::Required, ""),
             Attribute::new("message", Type::String, Mode::Computed, ""),
-            Attribute::new("letters", Type::list(letter), Mode::Computed, ""),
         ],
     )
 }
