@@ -50,7 +50,7 @@ impl ModelDataSource<()> for Hello {
 }
 
 #[derive(Model)]
-#[tf(required)]
+#[tf(parameters)]
 struct ShoutArguments {
     /// What to shout.
     text: String,

@@ -54,7 +54,7 @@ fn check(
             found.push(problem.at_path(at));
             continue;
         }
-        let Some(nested) = a.nested.as_ref().filter(|_| a.is_block()) else {
+        let Some(nested) = a.block() else {
             continue;
         };
         for (step, object) in objects(value) {
@@ -78,26 +78,29 @@ fn unconfigurable(a: &Attribute, value: &Value) -> Option<Diagnostic> {
     })
 }
 
-/// A required argument or block not written (the CLI's words).
+/// A required argument or block not written (the CLI's words). A block
+/// whose value is unknown (a `dynamic` block over a list known only after
+/// apply) may hold any number, and a map of blocks has no minimum.
 fn missing(a: &Attribute, value: &Value) -> Option<Diagnostic> {
-    if a.mode != Mode::Required {
+    if a.mode != Mode::Required || matches!(value, Value::Unknown) {
         return None;
     }
     let name = a.name;
-    match a.nested.as_ref().filter(|_| a.is_block()) {
+    match a.block().map(|nested| nested.nesting) {
         None => value.is_null().then(|| {
             Diagnostic::error(
                 "Missing required argument",
                 format!("The argument \"{name}\" is required, but no definition was found."),
             )
         }),
-        Some(nested) if nested.nesting == Nesting::Single => value.is_null().then(|| {
+        Some(Nesting::Single) => value.is_null().then(|| {
             Diagnostic::error(
                 format!("Missing {name} block"),
                 format!("A block of type \"{name}\" is required here."),
             )
         }),
-        Some(_) => objects(value).is_empty().then(|| {
+        Some(Nesting::Map) => None,
+        Some(Nesting::List | Nesting::Set) => objects(value).is_empty().then(|| {
             Diagnostic::error(
                 format!("Insufficient {name} blocks"),
                 format!("At least 1 \"{name}\" blocks are required."),
@@ -214,6 +217,9 @@ mod tests {
             said(&schema, &none, Rules::Cli),
             ["Insufficient rule blocks at rule"]
         );
+        // A dynamic block over a list known only after apply: any number.
+        let dynamic = Value::object([("rule", Value::Unknown)]);
+        assert!(problems(&schema, &dynamic, Rules::Cli).is_empty());
         let with_id = Value::object([("id", "x".into())]);
         let config = Value::object([("rule", Value::List(vec![Value::object([]), with_id]))]);
         assert!(problems(&schema, &config, Rules::Cli).is_empty());

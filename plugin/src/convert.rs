@@ -56,7 +56,7 @@ fn block(
         attributes: plain.into_iter().map(attribute).collect(),
         block_types: blocks
             .into_iter()
-            .map(|a| nested_block(version, a, sensitive))
+            .filter_map(|a| nested_block(version, a, sensitive))
             .collect(),
         description: description.to_owned(),
         description_kind: pb::StringKind::Markdown as i32,
@@ -67,31 +67,25 @@ fn block(
 /// A nested attribute the user writes, as a nested block: required is at
 /// least one block (Terraform's schema check wants a single block's
 /// minimum and maximum alike).
-fn nested_block(version: i64, a: &Attribute, sensitive: bool) -> pb::schema::NestedBlock {
+fn nested_block(version: i64, a: &Attribute, sensitive: bool) -> Option<pb::schema::NestedBlock> {
     use pb::schema::nested_block::NestingMode;
+    let nested = a.block()?;
     let required = i64::from(a.mode == Mode::Required);
-    let (nested_attributes, nesting) = match &a.nested {
-        Some(nested) => (&nested.attributes[..], nested.nesting),
-        None => (&[][..], Nesting::Single),
-    };
-    let (nesting, min_items, max_items) = match nesting {
+    let (nesting, min_items, max_items) = match nested.nesting {
         Nesting::Single => (NestingMode::Single, required, required),
         Nesting::List => (NestingMode::List, required, 0),
         Nesting::Set => (NestingMode::Set, required, 0),
+        // Terraform's schema check allows a map of blocks no minimum.
         Nesting::Map => (NestingMode::Map, 0, 0),
     };
-    pb::schema::NestedBlock {
+    let sensitive = sensitive || a.sensitive;
+    Some(pb::schema::NestedBlock {
         type_name: a.name.to_owned(),
-        block: Some(block(
-            version,
-            nested_attributes,
-            a.description,
-            sensitive || a.sensitive,
-        )),
+        block: Some(block(version, &nested.attributes, a.description, sensitive)),
         nesting: nesting as i32,
         min_items,
         max_items,
-    }
+    })
 }
 
 fn attribute(a: &Attribute) -> pb::schema::Attribute {

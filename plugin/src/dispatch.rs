@@ -123,11 +123,9 @@ impl<P: Provider> Served<P> {
     }
 
     pub(crate) async fn validate_provider_config(&self, config: &Value) -> Vec<Diagnostic> {
-        let refused = config_rules::problems(&self.schemas.provider, config, Rules::Provider);
-        if !refused.is_empty() {
-            return refused;
-        }
-        self.provider.validate(config).await
+        let mut problems = config_rules::problems(&self.schemas.provider, config, Rules::Provider);
+        problems.extend(self.provider.validate(config).await);
+        problems
     }
 
     pub(crate) async fn configure_provider(
@@ -163,12 +161,12 @@ impl<P: Provider> Served<P> {
         type_name: &str,
         config: &Value,
     ) -> Vec<Diagnostic> {
-        let schema = &self.schemas.data_sources[type_name];
-        let refused = config_rules::problems(schema, config, Rules::Provider);
-        if !refused.is_empty() {
-            return refused;
-        }
-        ds.validate(config)
+        let schema = self.schemas.data_sources.get(type_name);
+        let mut problems = schema
+            .map(|schema| config_rules::problems(schema, config, Rules::Provider))
+            .unwrap_or_default();
+        problems.extend(ds.validate(config));
+        problems
     }
 
     /// The state and the read's warnings, or the errors.
@@ -350,10 +348,15 @@ mod tests {
         let refused = served
             .read_data_source("a", &invalid, CancellationToken::new())
             .await;
-        // The schema's rule comes before the data source's own check.
+        // The schema's rule, then the data source's own check.
+        let summaries: Vec<String> = refused
+            .unwrap_err()
+            .into_iter()
+            .map(|d| d.summary)
+            .collect();
         assert_eq!(
-            refused.unwrap_err()[0].summary,
-            "Value for unconfigurable attribute"
+            summaries,
+            ["Value for unconfigurable attribute", "n is computed"]
         );
         let unknown = served
             .read_data_source("b", &config, CancellationToken::new())

@@ -27,7 +27,8 @@ pub trait Function: Send + Sync {
 }
 
 /// A function declared with Rust types, as models are: its parameters are
-/// the fields of `Arguments` (each field's name, type and doc comment are
+/// the fields of `Arguments`, a model marked `#[tf(parameters)]` (each
+/// field's name, type and doc comment are
 /// the parameter's; `Option<T>` takes null, `Known<T>` also values unknown
 /// until apply), its result an [`AttrValue`]. The signature, the checks of
 /// null and unknown arguments, the decoding (an argument of the wrong kind
@@ -36,7 +37,7 @@ pub trait Function: Send + Sync {
 ///
 /// ```ignore
 /// #[derive(Model)]
-/// #[tf(required)] // modes mean nothing to a function; one for every field
+/// #[tf(parameters)] // no modes: a function's arguments are all given
 /// struct ShoutArguments {
 ///     /// What to shout.
 ///     text: String,

@@ -29,7 +29,8 @@ pub trait AttrValue: Sized {
     const SHAPE: Shape = Shape::Values;
 
     /// What it takes besides a value of its type: null (`Option`, `Known`),
-    /// unknown values (`Known`, wholly or in its parts). A typed function's
+    /// a value unknown until apply, wholly or in part (`Known` only: a
+    /// collection of `Known`s cannot be wholly unknown). A typed function's
     /// parameters say so to Terraform.
     const TAKES: Takes = Takes::NOTHING_ELSE;
 
@@ -158,7 +159,7 @@ pub const fn distinct(names: &Names) -> bool {
 }
 
 /// What a type takes besides values of its Terraform type.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Takes {
     /// Null.
     pub null: bool,
@@ -311,18 +312,28 @@ fn placed(found: Diagnostics, at: &AttributePath) -> Diagnostics {
 /// is told by the value itself, never by an error's wording, so a type's
 /// own decoder that refuses `Value::Unknown` defers as the built-in ones do.
 pub fn errors_about_known_values(config: &Value, problems: Diagnostics) -> Vec<Diagnostic> {
+    let root = AttributePath::default();
     problems
         .into_iter()
-        .filter(|d| {
-            let at = d.attribute.as_ref().and_then(|path| path.find(config));
-            !at.is_some_and(Value::contains_unknown)
-        })
+        .filter(|d| !is_about_unknown(d, &root, config))
         .collect()
+}
+
+/// Whether `problem`, found decoding `value` at `path`, is about a part of
+/// it that is unknown or holds an unknown. One that names no path inside
+/// `value` is not.
+fn is_about_unknown(problem: &Diagnostic, path: &AttributePath, value: &Value) -> bool {
+    let inside = problem
+        .attribute
+        .as_ref()
+        .and_then(|at| at.0.strip_prefix(&path.0[..]));
+    let part = inside.and_then(|steps| AttributePath(steps.to_vec()).find(value));
+    part.is_some_and(Value::contains_unknown)
 }
 
 /// The object type of a model's attributes.
 pub fn object_type(attributes: &[Attribute]) -> Type {
-    Type::object(attributes.iter().map(|a| (a.name, a.ty.clone())))
+    super::schema::object_type(attributes)
 }
 
 /// A model's attributes as a single nested object.
@@ -476,10 +487,6 @@ impl AttrValue for f64 {
 
 impl<T: AttrValue> AttrValue for Vec<T> {
     const SHAPE: Shape = T::SHAPE.within(Nesting::List);
-    const TAKES: Takes = Takes {
-        null: false,
-        unknown: T::TAKES.unknown,
-    };
 
     fn ty() -> Type {
         Type::list(T::ty())
@@ -505,10 +512,6 @@ impl<T: AttrValue> AttrValue for Vec<T> {
 
 impl<T: AttrValue> AttrValue for BTreeMap<String, T> {
     const SHAPE: Shape = T::SHAPE.within(Nesting::Map);
-    const TAKES: Takes = Takes {
-        null: false,
-        unknown: T::TAKES.unknown,
-    };
 
     fn ty() -> Type {
         Type::map(T::ty())
@@ -548,7 +551,7 @@ impl<T: AttrValue> AttrValue for Option<T> {
     const SHAPE: Shape = T::SHAPE;
     const TAKES: Takes = Takes {
         null: true,
-        unknown: T::TAKES.unknown,
+        unknown: false,
     };
 
     fn ty() -> Type {
@@ -596,8 +599,14 @@ impl<T: AttrValue> AttrValue for Known<T> {
             value if value.is_null() => Ok(Known::Null),
             value => match T::decode(value, path) {
                 Ok(decoded) => Ok(Known::Value(decoded)),
-                Err(_) if value.contains_unknown() => Ok(Known::Unknown),
-                Err(problems) => Err(problems),
+                // Not known yet as a whole, unless a known part is wrong:
+                // then those parts' errors.
+                Err(problems) => {
+                    let about_known: Diagnostics = (problems.into_iter())
+                        .filter(|d| !is_about_unknown(d, path, value))
+                        .collect();
+                    about_known.into_result(Known::Unknown)
+                }
             },
         }
     }

@@ -180,8 +180,9 @@ where
     }
 
     /// Every attribute of the config must be one of the state (the schema),
-    /// of the same type: a config field the state lacks (a forgotten
-    /// `#[tf(flatten)]`) would fail every read.
+    /// of the same type and mode: a config field the state lacks (a
+    /// forgotten `#[tf(flatten)]`) would fail every read, and one the state
+    /// makes computed would refuse every value the user writes.
     fn check_declaration(&self) -> Result<(), String> {
         let state = T::State::attributes();
         for wanted in T::Config::attributes() {
@@ -203,6 +204,17 @@ where
                         wanted.name,
                         wanted.ty,
                         found.ty
+                    ));
+                }
+                Some(found) if found.mode != wanted.mode => {
+                    return Err(format!(
+                        "data source {}: attribute {:?} is {:?} in its config but {:?} in its \
+                         state, whose modes are the schema's; declare it alike in both (or \
+                         flatten the config into the state)",
+                        T::TYPE_NAME,
+                        wanted.name,
+                        wanted.mode,
+                        found.mode
                     ));
                 }
                 Some(_) => {}

@@ -61,7 +61,7 @@ pub struct NestedAttributes {
 impl NestedAttributes {
     /// The type they imply, e.g. `list(object({...}))`.
     pub fn ty(&self) -> Type {
-        let object = Type::object(self.attributes.iter().map(|a| (a.name, a.ty.clone())));
+        let object = object_type(&self.attributes);
         let nestings = std::iter::once(self.nesting).chain(self.within.iter().copied());
         nestings.rev().fold(object, |inner, nesting| match nesting {
             Nesting::Single => inner,
@@ -145,8 +145,14 @@ impl Attribute {
     /// every attribute of an object-typed argument required, and types a
     /// list `nested_type` as one object.
     pub fn is_block(&self) -> bool {
-        self.nested.as_ref().is_some_and(|n| n.within.is_empty())
-            && matches!(self.mode, Mode::Required | Mode::Optional)
+        self.block().is_some()
+    }
+
+    /// The attributes of its blocks, when it goes to Terraform as nested
+    /// blocks (see [`Attribute::is_block`]).
+    pub fn block(&self) -> Option<&NestedAttributes> {
+        let user_written = matches!(self.mode, Mode::Required | Mode::Optional);
+        (self.nested.as_ref()).filter(|n| user_written && n.within.is_empty())
     }
 
     /// Marks the attribute sensitive.
@@ -177,7 +183,7 @@ pub struct Block {
 impl Block {
     /// The object type of the block's value.
     pub fn object_type(&self) -> Type {
-        Type::object(self.attributes.iter().map(|a| (a.name, a.ty.clone())))
+        object_type(&self.attributes)
     }
 }
 
@@ -242,6 +248,11 @@ impl Schema {
     }
 }
 
+/// The type of an object of `attributes`.
+pub(crate) fn object_type(attributes: &[Attribute]) -> Type {
+    Type::object(attributes.iter().map(|a| (a.name, a.ty.clone())))
+}
+
 /// The object `value` (null stays null) with each of `attributes` present,
 /// as Terraform sends it; see [`Schema::with_nulls`].
 fn with_nulls(attributes: &[Attribute], value: &Value) -> Value {
@@ -252,24 +263,19 @@ fn with_nulls(attributes: &[Attribute], value: &Value) -> Value {
     for attribute in attributes {
         let entry = complete.entry(attribute.name.to_owned());
         let value = entry.or_insert(Value::Null);
-        let Some(nested) = attribute.nested.as_ref().filter(|_| attribute.is_block()) else {
+        let Some(nested) = attribute.block() else {
             continue;
+        };
+        let each = |objects: &Vec<Value>| -> Vec<Value> {
+            let complete = objects.iter().map(|o| with_nulls(&nested.attributes, o));
+            complete.collect()
         };
         *value = match (nested.nesting, &*value) {
             (Nesting::List, Value::Null) => Value::List(Vec::new()),
             (Nesting::Set, Value::Null) => Value::Set(Vec::new()),
-            (_, Value::List(objects)) => Value::List(
-                objects
-                    .iter()
-                    .map(|o| with_nulls(&nested.attributes, o))
-                    .collect(),
-            ),
-            (_, Value::Set(objects)) => Value::Set(
-                objects
-                    .iter()
-                    .map(|o| with_nulls(&nested.attributes, o))
-                    .collect(),
-            ),
+            (Nesting::Map, Value::Null) => Value::Map(Default::default()),
+            (_, Value::List(objects)) => Value::List(each(objects)),
+            (_, Value::Set(objects)) => Value::Set(each(objects)),
             (_, Value::Map(objects)) => Value::Map(
                 objects
                     .iter()

@@ -361,3 +361,43 @@ async fn the_harness_refuses_what_the_cli_refuses_in_its_words() {
     assert_eq!(state.attr("filter").attr("tag"), &Value::Null);
     assert_eq!(state.attr("more"), &Value::List(Vec::new()));
 }
+
+/// A state that makes a config attribute computed.
+#[derive(Model)]
+struct OverridingState {
+    /// What to repeat, as the state sees it.
+    #[tf(computed)]
+    word: String,
+    /// A whole number, unused.
+    #[tf(optional)]
+    spare: Option<i64>,
+}
+
+struct Overriding;
+
+#[async_trait]
+impl ModelDataSource<Option<i64>> for Overriding {
+    type Config = EchoConfig;
+    type State = OverridingState;
+    const TYPE_NAME: &'static str = "echo_overriding";
+    const DESCRIPTION: &'static str = "Makes its input computed.";
+
+    async fn read(
+        &self,
+        req: ReadRequest<'_, Option<i64>, EchoConfig>,
+    ) -> Result<Read<OverridingState>, Diagnostics> {
+        let EchoConfig { word, spare } = req.config;
+        Ok(OverridingState { word, spare }.into())
+    }
+}
+
+#[test]
+fn a_config_attribute_the_state_makes_computed_is_refused_at_start() {
+    // The schema is the state's: every value the user wrote would be
+    // refused as unconfigurable.
+    let error = DataSource::check_declaration(&Overriding).unwrap_err();
+    assert!(
+        error.contains("\"word\" is Required in its config but Computed"),
+        "{error}"
+    );
+}

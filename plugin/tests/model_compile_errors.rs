@@ -228,3 +228,15 @@ fn a_nested_input_no_cli_can_take_is_refused_saying_what_to_write() {
         assert!(compiled, "{source}\n{stderr}");
     }
 }
+
+#[test]
+fn parameters_take_no_mode_and_go_on_the_struct() {
+    fails_with(
+        "#[derive(Model)]\n#[tf(parameters, required)]\npub struct P {\n    /// A.\n    pub a: String,\n}\n",
+        "#[tf(parameters)] takes no mode",
+    );
+    fails_with(
+        "#[derive(Model)]\npub struct P {\n    /// A.\n    #[tf(parameters)]\n    pub a: String,\n}\n",
+        "parameters goes on the struct",
+    );
+}

@@ -2,10 +2,13 @@
 //! rules and the argument errors come from the arguments' model and the
 //! result's type.
 
+use std::collections::BTreeMap;
+
+use tfplugin::model::Takes;
 use tfplugin::{Function, FunctionError, Known, Model, Type, TypedFunction, Value};
 
 #[derive(Model)]
-#[tf(required)]
+#[tf(parameters)]
 struct PadArguments {
     /// The text to pad.
     text: String,
@@ -30,6 +33,9 @@ impl TypedFunction for Pad {
         let Known::Value(fill) = arguments.fill else {
             return Ok(Known::Unknown);
         };
+        if fill.is_empty() {
+            return Err(FunctionError::at(2, "`fill` is empty."));
+        }
         let mut text = arguments.text;
         while text.chars().count() < width {
             text.push_str(&fill);
@@ -90,4 +96,45 @@ fn an_argument_that_does_not_decode_is_an_error_at_that_argument() {
     .unwrap_err();
     assert_eq!(error.argument, Some(1), "{error}");
     assert!(error.text.contains("`width`"), "{error}");
+}
+
+#[derive(Model)]
+#[tf(required)]
+struct Point {
+    /// Across.
+    x: i64,
+}
+
+/// Parameters are types, not blocks: any nesting compiles.
+#[derive(Model)]
+#[tf(parameters)]
+struct Shapes {
+    /// Elements may be unknown, but not the whole list.
+    parts: Vec<Known<String>>,
+    /// Paths by name.
+    paths: BTreeMap<String, Vec<Vec<Point>>>,
+    /// Maybe null, never unknown.
+    maybe: Option<Known<String>>,
+}
+
+#[test]
+fn only_known_takes_a_wholly_unknown_argument() {
+    // Terraform passes a wholly unknown argument where `allow_unknown`
+    // is set; only `Known` decodes one.
+    let nothing_else = Takes {
+        null: false,
+        unknown: false,
+    };
+    let null_only = Takes {
+        null: true,
+        unknown: false,
+    };
+    assert_eq!(Shapes::takes(), [nothing_else, nothing_else, null_only]);
+    assert_eq!(
+        PadArguments::takes()[2],
+        Takes {
+            null: true,
+            unknown: true
+        }
+    );
 }

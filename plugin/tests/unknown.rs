@@ -133,6 +133,14 @@ fn a_partly_unknown_value_is_unknown_to_known_and_its_known_parts_are_kept_by_th
     );
     // Where the type cannot hold it, an unknown part is still an error.
     assert!(Option::<Vec<String>>::decode(&partly, &path).is_err());
+    // A known part that is wrong stays an error beside an unknown one.
+    let half = Value::Number(tfplugin::Number::Float(1.5));
+    let wrong = Value::List(vec![half, Value::Unknown]);
+    let error = Known::<Vec<i64>>::decode(&wrong, &path).unwrap_err();
+    let at = error
+        .iter()
+        .map(|d| d.attribute.as_ref().unwrap().to_string());
+    assert_eq!(at.collect::<Vec<_>>(), ["a[0]"]);
 }
 
 #[tokio::test]

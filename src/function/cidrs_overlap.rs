@@ -11,7 +11,7 @@ pub struct CidrsOverlap;
 
 /// Its arguments.
 #[derive(Model)]
-#[tf(required)]
+#[tf(parameters)]
 pub struct Arguments {
     /// A CIDR block, IPv4 (`10.0.0.0/16`) or IPv6 (`fd00::/64`).
     a: String,

@@ -1,11 +1,11 @@
 //! The `dli` provider's arguments.
 //!
 //! Unlike the data sources, the `provider` block stays on tfplugin's dynamic
-//! layer for now: the derive declares no nested blocks yet (`assume_role`
-//! is one, and users' HCL must not change), and each argument is resolved
-//! by `config` together with its environment variables, remembering which
-//! one supplied it. Moving it onto a `ModelProvider` needs a block option
-//! in the derive and `Known<String>` fields read into those settings.
+//! layer for now: each argument is resolved by `config` together with its
+//! environment variables, remembering which one supplied it. Moving it onto
+//! a `ModelProvider` (whose nested inputs, such as `assume_role`, become
+//! blocks as they are now) needs `Known<String>` fields read into those
+//! settings.
 
 use tfplugin::{Attribute, Block, Mode, Schema, Type};
 

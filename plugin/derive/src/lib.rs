@@ -18,7 +18,8 @@
 //! Field options: one mode (`required`, `optional`, `computed`, or
 //! `optional, computed`), `sensitive`, `rename = "..."`; or `flatten` alone.
 //! A mode on the struct (`#[tf(computed)]` above it) is that of every field
-//! that gives none.
+//! that gives none. `#[tf(parameters)]` on the struct makes its fields a
+//! typed function's parameters: no modes, and any nesting.
 //! Each attribute's name is also a constant of the struct, named after the
 //! field in capitals (`Greeting::NAME == "name"`), for diagnostics' paths.
 //! Every field needs a doc comment but flattened ones (`#[doc = …]` with
@@ -27,7 +28,9 @@
 //! type that is no Terraform type, a name Terraform refuses (anything but
 //! lowercase letters, digits and underscores, such as a field `projectId`
 //! or `rename = "a-b"`: the error suggests one), two attributes with one
-//! name (through `flatten` too).
+//! name (through `flatten` too), a nested model no CLI can be given as
+//! written (a map of models or a collection of collections the user writes,
+//! a nested model both optional and computed: the error says what to write).
 
 use proc_macro::TokenStream;
 use proc_macro2::TokenStream as Tokens;
@@ -77,7 +80,7 @@ fn model(input: &DeriveInput) -> syn::Result<Tokens> {
     }
     let ident = &input.ident;
     let krate = quote!(::tfplugin);
-    let default_mode = default_mode(input)?;
+    let (default_mode, parameters) = struct_options(input)?;
     let mut own_names = Vec::new();
     let mut flattened = Vec::new();
     let mut attributes = Vec::new();
@@ -131,14 +134,17 @@ fn model(input: &DeriveInput) -> syn::Result<Tokens> {
                     #[allow(dead_code)]
                     pub const #konst: &'static str = #name;
                 });
-                // Spanned at the field, so the error points at it.
-                shape_checks.push(quote::quote_spanned! {field.span()=>
-                    const _: () = if let ::std::option::Option::Some(why) =
-                        <#ty as #krate::model::AttrValue>::SHAPE.unservable(#mode)
-                    {
-                        ::std::panic!("{}", why);
-                    };
-                });
+                // Spanned at the field, so the error points at it. A
+                // function's parameters are types, not blocks: any nesting.
+                shape_checks.extend((!parameters).then(|| {
+                    quote::quote_spanned! {field.span()=>
+                        const _: () = if let ::std::option::Option::Some(why) =
+                            <#ty as #krate::model::AttrValue>::SHAPE.unservable(#mode)
+                        {
+                            ::std::panic!("{}", why);
+                        };
+                    }
+                }));
                 takes.push(quote! {
                     takes.push(<#ty as #krate::model::AttrValue>::TAKES);
                 });
@@ -244,6 +250,7 @@ struct Options {
     computed: bool,
     sensitive: bool,
     flatten: bool,
+    parameters: bool,
     rename: Option<LitStr>,
 }
 
@@ -269,6 +276,8 @@ impl Options {
                     flag(&mut options.sensitive)
                 } else if meta.path.is_ident("flatten") {
                     flag(&mut options.flatten)
+                } else if meta.path.is_ident("parameters") {
+                    flag(&mut options.parameters)
                 } else if meta.path.is_ident("rename") {
                     let name: LitStr = meta.value()?.parse()?;
                     match options.rename.replace(name) {
@@ -278,7 +287,7 @@ impl Options {
                 } else {
                     Err(meta.error(
                         "unknown option: expected required, optional, computed, sensitive, \
-                         rename = \"...\" or flatten",
+                         rename = \"...\" or flatten (or, on a struct, parameters)",
                     ))
                 }
             })?;
@@ -302,26 +311,42 @@ impl Options {
 const ONE_MODE: &str = "give the field one mode: #[tf(required)], #[tf(optional)], \
                         #[tf(computed)] or #[tf(optional, computed)]";
 
-/// The mode a struct's `#[tf(...)]` gives the fields that give none.
-fn default_mode(input: &DeriveInput) -> syn::Result<Option<Tokens>> {
+/// The mode a struct's `#[tf(...)]` gives the fields that give none, and
+/// whether its fields are a function's parameters (`#[tf(parameters)]`:
+/// each is given, so required; any type, nested as deep as it likes).
+fn struct_options(input: &DeriveInput) -> syn::Result<(Option<Tokens>, bool)> {
     let options = Options::of(&input.attrs)?;
     if options.sensitive || options.flatten || options.rename.is_some() {
         return Err(syn::Error::new(
             input.ident.span(),
-            "on a struct, #[tf(...)] takes only a mode: the default of its fields",
+            "on a struct, #[tf(...)] takes only a mode (the default of its fields) or parameters",
         ));
     }
-    options.mode().map_err(|()| {
+    let mode = options.mode().map_err(|()| {
         syn::Error::new(
             input.ident.span(),
             "give the struct one mode, or none: #[tf(required)], #[tf(optional)], \
              #[tf(computed)] or #[tf(optional, computed)]",
         )
-    })
+    })?;
+    match (options.parameters, mode) {
+        (false, mode) => Ok((mode, false)),
+        (true, None) => Ok((Some(quote!(::tfplugin::Mode::Required)), true)),
+        (true, Some(_)) => Err(syn::Error::new(
+            input.ident.span(),
+            "#[tf(parameters)] takes no mode: a function's arguments are all given",
+        )),
+    }
 }
 
 fn role(field: &syn::Field, default_mode: Option<&Tokens>) -> syn::Result<Role> {
     let options = Options::of(&field.attrs)?;
+    if options.parameters {
+        return Err(syn::Error::new(
+            field.span(),
+            "parameters goes on the struct: #[tf(parameters)] above it",
+        ));
+    }
     if options.flatten {
         let o = &options;
         if o.required || o.optional || o.computed || o.sensitive || o.rename.is_some() {

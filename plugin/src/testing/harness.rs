@@ -99,8 +99,9 @@ impl<P: Provider> Harness<P> {
             .await?;
         // What the server would refuse to send, the harness refuses too.
         crate::dispatch::check_state(&state)?;
-        let schema = self.schema_of(type_name)?;
-        Ok((as_sent(schema, &state)?, warnings.into()))
+        // A state goes out as the provider made it: nothing is filled in.
+        let ty = self.schema_of(type_name)?.object_type();
+        Ok((round_trip(&state, &ty)?, warnings.into()))
     }
 
     /// [`Harness::read`] with a typed config and state.
@@ -135,13 +136,16 @@ fn as_sent_checked(schema: &Schema, config: &Value) -> Result<Value, Diagnostics
     Ok(as_sent(schema, config)?)
 }
 
-/// `value` as it arrives over the wire under `schema`: absent attributes
-/// null, through msgpack and back.
-fn as_sent(schema: &Schema, value: &Value) -> Result<Value, Diagnostic> {
-    let complete = schema.with_nulls(value);
-    let ty = schema.object_type();
-    let bytes = encode_msgpack(&complete, &ty)
+/// A config as it arrives over the wire under `schema`: absent attributes
+/// null (see [`Schema::with_nulls`]), through msgpack and back.
+fn as_sent(schema: &Schema, config: &Value) -> Result<Value, Diagnostic> {
+    round_trip(&schema.with_nulls(config), &schema.object_type())
+}
+
+/// `value` through msgpack of type `ty` and back, as the wire carries it.
+fn round_trip(value: &Value, ty: &crate::types::Type) -> Result<Value, Diagnostic> {
+    let bytes = encode_msgpack(value, ty)
         .map_err(|e| Diagnostic::error("Value does not match the schema", e.to_string()))?;
-    decode_msgpack(&bytes, &ty)
+    decode_msgpack(&bytes, ty)
         .map_err(|e| Diagnostic::error("Value does not match the schema", e.to_string()))
 }
