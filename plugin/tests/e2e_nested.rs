@@ -25,6 +25,14 @@ fn config(body: &str) -> String {
     )
 }
 
+/// A search with one rule (field `a`), and an output `name` of `value`.
+fn one_rule_and_output(name: &str, value: &str) -> String {
+    format!(
+        "{REQUIRED}\ndata \"search_items\" \"s\" {{\n  rule {{ field = \"a\" }}\n}}\n\
+         output \"{name}\" {{ value = {value} }}\n"
+    )
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_optional_field_of_a_nested_input_may_be_left_out_or_set_on_every_cli() {
     let cases = [
@@ -74,10 +82,7 @@ async fn a_required_field_of_a_nested_input_is_required_by_every_cli() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sensitive_field_two_collections_deep_is_hidden_by_every_cli() {
-    let main_tf = format!(
-        "{REQUIRED}\ndata \"search_items\" \"s\" {{\n  rule {{ field = \"a\" }}\n}}\n\
-         output \"matches\" {{ value = data.search_items.s.matches }}\n"
-    );
+    let main_tf = one_rule_and_output("matches", "data.search_items.s.matches");
     for terraform in terraforms() {
         let shown = terraform.display();
         // The CLI's own schema: the deep attribute hidden, the blocks'
@@ -119,9 +124,9 @@ async fn nested_outputs_are_indexed_on_every_cli() {
     // Terraform 1.0 types a list `nested_type` as one object, so `[0]`
     // would fail there ("This value does not have any indices"). The
     // attribute is sensitive as a whole (a token inside is).
-    let main_tf = format!(
-        "{REQUIRED}\ndata \"search_items\" \"s\" {{\n  rule {{ field = \"a\" }}\n}}\n\
-         output \"first\" {{ value = nonsensitive(data.search_items.s.matches[\"a\"][0].item) }}\n"
+    let main_tf = one_rule_and_output(
+        "first",
+        "nonsensitive(data.search_items.s.matches[\"a\"][0].item)",
     );
     for terraform in terraforms() {
         let (workspace, _bin) = workspace_of("search", &terraform, &main_tf);
