@@ -7,7 +7,7 @@ use crate::data_source::DataSource;
 use crate::function::functions;
 use crate::provider::data_sources;
 use crate::provider::schema::provider_schema;
-use tfplugin::{Attribute, Function, Mode, Schema, Signature, Type};
+use tfplugin::{Attribute, Function, Mode, Nesting, Schema, Signature, Type};
 
 /// One generated file, by its path under the repository root.
 pub struct DocFile {
@@ -240,19 +240,7 @@ fn schema_section(schema: &Schema) -> String {
     let mut attributes: Vec<&Attribute> = schema.attributes.iter().collect();
     attributes.sort_by_key(|a| a.name);
     let mut out = String::from("## Schema\n");
-    for (heading, modes) in [
-        ("Required", &[Mode::Required][..]),
-        ("Optional", &[Mode::Optional, Mode::OptionalComputed][..]),
-        ("Read-Only", &[Mode::Computed][..]),
-    ] {
-        let group: Vec<&Attribute> = attributes
-            .iter()
-            .copied()
-            .filter(|a| modes.contains(&a.mode))
-            .collect();
-        if group.is_empty() {
-            continue;
-        }
+    for (heading, group) in by_mode(&attributes) {
         out.push_str(&format!("\n### {heading}\n\n"));
         for a in group {
             out.push_str(&attribute_line(a, ""));
@@ -285,16 +273,39 @@ fn schema_section(schema: &Schema) -> String {
     out
 }
 
+/// `attributes` in the registry's groups (who sets them), the empty ones
+/// left out.
+fn by_mode<'a>(attributes: &[&'a Attribute]) -> Vec<(&'static str, Vec<&'a Attribute>)> {
+    [
+        ("Required", &[Mode::Required][..]),
+        ("Optional", &[Mode::Optional, Mode::OptionalComputed][..]),
+        ("Read-Only", &[Mode::Computed][..]),
+    ]
+    .into_iter()
+    .map(|(heading, modes)| {
+        let group = attributes
+            .iter()
+            .copied()
+            .filter(|a| modes.contains(&a.mode));
+        (heading, group.collect::<Vec<_>>())
+    })
+    .filter(|(_, group)| !group.is_empty())
+    .collect()
+}
+
 /// One attribute's line; `path` is its parent's (`connections.`), for the
 /// anchor of its nested schema.
 fn attribute_line(a: &Attribute, path: &str) -> String {
     let sensitive = if a.sensitive { ", Sensitive" } else { "" };
-    let mut line = format!(
-        "- `{}` ({}{sensitive}) {}",
-        a.name,
-        type_name(&a.ty),
-        a.description
-    );
+    // What the user writes as blocks is named as the registry names blocks.
+    let kind = match a.block().map(|nested| nested.nesting) {
+        Some(Nesting::Single) => "Block, at most one".to_owned(),
+        Some(Nesting::List) => "Block List".to_owned(),
+        Some(Nesting::Set) => "Block Set".to_owned(),
+        Some(Nesting::Map) => "Block Map".to_owned(),
+        None => type_name(&a.ty),
+    };
+    let mut line = format!("- `{}` ({kind}{sensitive}) {}", a.name, a.description);
     if a.nested.is_some() {
         line.push_str(&format!(
             " (see [below for nested schema](#nestedatt--{}))",
@@ -318,13 +329,17 @@ fn nested_sections(attributes: &[&Attribute], path: &str, out: &mut String) {
         };
         let full = format!("{path}{}", a.name);
         out.push_str(&format!(
-            "\n<a id=\"nestedatt--{}\"></a>\n### Nested Schema for `{full}`\n\nRead-Only:\n\n",
+            "\n<a id=\"nestedatt--{}\"></a>\n### Nested Schema for `{full}`\n",
             anchor(&full)
         ));
         let mut inner: Vec<&Attribute> = nested.attributes.iter().collect();
         inner.sort_by_key(|a| a.name);
-        for field in &inner {
-            out.push_str(&attribute_line(field, &format!("{full}.")));
+        // A block's fields are set by the user, each in its own mode.
+        for (heading, group) in by_mode(&inner) {
+            out.push_str(&format!("\n{heading}:\n\n"));
+            for field in group {
+                out.push_str(&attribute_line(field, &format!("{full}.")));
+            }
         }
         nested_sections(&inner, &format!("{full}."), out);
     }
@@ -384,6 +399,25 @@ mod tests {
         for ds in data_sources() {
             check(&ds.schema().attributes, &format!("{}.", ds.type_name()));
         }
+    }
+
+    #[test]
+    fn blocks_the_user_writes_are_named_blocks_with_their_fields_by_mode() {
+        let fields = vec![
+            Attribute::new("name", Type::String, Mode::Required, "The name."),
+            Attribute::new("tag", Type::String, Mode::Optional, "A tag."),
+        ];
+        let rule = Attribute::nested("rule", Nesting::List, fields, Mode::Optional, "Rules.");
+        let section = schema_section(&Schema::new("", vec![rule]));
+        assert!(
+            section.contains("- `rule` (Block List) Rules. (see"),
+            "{section}"
+        );
+        let nested = &section[section.find("### Nested Schema for `rule`").unwrap()..];
+        assert!(
+            nested.contains("Required:\n\n- `name` (String) The name.\n\nOptional:\n\n- `tag`"),
+            "{nested}"
+        );
     }
 
     #[test]
