@@ -61,6 +61,9 @@ fn by_type_name<C>(data_sources: Vec<Box<dyn DataSource<C>>>) -> Result<ByTypeNa
     for ds in data_sources {
         ds.check_declaration()?;
         let name = ds.type_name();
+        if let Some(why) = crate::model::unservable(&ds.schema().attributes) {
+            return Err(format!("data source {name}: {why}"));
+        }
         if by_name.insert(name, ds).is_some() {
             return Err(format!("two data sources are named {name:?}"));
         }
@@ -107,10 +110,14 @@ pub(crate) struct Served<P: Provider> {
 
 impl<P: Provider> Served<P> {
     pub(crate) fn new(provider: P) -> Result<Self, String> {
+        let schema = provider.schema();
+        if let Some(why) = crate::model::unservable(&schema.attributes) {
+            return Err(format!("the provider block: {why}"));
+        }
         let data_sources = by_type_name(provider.data_sources())?;
         let functions = by_name(provider.functions())?;
         Ok(Served {
-            schemas: ProviderSchemas::from_parts(provider.schema(), &data_sources, &functions),
+            schemas: ProviderSchemas::from_parts(schema, &data_sources, &functions),
             provider,
             data_sources,
             functions,
@@ -305,6 +312,65 @@ mod tests {
                 .try_into()
                 .map_err(|_| vec![Diagnostic::error("", "")])
         }
+    }
+
+    /// A data source with a schema built by hand.
+    struct HandBuilt(Attribute);
+
+    #[async_trait]
+    impl DataSource<u32> for HandBuilt {
+        fn type_name(&self) -> &'static str {
+            "hand_built"
+        }
+        fn schema(&self) -> Schema {
+            Schema::new("", vec![self.0.clone()])
+        }
+        async fn read(
+            &self,
+            _: &u32,
+            _: &Value,
+            _: &CancellationToken,
+        ) -> Result<Value, Vec<Diagnostic>> {
+            Ok(Value::object([]))
+        }
+    }
+
+    struct OneHandBuilt(Attribute);
+
+    #[async_trait]
+    impl Provider for OneHandBuilt {
+        type Configured = u32;
+        fn schema(&self) -> Schema {
+            Schema::new("", Vec::new())
+        }
+        fn data_sources(&self) -> Vec<Box<dyn DataSource<u32>>> {
+            vec![Box::new(HandBuilt(self.0.clone()))]
+        }
+        async fn configure(&self, _: &Value, _: &str) -> Result<u32, Vec<Diagnostic>> {
+            Ok(0)
+        }
+    }
+
+    #[test]
+    fn a_nested_input_no_cli_can_take_stops_the_provider_at_start() {
+        use crate::{NestedAttributes, Nesting};
+        let inner = vec![Attribute::new("x", Type::Number, Mode::Required, "x")];
+        let lists_of_lists = NestedAttributes {
+            nesting: Nesting::List,
+            within: vec![Nesting::List],
+            attributes: inner.clone(),
+        };
+        let written = Attribute::of_objects("paths", lists_of_lists.clone(), Mode::Optional, "p");
+        let error = Served::new(OneHandBuilt(written)).err().unwrap();
+        assert!(
+            error.contains("hand_built") && error.contains("\"paths\"") && error.contains("wrap"),
+            "{error}"
+        );
+        // Set by the provider, any nesting goes out as an object type.
+        let read = Attribute::of_objects("paths", lists_of_lists, Mode::Computed, "p");
+        assert!(Served::new(OneHandBuilt(read)).is_ok());
+        let single = Attribute::nested("point", Nesting::Single, inner, Mode::Optional, "p");
+        assert!(Served::new(OneHandBuilt(single)).is_ok());
     }
 
     #[test]

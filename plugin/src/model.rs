@@ -29,9 +29,12 @@ pub trait AttrValue: Sized {
     const SHAPE: Shape = Shape::Values;
 
     /// What it takes besides a value of its type: null (`Option`, `Known`),
-    /// a value unknown until apply, wholly or in part (`Known` only: a
-    /// collection of `Known`s cannot be wholly unknown). A typed function's
-    /// parameters say so to Terraform.
+    /// a value unknown until apply, wholly or in part (`Known` only). A
+    /// typed function's parameters say so to Terraform, which calls a
+    /// function only with wholly known arguments where unknown is not
+    /// taken: a `Vec<Known<T>>` parameter never sees an unknown element,
+    /// a `Known<Vec<Known<T>>>` one sees the known elements of a partly
+    /// unknown list.
     const TAKES: Takes = Takes::NOTHING_ELSE;
 
     /// Its Terraform type.
@@ -152,6 +155,19 @@ const fn each_once(root: &Names, names: &Names) -> bool {
     true
 }
 
+/// What of `attributes` (and of the attributes nested in them) no CLI can
+/// be given, each as `attribute: why`: the derive refuses it at compile
+/// time, but a schema built by hand, or with a function's parameters
+/// model in it, is checked when the provider starts.
+pub fn unservable(attributes: &[Attribute]) -> Option<String> {
+    attributes.iter().find_map(|a| {
+        let why = Shape::of(a).unservable(a.mode);
+        let inside = a.nested.as_ref().and_then(|n| unservable(&n.attributes));
+        why.map(|why| format!("attribute {:?}: {why}", a.name))
+            .or_else(|| inside.map(|inner| format!("in attribute {:?}, {inner}", a.name)))
+    })
+}
+
 /// Whether no two attribute names of a model are alike: the derive asserts
 /// it at compile time.
 pub const fn distinct(names: &Names) -> bool {
@@ -196,6 +212,17 @@ impl Shape {
         nesting: Nesting::Single,
         deep: false,
     };
+
+    /// The shape of a schema attribute, as built (by the derive or by hand).
+    pub fn of(attribute: &Attribute) -> Shape {
+        match &attribute.nested {
+            None => Shape::Values,
+            Some(nested) => Shape::Objects {
+                nesting: nested.nesting,
+                deep: !nested.within.is_empty(),
+            },
+        }
+    }
 
     /// The shape of a collection (`nesting`) of values of this shape.
     pub const fn within(self, nesting: Nesting) -> Shape {
@@ -602,7 +629,7 @@ impl<T: AttrValue> AttrValue for Known<T> {
                 // Not known yet as a whole, unless a known part is wrong:
                 // then those parts' errors.
                 Err(problems) => {
-                    let about_known: Diagnostics = (problems.into_iter())
+                    let about_known: Diagnostics = (placed(problems, path).into_iter())
                         .filter(|d| !is_about_unknown(d, path, value))
                         .collect();
                     about_known.into_result(Known::Unknown)

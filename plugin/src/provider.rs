@@ -8,7 +8,7 @@ use tokio_util::sync::CancellationToken;
 use super::diagnostics::{Diagnostic, Diagnostics};
 use super::function::Function;
 use super::model::Model;
-use super::schema::Schema;
+use super::schema::{Mode, Schema};
 use super::value::Value;
 
 /// A provider with data sources.
@@ -180,9 +180,10 @@ where
     }
 
     /// Every attribute of the config must be one of the state (the schema),
-    /// of the same type and mode: a config field the state lacks (a
-    /// forgotten `#[tf(flatten)]`) would fail every read, and one the state
-    /// makes computed would refuse every value the user writes.
+    /// of the same type, and one the user may write: a config field the
+    /// state lacks (a forgotten `#[tf(flatten)]`) would fail every read, and
+    /// one the state makes computed only would refuse every value the user
+    /// writes.
     fn check_declaration(&self) -> Result<(), String> {
         let state = T::State::attributes();
         for wanted in T::Config::attributes() {
@@ -206,10 +207,11 @@ where
                         found.ty
                     ));
                 }
-                Some(found) if found.mode != wanted.mode => {
+                Some(found) if found.mode == Mode::Computed && wanted.mode != Mode::Computed => {
                     return Err(format!(
                         "data source {}: attribute {:?} is {:?} in its config but {:?} in its \
-                         state, whose modes are the schema's; declare it alike in both (or \
+                         state, whose modes are the schema's, so no value the user writes \
+                         would be taken; declare it so the user may set it in the state (or \
                          flatten the config into the state)",
                         T::TYPE_NAME,
                         wanted.name,

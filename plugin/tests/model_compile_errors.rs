@@ -239,4 +239,8 @@ fn parameters_take_no_mode_and_go_on_the_struct() {
         "#[derive(Model)]\npub struct P {\n    /// A.\n    #[tf(parameters)]\n    pub a: String,\n}\n",
         "parameters goes on the struct",
     );
+    fails_with(
+        "#[derive(Model)]\n#[tf(parameters)]\npub struct P {\n    /// A.\n    #[tf(optional)]\n    pub a: Option<String>,\n}\n",
+        "a function's parameter takes no mode",
+    );
 }

@@ -109,7 +109,7 @@ struct Point {
 #[derive(Model)]
 #[tf(parameters)]
 struct Shapes {
-    /// Elements may be unknown, but not the whole list.
+    /// Known elements: Terraform skips the call while any is unknown.
     parts: Vec<Known<String>>,
     /// Paths by name.
     paths: BTreeMap<String, Vec<Vec<Point>>>,

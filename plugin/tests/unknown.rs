@@ -35,6 +35,32 @@ impl AttrValue for Port {
     }
 }
 
+/// Two numbers from a list, with a decoder of the user's own that names no
+/// attribute in its errors.
+#[derive(Debug, PartialEq)]
+struct Pair(i64, i64);
+
+impl AttrValue for Pair {
+    fn ty() -> Type {
+        Type::list(Type::Number)
+    }
+
+    fn decode(value: &Value, _: &AttributePath) -> Result<Self, Diagnostics> {
+        let not_a_pair = || Diagnostic::error("Not a pair", "Two whole numbers.").into();
+        let Value::List(numbers) = value else {
+            return Err(not_a_pair());
+        };
+        match numbers.iter().map(Value::as_i64).collect::<Vec<_>>()[..] {
+            [Known::Value(a), Known::Value(b)] => Ok(Pair(a, b)),
+            _ => Err(not_a_pair()),
+        }
+    }
+
+    fn encode(&self) -> Value {
+        Value::List(vec![self.0.into(), self.1.into()])
+    }
+}
+
 #[derive(Model)]
 struct ProviderConfig {
     /// Regions to read.
@@ -133,6 +159,10 @@ fn a_partly_unknown_value_is_unknown_to_known_and_its_known_parts_are_kept_by_th
     );
     // Where the type cannot hold it, an unknown part is still an error.
     assert!(Option::<Vec<String>>::decode(&partly, &path).is_err());
+    // A decoder of the user's own that names no attribute: its error is
+    // about the value it decoded, which holds an unknown.
+    let pair = Value::List(vec![1_i64.into(), Value::Unknown]);
+    assert_eq!(Known::<Pair>::decode(&pair, &path), Ok(Known::Unknown));
     // A known part that is wrong stays an error beside an unknown one.
     let half = Value::Number(tfplugin::Number::Float(1.5));
     let wrong = Value::List(vec![half, Value::Unknown]);

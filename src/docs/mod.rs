@@ -334,8 +334,13 @@ fn nested_sections(attributes: &[&Attribute], path: &str, out: &mut String) {
         ));
         let mut inner: Vec<&Attribute> = nested.attributes.iter().collect();
         inner.sort_by_key(|a| a.name);
-        // A block's fields are set by the user, each in its own mode.
-        for (heading, group) in by_mode(&inner) {
+        // A block's fields are set by the user, each in its own mode; what
+        // the provider sets is read-only whatever its model says.
+        let groups = match a.block() {
+            Some(_) => by_mode(&inner),
+            None => vec![("Read-Only", inner.clone())],
+        };
+        for (heading, group) in groups {
             out.push_str(&format!("\n{heading}:\n\n"));
             for field in group {
                 out.push_str(&attribute_line(field, &format!("{full}.")));

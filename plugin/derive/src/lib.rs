@@ -99,7 +99,7 @@ fn model(input: &DeriveInput) -> syn::Result<Tokens> {
         // `path` or `problems`.
         let local = quote::format_ident!("__tf_field_{}", index);
         locals.push(local.clone());
-        match role(field, default_mode.as_ref())? {
+        match role(field, default_mode.as_ref(), parameters)? {
             Role::Flatten => {
                 flattened.push(quote!(&<#ty as #krate::model::Model>::NAME_TREE));
                 attributes.push(quote! {
@@ -339,7 +339,7 @@ fn struct_options(input: &DeriveInput) -> syn::Result<(Option<Tokens>, bool)> {
     }
 }
 
-fn role(field: &syn::Field, default_mode: Option<&Tokens>) -> syn::Result<Role> {
+fn role(field: &syn::Field, default_mode: Option<&Tokens>, parameters: bool) -> syn::Result<Role> {
     let options = Options::of(&field.attrs)?;
     if options.parameters {
         return Err(syn::Error::new(
@@ -347,8 +347,15 @@ fn role(field: &syn::Field, default_mode: Option<&Tokens>) -> syn::Result<Role> 
             "parameters goes on the struct: #[tf(parameters)] above it",
         ));
     }
+    let o = &options;
+    if parameters && (o.required || o.optional || o.computed || o.sensitive) {
+        return Err(syn::Error::new(
+            field.span(),
+            "a function's parameter takes no mode and no `sensitive`: every argument is given, \
+             and a parameter has no sensitivity of its own",
+        ));
+    }
     if options.flatten {
-        let o = &options;
         if o.required || o.optional || o.computed || o.sensitive || o.rename.is_some() {
             return Err(syn::Error::new(
                 field.span(),
