@@ -32,15 +32,17 @@ impl ProviderSchemas {
     pub fn of<P: Provider>(provider: &P) -> Result<Self, String> {
         let data_sources = by_type_name(provider.data_sources())?;
         let functions = by_name(provider.functions())?;
-        Ok(Self::from_parts(
-            provider.schema(),
-            &data_sources,
-            &functions,
-        ))
+        Self::from_parts(provider.schema(), &data_sources, &functions)
     }
 
-    fn from_parts<C>(provider: Schema, data_sources: &ByTypeName<C>, functions: &ByName) -> Self {
-        ProviderSchemas {
+    /// The schemas, once each; an error names an attribute no CLI can be
+    /// given (see [`crate::model::unservable`]).
+    fn from_parts<C>(
+        provider: Schema,
+        data_sources: &ByTypeName<C>,
+        functions: &ByName,
+    ) -> Result<Self, String> {
+        let schemas = ProviderSchemas {
             provider,
             data_sources: data_sources
                 .iter()
@@ -50,7 +52,16 @@ impl ProviderSchemas {
                 .iter()
                 .map(|(name, f)| (*name, f.signature()))
                 .collect(),
+        };
+        if let Some(why) = crate::model::unservable(&schemas.provider.attributes) {
+            return Err(format!("the provider block: {why}"));
         }
+        for (name, schema) in &schemas.data_sources {
+            if let Some(why) = crate::model::unservable(&schema.attributes) {
+                return Err(format!("data source {name}: {why}"));
+            }
+        }
+        Ok(schemas)
     }
 }
 
@@ -61,9 +72,6 @@ fn by_type_name<C>(data_sources: Vec<Box<dyn DataSource<C>>>) -> Result<ByTypeNa
     for ds in data_sources {
         ds.check_declaration()?;
         let name = ds.type_name();
-        if let Some(why) = crate::model::unservable(&ds.schema().attributes) {
-            return Err(format!("data source {name}: {why}"));
-        }
         if by_name.insert(name, ds).is_some() {
             return Err(format!("two data sources are named {name:?}"));
         }
@@ -110,14 +118,10 @@ pub(crate) struct Served<P: Provider> {
 
 impl<P: Provider> Served<P> {
     pub(crate) fn new(provider: P) -> Result<Self, String> {
-        let schema = provider.schema();
-        if let Some(why) = crate::model::unservable(&schema.attributes) {
-            return Err(format!("the provider block: {why}"));
-        }
         let data_sources = by_type_name(provider.data_sources())?;
         let functions = by_name(provider.functions())?;
         Ok(Served {
-            schemas: ProviderSchemas::from_parts(schema, &data_sources, &functions),
+            schemas: ProviderSchemas::from_parts(provider.schema(), &data_sources, &functions)?,
             provider,
             data_sources,
             functions,

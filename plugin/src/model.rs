@@ -162,9 +162,11 @@ const fn each_once(root: &Names, names: &Names) -> bool {
 pub fn unservable(attributes: &[Attribute]) -> Option<String> {
     attributes.iter().find_map(|a| {
         let why = Shape::of(a).unservable(a.mode);
-        let inside = a.nested.as_ref().and_then(|n| unservable(&n.attributes));
-        why.map(|why| format!("attribute {:?}: {why}", a.name))
-            .or_else(|| inside.map(|inner| format!("in attribute {:?}, {inner}", a.name)))
+        let own = why.map(|why| format!("attribute {:?}: {why}", a.name));
+        own.or_else(|| {
+            let inner = unservable(&a.nested.as_ref()?.attributes)?;
+            Some(format!("in attribute {:?}, {inner}", a.name))
+        })
     })
 }
 
